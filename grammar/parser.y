@@ -1,0 +1,423 @@
+/* parser.y: the berth grammar. Takes tokens from lexer.l, gives AST nodes
+ * (ast.h) appended to the program. Pure, with locations and LAC; a custom
+ * reporter lists every expected token; recovery at ';' and '}' so one run
+ * reports every syntax error of a file (up to PARSE_MAX_ERRORS).
+ * Semantic values live in the arena, so no %destructor is needed. */
+%require "3.8"
+%define api.pure full
+%define api.prefix {berth_yy}
+%define api.location.type {loc}
+%define parse.error custom
+%define parse.lac full
+%locations
+%expect 0
+%param {yyscan_t scanner}
+%parse-param {parse_ctx *pc}
+
+%code requires {
+#include <stdint.h>
+#include "ast.h"
+#ifndef YY_TYPEDEF_YY_SCANNER_T
+#define YY_TYPEDEF_YY_SCANNER_T
+typedef void *yyscan_t;
+#endif
+struct parse_ctx;
+typedef struct parse_ctx parse_ctx;
+typedef struct ref_list ref_list;
+#define YYLLOC_DEFAULT(Cur, Rhs, N) do {                                  \
+        if (N) {                                                          \
+            (Cur) = YYRHSLOC(Rhs, 1);                                     \
+            (Cur).end_line = YYRHSLOC(Rhs, N).end_line;                   \
+            (Cur).end_col = YYRHSLOC(Rhs, N).end_col;                     \
+        } else {                                                          \
+            (Cur) = YYRHSLOC(Rhs, 0);                                     \
+            (Cur).line = (Cur).end_line;                                  \
+            (Cur).col = (Cur).end_col;                                    \
+        }                                                                 \
+    } while (0)
+}
+
+%code provides {
+#define YYSTYPE BERTH_YYSTYPE
+#define YYLTYPE BERTH_YYLTYPE
+int berth_yylex(BERTH_YYSTYPE *yylval, loc *yylloc, yyscan_t scanner);
+}
+
+%code {
+#include <string.h>
+#include "parse.h"
+#include "build.h"
+static void berth_yyerror(loc *where, yyscan_t scanner, parse_ctx *pc, const char *msg);
+}
+
+%union {
+    int64_t num;
+    const char *str;
+    struct { int64_t lo, hi; int lo_len; } range;
+    struct { int64_t value; int prefix; } addr;
+    unsigned protos;
+    bool flag;
+    ref r;
+    expr *ex;
+    port_item *port;
+    endpoint *ep;
+    scope *sc;
+    flow_decl *flow;
+    decl *dcl;
+    ref_list *refs;
+    waiver_decl *waiver;
+    system_decl *sys;
+    site_decl *site;
+}
+
+%token <num> NUMBER "number"
+%token <range> RANGE "port range"
+%token <addr> ADDR "address"
+%token <str> STRING "string" IDENT "name" PARAM "parameter"
+%token ARROW "->" BIARROW "<->" DOTDOT ".."
+%token KW_ALLOW "allow" KW_ANY "any" KW_BECAUSE "because" KW_COUNT "count"
+       KW_EPHEMERAL "ephemeral" KW_FROM "from" KW_GROUP "group" KW_HOST "host"
+       KW_IMPORT "import" KW_IN "in" KW_INSTANCE "instance" KW_LOCAL "local"
+       KW_NETWORK "network" KW_OF "of" KW_ON "on" KW_OPTIONAL "optional" KW_OS "os"
+       KW_PARAM "param" KW_POOL "pool" KW_ROLE "role" KW_RUNS "runs"
+       KW_SERVICE "service" KW_SET "set" KW_SITE "site" KW_SYSTEM "system"
+       KW_TCP "tcp" KW_UDP "udp" KW_ZONE "zone"
+
+%type <str> opt_desc
+%type <protos> protos
+%type <flag> opt_local
+%type <r> ref
+%type <ex> expr value group_addr
+%type <port> port ports opt_from
+%type <ep> endpoint endpoints
+%type <sc> scope scopes opt_scopes
+%type <flow> flow flows
+%type <dcl> sys_item sys_items role_items service site_item site_items
+%type <dcl> inst_items host_items host_item set_stmt
+%type <refs> refs opt_refs
+%type <r> opt_on
+%type <waiver> waiver
+%type <sys> system
+%type <site> site
+
+%left '+' '-'
+%left '*'
+
+%%
+
+policy
+    : items
+    ;
+
+items
+    : item
+    | items item
+    ;
+
+item
+    : import
+    | system                { build_add_system(pc, $1); }
+    | site                  { build_add_site(pc, $1); }
+    | waiver                { build_add_waiver(pc, $1); }
+    | error ';'
+    | error '}'
+    ;
+
+import
+    : "import" STRING ';'   { build_import(pc, @$, $2, @2); }
+    ;
+
+opt_desc
+    : %empty                { $$ = NULL; }
+    | STRING
+    ;
+
+/* ---- systems ---- */
+
+system
+    : "system" IDENT opt_desc '{' sys_items '}'         { $$ = build_system(pc, @$, $2, @2, $3, $5); }
+    | "system" IDENT opt_desc '{' sys_items error '}'   { $$ = build_system(pc, @$, $2, @2, $3, $5); }
+    ;
+
+sys_items
+    : %empty                { $$ = NULL; }
+    | sys_items sys_item    { $$ = build_append_decl($1, $2); }
+    | sys_items error ';'   { $$ = $1; }
+    ;
+
+sys_item
+    : "zone" IDENT opt_desc ';'
+            { $$ = build_decl(pc, D_ZONE, @$, $2, @2, $3); }
+    | "role" IDENT opt_desc ';'
+            { $$ = build_decl(pc, D_ROLE, @$, $2, @2, $3); }
+    | "role" IDENT opt_desc '{' role_items '}'
+            { $$ = build_role(pc, @$, $2, @2, $3, $5); }
+    | "param" IDENT opt_desc ';'
+            { $$ = build_param(pc, @$, $2, @2, NULL, @2, NULL, $3); }
+    | "param" IDENT ':' IDENT opt_desc ';'
+            { $$ = build_param(pc, @$, $2, @2, $4, @4, NULL, $5); }
+    | "param" IDENT ':' "group" opt_desc ';'
+            { $$ = build_param(pc, @$, $2, @2, "group", @4, NULL, $5); }
+    | "param" IDENT '=' value opt_desc ';'
+            { $$ = build_param(pc, @$, $2, @2, NULL, @2, $4, $5); }
+    | "param" IDENT ':' IDENT '=' value opt_desc ';'
+            { $$ = build_param(pc, @$, $2, @2, $4, @4, $6, $7); }
+    | "param" IDENT ':' "group" '=' value opt_desc ';'
+            { $$ = build_param(pc, @$, $2, @2, "group", @4, $6, $7); }
+    | "pool" IDENT '=' value "count" expr opt_desc ';'
+            { $$ = build_pool(pc, @$, $2, @2, $4, $6, $7); }
+    | service
+    ;
+
+role_items
+    : %empty                { $$ = NULL; }
+    | role_items "os" IDENT ';'
+            { $$ = build_role_os(pc, $1, $3, @3); }
+    | role_items error ';'  { $$ = $1; }
+    ;
+
+service
+    : "service" IDENT opt_desc '{' flows '}'
+            { $$ = build_service(pc, @$, $2, @2, $3, $5); }
+    | "service" IDENT opt_desc '{' flows error '}'
+            { $$ = build_service(pc, @$, $2, @2, $3, $5); }
+    ;
+
+flows
+    : %empty                { $$ = NULL; }
+    | flows flow            { $$ = build_append_flow($1, $2); }
+    | flows error ';'       { $$ = $1; }
+    ;
+
+flow
+    : protos ports opt_from endpoints ARROW endpoints opt_scopes opt_local ';'
+            { $$ = build_flow(pc, @$, $1, $2, $3, $4, false, $6, $7, $8); }
+    | protos ports opt_from endpoints BIARROW endpoints opt_scopes opt_local ';'
+            { $$ = build_flow(pc, @$, $1, $2, $3, $4, true, $6, $7, $8); }
+    | protos "from" ports endpoints ARROW endpoints opt_scopes opt_local ';'
+            { $$ = build_flow(pc, @$, $1, NULL, $3, $4, false, $6, $7, $8); }
+    | protos "from" ports endpoints BIARROW endpoints opt_scopes opt_local ';'
+            { $$ = build_flow(pc, @$, $1, NULL, $3, $4, true, $6, $7, $8); }
+    ;
+
+protos
+    : "tcp"                 { $$ = PROTO_TCP; }
+    | "udp"                 { $$ = PROTO_UDP; }
+    | "tcp" '+' "udp"       { $$ = PROTO_TCP | PROTO_UDP; }
+    | "udp" '+' "tcp"       { $$ = PROTO_TCP | PROTO_UDP; }
+    ;
+
+opt_from
+    : %empty                { $$ = NULL; }
+    | "from" ports          { $$ = $2; }
+    ;
+
+ports
+    : port
+    | ports ',' port        { $$ = build_append_port($1, $3); }
+    ;
+
+port
+    : expr                  { $$ = build_port(pc, @$, $1, NULL); }
+    | expr ".." expr        { $$ = build_port(pc, @$, $1, $3); }
+    | RANGE                 { $$ = build_range_token(pc, @1, $1.lo, $1.hi, $1.lo_len); }
+    ;
+
+expr
+    : NUMBER                { $$ = build_num(pc, @$, $1); }
+    | PARAM                 { $$ = build_param_ref(pc, @$, $1); }
+    | '(' expr ')'          { $$ = $2; }
+    | expr '+' expr         { $$ = build_binary(pc, @$, EX_ADD, $1, $3); }
+    | expr '-' expr         { $$ = build_binary(pc, @$, EX_SUB, $1, $3); }
+    | expr '*' expr         { $$ = build_binary(pc, @$, EX_MUL, $1, $3); }
+    ;
+
+value
+    : expr
+    | ADDR                  { $$ = build_addr(pc, @$, $1.value, $1.prefix); }
+    ;
+
+endpoints
+    : endpoint
+    | endpoints ',' endpoint    { $$ = build_append_endpoint($1, $3); }
+    ;
+
+endpoint
+    : ref                   { $$ = build_endpoint_name(pc, @$, $1); }
+    | "any"                 { $$ = build_endpoint(pc, @$, EP_ANY, NULL, NULL); }
+    | ADDR                  { $$ = build_endpoint(pc, @$, EP_ADDR,
+                                  build_addr(pc, @1, $1.value, $1.prefix), NULL); }
+    | ADDR '-' ADDR         { $$ = build_endpoint(pc, @$, EP_ADDR,
+                                  build_addr(pc, @1, $1.value, $1.prefix),
+                                  build_addr(pc, @3, $3.value, $3.prefix)); }
+    | "group" group_addr    { $$ = build_endpoint(pc, @$, EP_GROUP, $2, NULL); }
+    | "group" ADDR '-' ADDR { $$ = build_endpoint(pc, @$, EP_GROUP,
+                                  build_addr(pc, @2, $2.value, $2.prefix),
+                                  build_addr(pc, @4, $4.value, $4.prefix)); }
+    ;
+
+group_addr
+    : ADDR                  { $$ = build_addr(pc, @$, $1.value, $1.prefix); }
+    | PARAM                 { $$ = build_param_ref(pc, @$, $1); }
+    ;
+
+ref
+    : IDENT                 { $$ = (ref){ @$, NULL, $1 }; }
+    | IDENT '.' IDENT       { $$ = (ref){ @$, $1, $3 }; }
+    ;
+
+opt_scopes
+    : %empty                { $$ = NULL; }
+    | "in" scopes           { $$ = $2; }
+    ;
+
+scopes
+    : scope
+    | scopes ',' scope      { $$ = build_append_scope($1, $3); }
+    ;
+
+scope
+    : ref                   { $$ = build_scope(pc, $1, false); }
+    | ref "optional"        { $$ = build_scope(pc, $1, true); }
+    ;
+
+opt_local
+    : %empty                { $$ = false; }
+    | "local"               { $$ = true; }
+    ;
+
+/* ---- sites ---- */
+
+site
+    : "site" IDENT opt_desc '{' site_items '}'          { $$ = build_site(pc, @$, $2, @2, $3, $5); }
+    | "site" IDENT opt_desc '{' site_items error '}'    { $$ = build_site(pc, @$, $2, @2, $3, $5); }
+    ;
+
+site_items
+    : %empty                { $$ = NULL; }
+    | site_items site_item  { $$ = build_append_decl($1, $2); }
+    | site_items waiver     { $$ = $1; build_site_waiver(pc, $2); }
+    | site_items error ';'  { $$ = $1; }
+    ;
+
+site_item
+    : "network" ref ADDR ';'
+            { $$ = build_network(pc, @$, $2, build_addr(pc, @3, $3.value, $3.prefix)); }
+    | set_stmt
+    | "instance" IDENT "of" ref ';'
+            { $$ = build_instance(pc, @$, $2, @2, $4, NULL); }
+    | "instance" IDENT "of" ref '{' inst_items '}'
+            { $$ = build_instance(pc, @$, $2, @2, $4, $6); }
+    | "host" IDENT ADDR '{' host_items '}'
+            { $$ = build_host(pc, @$, $2, @2, build_addr(pc, @3, $3.value, $3.prefix), $5); }
+    ;
+
+set_stmt
+    : "set" ref '=' value ';'   { $$ = build_set(pc, @$, $2, $4); }
+    ;
+
+inst_items
+    : %empty                { $$ = NULL; }
+    | inst_items set_stmt   { $$ = build_append_decl($1, $2); }
+    | inst_items error ';'  { $$ = $1; }
+    ;
+
+host_items
+    : %empty                { $$ = build_host_props(pc); }
+    | host_items host_item  { $$ = $1; }
+    | host_items error ';'  { $$ = $1; }
+    ;
+
+host_item
+    : "os" IDENT ';'        { $$ = build_host_os(pc, $<dcl>0, $2, @2); }
+    | "runs" refs ';'       { $$ = build_host_runs(pc, $<dcl>0, $2); }
+    | "ephemeral" port ';'  { $$ = build_host_ephemeral(pc, $<dcl>0, $2, @$); }
+    ;
+
+refs
+    : ref                   { $$ = build_ref_list(pc, NULL, $1); }
+    | refs ',' ref          { $$ = build_ref_list(pc, $1, $3); }
+    ;
+
+/* ---- waivers ---- */
+
+waiver
+    : "allow" IDENT opt_refs opt_on "because" STRING ';'
+            { $$ = build_waiver(pc, @$, $2, @2, $3, $4, $6); }
+    ;
+
+opt_refs
+    : %empty                { $$ = NULL; }
+    | refs
+    ;
+
+opt_on
+    : %empty                { $$ = (ref){ @$, NULL, NULL }; }
+    | "on" ref              { $$ = $2; }
+    ;
+
+%%
+
+/* Token names as a user reads them: keywords and punctuation quoted,
+ * token classes ("number", "name") bare. */
+static const char *shown_name(yysymbol_kind_t kind, char *buf, size_t n)
+{
+    const char *name = yysymbol_name(kind);
+    if (kind == YYSYMBOL_YYEOF) return "end of file";
+    if (name[0] != '"') return name;               /* a character such as ';' */
+    bool is_class = kind == YYSYMBOL_NUMBER || kind == YYSYMBOL_RANGE ||
+                    kind == YYSYMBOL_ADDR || kind == YYSYMBOL_STRING ||
+                    kind == YYSYMBOL_IDENT || kind == YYSYMBOL_PARAM;
+    snprintf(buf, n, is_class ? "%.*s" : "'%.*s'", (int)strlen(name) - 2, name + 1);
+    return buf;
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, parse_ctx *pc)
+{
+    (void)scanner;
+    enum { MAX_EXPECTED = 64 };
+    yysymbol_kind_t expected[MAX_EXPECTED];
+    int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
+    yysymbol_kind_t got = yypcontext_token(ctx);
+    loc where = *yypcontext_location(ctx);
+    char msg[2048], buf[64];
+    size_t len = 0;
+    const char *got_name = shown_name(got, buf, sizeof buf);
+    if (got == YYSYMBOL_IDENT || got == YYSYMBOL_NUMBER || got == YYSYMBOL_PARAM)
+        len += (size_t)snprintf(msg, sizeof msg, "unexpected %s '%.40s'", got_name, pc->cur_text);
+    else
+        len += (size_t)snprintf(msg, sizeof msg, "unexpected %s", got_name);
+    bool wants_semicolon = false;
+    for (int i = 0; i < n && len < sizeof msg - 80; i++) {
+        wants_semicolon |= strcmp(yysymbol_name(expected[i]), "';'") == 0;
+        len += (size_t)snprintf(msg + len, sizeof msg - len, "%s%s",
+                                i == 0 ? ", expected " : i == n - 1 ? " or " : ", ",
+                                shown_name(expected[i], buf, sizeof buf));
+    }
+    /* A statement that runs into the next line most likely lacks its ';':
+     * point just past the previous token, as clang does. */
+    if (wants_semicolon && got != YYSYMBOL_YYEOF && pc->prev_tok.src &&
+        pc->prev_tok.end_line < where.line) {
+        loc after = pc->prev_tok;
+        after.line = after.end_line;
+        after.col = after.end_col + 1;
+        after.end_col = after.col;
+        parse_error(pc, after, "expected ';' at end of statement (%s)", msg);
+        return 0;
+    }
+    parse_error(pc, where, "%s", msg);
+    if (got == YYSYMBOL_YYEOF && pc->depth > 0 && pc->errors <= PARSE_MAX_ERRORS) {
+        diag *d = pc->diags->items[pc->diags->count - 1];
+        diag_add_note(pc->diags, d, pc->open[pc->depth - 1], "to match this '%c'",
+                      pc->open_ch[pc->depth - 1]);
+    }
+    return 0;
+}
+
+/* Only bison's own failures ("memory exhausted") arrive here; syntax errors
+ * go through yyreport_syntax_error. */
+static void berth_yyerror(loc *where, yyscan_t scanner, parse_ctx *pc, const char *msg)
+{
+    (void)scanner;
+    parse_error(pc, *where, "%s", msg);
+}

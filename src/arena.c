@@ -1,0 +1,79 @@
+/* arena.c: bump allocator in chained blocks. Allocation never fails
+ * silently: out of memory ends the run with a message (exit 2). */
+#include "arena.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct arena_block {
+    arena_block *next;
+    size_t size, used;
+    max_align_t data[];
+};
+
+enum { ARENA_BLOCK = 64 * 1024 };
+
+void arena_init(arena *a) { a->head = NULL; a->used_total = 0; }
+
+void arena_free(arena *a)
+{
+    arena_block *b = a->head;
+    while (b) {
+        arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+    a->used_total = 0;
+}
+
+static arena_block *new_block(size_t want)
+{
+    size_t size = want > ARENA_BLOCK ? want : ARENA_BLOCK;
+    arena_block *b = malloc(sizeof *b + size);
+    if (!b) {
+        fputs("berth: out of memory\n", stderr);
+        exit(2);
+    }
+    b->size = size;
+    b->used = 0;
+    return b;
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+    size_t align = sizeof(max_align_t);
+    size = (size + align - 1) / align * align;
+    if (size == 0) size = align;
+    if (!a->head || a->head->size - a->head->used < size) {
+        arena_block *b = new_block(size);
+        b->next = a->head;
+        a->head = b;
+    }
+    char *p = (char *)a->head->data + a->head->used;
+    a->head->used += size;
+    a->used_total += size;
+    memset(p, 0, size);
+    return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *arena_strdup(arena *a, const char *s) { return arena_strndup(a, s, strlen(s)); }
+
+void *arena_grow(arena *a, void *old, size_t elem, size_t *cap, size_t need)
+{
+    if (need <= *cap) return old;
+    size_t ncap = *cap ? *cap : 8;
+    while (ncap < need) ncap *= 2;
+    void *p = arena_alloc(a, ncap * elem);
+    if (old) memcpy(p, old, *cap * elem);
+    *cap = ncap;
+    return p;
+}

@@ -1,0 +1,153 @@
+/* ast.h: the syntax tree the parser builds, one arena for all of it.
+ * Every node carries its source span. Fields marked "resolved" are filled
+ * by resolve.c; the parser leaves them NULL. */
+#ifndef BERTH_AST_H
+#define BERTH_AST_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "arena.h"
+#include "source.h"
+
+typedef struct decl decl;
+typedef struct system_decl system_decl;
+
+/* A possibly qualified name: `name` or `qual.name`. */
+typedef struct {
+    loc where;
+    const char *qual;            /* NULL when unqualified */
+    const char *name;
+} ref;
+
+typedef enum { EX_NUM, EX_ADDR, EX_PARAM, EX_ADD, EX_SUB, EX_MUL } expr_kind;
+
+typedef struct expr {
+    expr_kind kind;
+    loc where;
+    int64_t num;                 /* EX_NUM; EX_ADDR: the address as a number */
+    int prefix;                  /* EX_ADDR: prefix length, 32 when none written */
+    bool spaced_minus;           /* EX_SUB of two literals: a range written `a - b`? */
+    ref param;                   /* EX_PARAM */
+    decl *target;                /* resolved: the param or pool */
+    struct expr *l, *r;
+} expr;
+
+/* One port or range: `80`, `9000-9020`, `$a .. $a + $n - 1`. hi is NULL for one port. */
+typedef struct port_item {
+    loc where;
+    expr *lo, *hi;
+    struct port_item *next;
+} port_item;
+
+typedef enum { EP_NAME, EP_ANY, EP_ADDR, EP_GROUP } endpoint_kind;
+
+typedef struct endpoint {
+    endpoint_kind kind;
+    loc where;
+    ref name;                    /* EP_NAME */
+    expr *lo, *hi;               /* EP_ADDR, EP_GROUP: address or group range */
+    decl *target;                /* resolved: role or zone for EP_NAME */
+    struct endpoint *next;
+} endpoint;
+
+typedef struct scope {
+    ref zone;
+    bool optional;
+    decl *target;                /* resolved zone */
+    struct scope *next;
+} scope;
+
+enum { PROTO_TCP = 1, PROTO_UDP = 2 };
+
+typedef struct flow_decl {
+    loc where;
+    unsigned protos;             /* PROTO_TCP | PROTO_UDP */
+    port_item *ports;            /* destination ports; NULL: any (only with sports) */
+    port_item *sports;           /* fixed source ports (`from`), or NULL */
+    endpoint *src, *dst;
+    bool bidir, local;
+    scope *scopes;
+    decl *service;               /* resolved: the enclosing service */
+    struct flow_decl *next;
+} flow_decl;
+
+typedef enum {
+    D_ZONE, D_ROLE, D_PARAM, D_POOL, D_SERVICE,          /* in a system */
+    D_NETWORK, D_SET, D_INSTANCE, D_HOST                  /* in a site */
+} decl_kind;
+
+typedef enum { OS_NONE, OS_WINDOWS, OS_LINUX } os_kind;
+typedef enum { TY_NONE, TY_PORT, TY_INT, TY_ADDR, TY_GROUP } value_type;
+
+struct decl {
+    decl_kind kind;
+    loc where;                   /* the whole declaration */
+    loc name_loc;
+    const char *name;
+    const char *desc;            /* NULL when none */
+    system_decl *system;         /* owning system (system decls) */
+    /* D_ROLE, D_HOST */
+    os_kind os;
+    loc os_loc;
+    /* D_PARAM (type, value = default), D_POOL (value = start, count), D_SET (value),
+     * D_NETWORK (value = subnet), D_HOST (value = address, ephemeral) */
+    value_type type;
+    loc type_loc;
+    expr *value, *count;
+    port_item *ephemeral;
+    flow_decl *flows;            /* D_SERVICE */
+    ref target;                  /* D_SET: param; D_NETWORK: zone; D_INSTANCE: system */
+    decl *sets;                  /* D_INSTANCE: its set statements */
+    ref *runs;                   /* D_HOST: instance.role list */
+    int nruns;
+    decl *next;
+};
+
+struct system_decl {
+    loc where;
+    loc name_loc;
+    const char *name;
+    const char *desc;
+    decl *decls;
+    system_decl *next;
+};
+
+typedef struct site_decl {
+    loc where;
+    loc name_loc;
+    const char *name;
+    const char *desc;
+    decl *decls;
+    struct waiver_decl *waivers;
+    struct site_decl *next;
+} site_decl;
+
+typedef struct waiver_decl {
+    loc where;
+    const char *check;           /* as written */
+    loc check_loc;
+    ref *services;
+    int nservices;
+    ref host;                    /* host.name NULL when not given */
+    const char *reason;
+    struct site_decl *site;      /* NULL at top level */
+    unsigned used;               /* findings it matched */
+    struct waiver_decl *next;
+} waiver_decl;
+
+typedef struct import_decl {
+    loc where;
+    const char *path;
+    loc path_loc;
+    struct import_decl *next;
+} import_decl;
+
+/* Everything parsed from all files, in source order. */
+typedef struct {
+    system_decl *systems, **systems_tail;
+    site_decl *sites, **sites_tail;
+    waiver_decl *waivers, **waivers_tail;
+} program;
+
+void program_init(program *p);
+
+#endif

@@ -1,0 +1,362 @@
+/* build.c: AST constructors for the grammar actions (see build.h). Lists
+ * are built by appending to the tail so source order is kept. */
+#include "build.h"
+#include <string.h>
+
+#define NEW(pc, T) ((T *)arena_alloc((pc)->mem, sizeof(T)))
+#define APPEND(T, list, item) do {                       \
+        if (!(list)) return (item);                      \
+        T *last_ = (list);                               \
+        while (last_->next) last_ = last_->next;         \
+        last_->next = (item);                            \
+        return (list);                                   \
+    } while (0)
+
+void build_import(parse_ctx *pc, loc where, const char *path, loc path_loc)
+{
+    import_decl *i = NEW(pc, import_decl);
+    i->where = where;
+    i->path = path;
+    i->path_loc = path_loc;
+    *pc->imports_tail = i;
+    pc->imports_tail = &i->next;
+}
+
+void build_add_system(parse_ctx *pc, system_decl *s)
+{
+    *pc->prog->systems_tail = s;
+    pc->prog->systems_tail = &s->next;
+}
+
+void build_add_site(parse_ctx *pc, site_decl *s)
+{
+    *pc->prog->sites_tail = s;
+    pc->prog->sites_tail = &s->next;
+}
+
+void build_add_waiver(parse_ctx *pc, waiver_decl *w)
+{
+    *pc->prog->waivers_tail = w;
+    pc->prog->waivers_tail = &w->next;
+}
+
+/* Site waivers wait in the context until their site is built, then join
+ * the program's one list of waivers with their site set. */
+void build_site_waiver(parse_ctx *pc, waiver_decl *w)
+{
+    pc->site_waivers = arena_grow(pc->mem, pc->site_waivers, sizeof *pc->site_waivers,
+                                  &pc->site_waivers_cap, pc->nsite_waivers + 1);
+    pc->site_waivers[pc->nsite_waivers++] = w;
+}
+
+system_decl *build_system(parse_ctx *pc, loc where, const char *name, loc name_loc,
+                          const char *desc, decl *decls)
+{
+    system_decl *s = NEW(pc, system_decl);
+    s->where = where;
+    s->name = name;
+    s->name_loc = name_loc;
+    s->desc = desc;
+    s->decls = decls;
+    for (decl *d = decls; d; d = d->next) d->system = s;
+    return s;
+}
+
+decl *build_append_decl(decl *list, decl *d) { APPEND(decl, list, d); }
+
+decl *build_decl(parse_ctx *pc, decl_kind kind, loc where, const char *name, loc name_loc,
+                 const char *desc)
+{
+    decl *d = NEW(pc, decl);
+    d->kind = kind;
+    d->where = where;
+    d->name = name;
+    d->name_loc = name_loc;
+    d->desc = desc;
+    return d;
+}
+
+decl *build_role(parse_ctx *pc, loc where, const char *name, loc name_loc, const char *desc,
+                 decl *props)
+{
+    decl *d = build_decl(pc, D_ROLE, where, name, name_loc, desc);
+    if (props) {
+        d->os = props->os;
+        d->os_loc = props->os_loc;
+    }
+    return d;
+}
+
+static os_kind os_from_name(parse_ctx *pc, const char *os, loc os_loc)
+{
+    if (strcmp(os, "windows") == 0) return OS_WINDOWS;
+    if (strcmp(os, "linux") == 0) return OS_LINUX;
+    diag_report(pc->diags, SEV_ERROR, CK_UNKNOWN_NAME, os_loc,
+                "unknown os '%s'; expected 'windows' or 'linux'", os);
+    return OS_NONE;
+}
+
+static decl *props_or_new(parse_ctx *pc, decl *props)
+{
+    return props ? props : build_decl(pc, D_ROLE, (loc){0}, NULL, (loc){0}, NULL);
+}
+
+decl *build_role_os(parse_ctx *pc, decl *props, const char *os, loc os_loc)
+{
+    props = props_or_new(pc, props);
+    props->os = os_from_name(pc, os, os_loc);
+    props->os_loc = os_loc;
+    return props;
+}
+
+static value_type type_from_name(parse_ctx *pc, const char *type, loc type_loc)
+{
+    static const struct { const char *name; value_type t; } types[] = {
+        {"port", TY_PORT}, {"int", TY_INT}, {"addr", TY_ADDR}, {"group", TY_GROUP},
+    };
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(types[i].name, type) == 0) return types[i].t;
+    diag_report(pc->diags, SEV_ERROR, CK_UNKNOWN_NAME, type_loc,
+                "unknown parameter type '%s'; expected port, int, addr or group", type);
+    return TY_NONE;
+}
+
+decl *build_param(parse_ctx *pc, loc where, const char *name, loc name_loc, const char *type,
+                  loc type_loc, expr *value, const char *desc)
+{
+    decl *d = build_decl(pc, D_PARAM, where, name, name_loc, desc);
+    d->type = type ? type_from_name(pc, type, type_loc) : TY_NONE;
+    d->type_loc = type_loc;
+    d->value = value;
+    return d;
+}
+
+decl *build_pool(parse_ctx *pc, loc where, const char *name, loc name_loc, expr *start,
+                 expr *count, const char *desc)
+{
+    decl *d = build_decl(pc, D_POOL, where, name, name_loc, desc);
+    d->value = start;
+    d->count = count;
+    return d;
+}
+
+decl *build_service(parse_ctx *pc, loc where, const char *name, loc name_loc,
+                    const char *desc, flow_decl *flows)
+{
+    decl *d = build_decl(pc, D_SERVICE, where, name, name_loc, desc);
+    d->flows = flows;
+    for (flow_decl *f = flows; f; f = f->next) f->service = d;
+    return d;
+}
+
+flow_decl *build_flow(parse_ctx *pc, loc where, unsigned protos, port_item *ports,
+                      port_item *sports, endpoint *src, bool bidir, endpoint *dst,
+                      scope *scopes, bool local)
+{
+    flow_decl *f = NEW(pc, flow_decl);
+    f->where = where;
+    f->protos = protos;
+    f->ports = ports;
+    f->sports = sports;
+    f->src = src;
+    f->dst = dst;
+    f->bidir = bidir;
+    f->scopes = scopes;
+    f->local = local;
+    return f;
+}
+
+flow_decl *build_append_flow(flow_decl *list, flow_decl *f) { APPEND(flow_decl, list, f); }
+
+port_item *build_port(parse_ctx *pc, loc where, expr *lo, expr *hi)
+{
+    port_item *p = NEW(pc, port_item);
+    p->where = where;
+    p->lo = lo;
+    p->hi = hi;
+    return p;
+}
+
+/* `16000-65536` is one token; give each number its own span so a
+ * diagnostic can put the caret under 65536 alone. */
+port_item *build_range_token(parse_ctx *pc, loc where, int64_t lo, int64_t hi, int lo_len)
+{
+    loc l = where, h = where;
+    l.end_col = where.col + lo_len - 1;
+    h.col = where.col + lo_len + 1;
+    return build_port(pc, where, build_num(pc, l, lo), build_num(pc, h, hi));
+}
+
+port_item *build_append_port(port_item *list, port_item *p) { APPEND(port_item, list, p); }
+
+expr *build_num(parse_ctx *pc, loc where, int64_t v)
+{
+    expr *e = NEW(pc, expr);
+    e->kind = EX_NUM;
+    e->where = where;
+    e->num = v;
+    return e;
+}
+
+expr *build_addr(parse_ctx *pc, loc where, int64_t v, int prefix)
+{
+    expr *e = build_num(pc, where, v);
+    e->kind = EX_ADDR;
+    e->prefix = prefix;
+    return e;
+}
+
+expr *build_param_ref(parse_ctx *pc, loc where, const char *name)
+{
+    expr *e = NEW(pc, expr);
+    e->kind = EX_PARAM;
+    e->where = where;
+    e->param = (ref){where, NULL, name};
+    return e;
+}
+
+expr *build_binary(parse_ctx *pc, loc where, expr_kind op, expr *l, expr *r)
+{
+    expr *e = NEW(pc, expr);
+    e->kind = op;
+    e->where = where;
+    e->l = l;
+    e->r = r;
+    /* `49152 - 65535` as the seed prints it: remembered for a hint. */
+    e->spaced_minus = op == EX_SUB && l->kind == EX_NUM && r->kind == EX_NUM;
+    return e;
+}
+
+endpoint *build_endpoint_name(parse_ctx *pc, loc where, ref r)
+{
+    endpoint *e = build_endpoint(pc, where, EP_NAME, NULL, NULL);
+    e->name = r;
+    return e;
+}
+
+endpoint *build_endpoint(parse_ctx *pc, loc where, endpoint_kind kind, expr *lo, expr *hi)
+{
+    endpoint *e = NEW(pc, endpoint);
+    e->kind = kind;
+    e->where = where;
+    e->lo = lo;
+    e->hi = hi;
+    return e;
+}
+
+endpoint *build_append_endpoint(endpoint *list, endpoint *e) { APPEND(endpoint, list, e); }
+
+scope *build_scope(parse_ctx *pc, ref zone, bool optional)
+{
+    scope *s = NEW(pc, scope);
+    s->zone = zone;
+    s->optional = optional;
+    return s;
+}
+
+scope *build_append_scope(scope *list, scope *s) { APPEND(scope, list, s); }
+
+site_decl *build_site(parse_ctx *pc, loc where, const char *name, loc name_loc,
+                      const char *desc, decl *decls)
+{
+    site_decl *s = NEW(pc, site_decl);
+    s->where = where;
+    s->name = name;
+    s->name_loc = name_loc;
+    s->desc = desc;
+    s->decls = decls;
+    for (size_t i = 0; i < pc->nsite_waivers; i++) {
+        pc->site_waivers[i]->site = s;
+        build_add_waiver(pc, pc->site_waivers[i]);
+    }
+    pc->nsite_waivers = 0;
+    return s;
+}
+
+decl *build_network(parse_ctx *pc, loc where, ref zone, expr *subnet)
+{
+    decl *d = build_decl(pc, D_NETWORK, where, zone.name, zone.where, NULL);
+    d->target = zone;
+    d->value = subnet;
+    return d;
+}
+
+decl *build_set(parse_ctx *pc, loc where, ref param, expr *value)
+{
+    decl *d = build_decl(pc, D_SET, where, param.name, param.where, NULL);
+    d->target = param;
+    d->value = value;
+    return d;
+}
+
+decl *build_instance(parse_ctx *pc, loc where, const char *name, loc name_loc, ref system,
+                     decl *sets)
+{
+    decl *d = build_decl(pc, D_INSTANCE, where, name, name_loc, NULL);
+    d->target = system;
+    d->sets = sets;
+    return d;
+}
+
+decl *build_host(parse_ctx *pc, loc where, const char *name, loc name_loc, expr *addr,
+                 decl *props)
+{
+    decl *d = props;
+    d->kind = D_HOST;
+    d->where = where;
+    d->name = name;
+    d->name_loc = name_loc;
+    d->value = addr;
+    (void)pc;
+    return d;
+}
+
+decl *build_host_props(parse_ctx *pc) { return props_or_new(pc, NULL); }
+
+decl *build_host_os(parse_ctx *pc, decl *props, const char *os, loc os_loc)
+{
+    return build_role_os(pc, props, os, os_loc);
+}
+
+decl *build_host_runs(parse_ctx *pc, decl *props, ref_list *roles)
+{
+    ref *all = arena_alloc(pc->mem, (size_t)(props->nruns + roles->n) * sizeof *all);
+    if (props->nruns) memcpy(all, props->runs, (size_t)props->nruns * sizeof *all);
+    memcpy(all + props->nruns, roles->items, (size_t)roles->n * sizeof *all);
+    props->runs = all;
+    props->nruns += roles->n;
+    return props;
+}
+
+decl *build_host_ephemeral(parse_ctx *pc, decl *props, port_item *range, loc where)
+{
+    (void)pc;
+    (void)where;
+    props->ephemeral = range;
+    return props;
+}
+
+ref_list *build_ref_list(parse_ctx *pc, ref_list *list, ref r)
+{
+    if (!list) list = NEW(pc, ref_list);
+    list->items = arena_grow(pc->mem, list->items, sizeof *list->items, &list->cap,
+                             (size_t)list->n + 1);
+    list->items[list->n++] = r;
+    return list;
+}
+
+waiver_decl *build_waiver(parse_ctx *pc, loc where, const char *check, loc check_loc,
+                          ref_list *services, ref host, const char *reason)
+{
+    waiver_decl *w = NEW(pc, waiver_decl);
+    w->where = where;
+    w->check = check;
+    w->check_loc = check_loc;
+    if (services) {
+        w->services = services->items;
+        w->nservices = services->n;
+    }
+    w->host = host;
+    w->reason = reason;
+    return w;
+}

@@ -1,0 +1,70 @@
+/* build.h: AST constructors the grammar actions call. Takes parsed pieces
+ * with their spans, gives arena-allocated nodes; no checks beyond shape. */
+#ifndef BERTH_BUILD_H
+#define BERTH_BUILD_H
+#include "ast.h"
+#include "parse.h"
+
+typedef struct ref_list ref_list;
+struct ref_list {
+    ref *items;
+    int n;
+    size_t cap;
+};
+
+void build_import(parse_ctx *pc, loc where, const char *path, loc path_loc);
+void build_add_system(parse_ctx *pc, system_decl *s);
+void build_add_site(parse_ctx *pc, site_decl *s);
+void build_add_waiver(parse_ctx *pc, waiver_decl *w);
+void build_site_waiver(parse_ctx *pc, waiver_decl *w);
+
+system_decl *build_system(parse_ctx *pc, loc where, const char *name, loc name_loc,
+                          const char *desc, decl *decls);
+decl *build_append_decl(decl *list, decl *d);
+decl *build_decl(parse_ctx *pc, decl_kind kind, loc where, const char *name, loc name_loc,
+                 const char *desc);
+decl *build_role(parse_ctx *pc, loc where, const char *name, loc name_loc, const char *desc,
+                 decl *props);
+decl *build_role_os(parse_ctx *pc, decl *props, const char *os, loc os_loc);
+decl *build_param(parse_ctx *pc, loc where, const char *name, loc name_loc, const char *type,
+                  loc type_loc, expr *value, const char *desc);
+decl *build_pool(parse_ctx *pc, loc where, const char *name, loc name_loc, expr *start,
+                 expr *count, const char *desc);
+decl *build_service(parse_ctx *pc, loc where, const char *name, loc name_loc,
+                    const char *desc, flow_decl *flows);
+
+flow_decl *build_flow(parse_ctx *pc, loc where, unsigned protos, port_item *ports,
+                      port_item *sports, endpoint *src, bool bidir, endpoint *dst,
+                      scope *scopes, bool local);
+flow_decl *build_append_flow(flow_decl *list, flow_decl *f);
+port_item *build_port(parse_ctx *pc, loc where, expr *lo, expr *hi);
+port_item *build_range_token(parse_ctx *pc, loc where, int64_t lo, int64_t hi, int lo_len);
+port_item *build_append_port(port_item *list, port_item *p);
+expr *build_num(parse_ctx *pc, loc where, int64_t v);
+expr *build_addr(parse_ctx *pc, loc where, int64_t v, int prefix);
+expr *build_param_ref(parse_ctx *pc, loc where, const char *name);
+expr *build_binary(parse_ctx *pc, loc where, expr_kind op, expr *l, expr *r);
+endpoint *build_endpoint_name(parse_ctx *pc, loc where, ref r);
+endpoint *build_endpoint(parse_ctx *pc, loc where, endpoint_kind kind, expr *lo, expr *hi);
+endpoint *build_append_endpoint(endpoint *list, endpoint *e);
+scope *build_scope(parse_ctx *pc, ref zone, bool optional);
+scope *build_append_scope(scope *list, scope *s);
+
+site_decl *build_site(parse_ctx *pc, loc where, const char *name, loc name_loc,
+                      const char *desc, decl *decls);
+decl *build_network(parse_ctx *pc, loc where, ref zone, expr *subnet);
+decl *build_set(parse_ctx *pc, loc where, ref param, expr *value);
+decl *build_instance(parse_ctx *pc, loc where, const char *name, loc name_loc, ref system,
+                     decl *sets);
+decl *build_host(parse_ctx *pc, loc where, const char *name, loc name_loc, expr *addr,
+                 decl *props);
+decl *build_host_props(parse_ctx *pc);
+decl *build_host_os(parse_ctx *pc, decl *props, const char *os, loc os_loc);
+decl *build_host_runs(parse_ctx *pc, decl *props, ref_list *roles);
+decl *build_host_ephemeral(parse_ctx *pc, decl *props, port_item *range, loc where);
+ref_list *build_ref_list(parse_ctx *pc, ref_list *list, ref r);
+
+waiver_decl *build_waiver(parse_ctx *pc, loc where, const char *check, loc check_loc,
+                          ref_list *services, ref host, const char *reason);
+
+#endif

@@ -1,0 +1,38 @@
+/* checks.c: the table behind checks.h. Adding a check means one row here,
+ * one section in docs/checks.md and a triggering and a clean test. */
+#include "checks.h"
+#include <string.h>
+
+const check_info check_table[CK_COUNT] = {
+    [CK_SYNTAX] = {"syntax", SEV_ERROR, false,
+        "the text is not valid berth: bad tokens, numbers, addresses or grammar"},
+    [CK_IMPORT] = {"import", SEV_ERROR, false,
+        "an import that cannot be read, leaves the policy root or forms a cycle"},
+    [CK_LIMIT] = {"limit", SEV_ERROR, false,
+        "a fixed limit is exceeded (nesting, errors, expansion size)"},
+    [CK_UNKNOWN_NAME] = {"unknown-name", SEV_ERROR, false,
+        "a name, parameter or check id that is not declared"},
+    [CK_DUPLICATE_NAME] = {"duplicate-name", SEV_ERROR, false,
+        "a name declared twice in one scope"},
+    [CK_TYPE] = {"type", SEV_ERROR, false,
+        "a value of the wrong kind (an address where a port is expected, ...)"},
+    [CK_MISSING_PARAMETER] = {"missing-parameter", SEV_ERROR, false,
+        "a parameter without default that a site deploying its system does not set"},
+    [CK_OVERFLOW] = {"overflow", SEV_ERROR, false,
+        "integer arithmetic on parameters overflows"},
+    [CK_PORT_RANGE] = {"port-range", SEV_ERROR, false,
+        "a port outside 1-65535 (port 0 included)"},
+    [CK_REVERSED_RANGE] = {"reversed-range", SEV_ERROR, false,
+        "a range whose first value is above its last"},
+    [CK_NOT_MULTICAST] = {"not-multicast", SEV_ERROR, false,
+        "an address that is not in 224.0.0.0/4 where a multicast group is required"},
+    [CK_UNUSED_WAIVER] = {"unused-waiver", SEV_WARNING, false,
+        "an allow that matches no finding"},
+};
+
+int check_lookup(const char *id)
+{
+    for (int i = 0; i < CK_COUNT; i++)
+        if (check_table[i].id && strcmp(check_table[i].id, id) == 0) return i;
+    return -1;
+}

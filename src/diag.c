@@ -1,0 +1,175 @@
+/* diag.c: queue, sort and print diagnostics as clang does:
+ * FILE:LINE:COL: severity: message [check-id], the source line, a caret. */
+#include "diag.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void diag_init(diag_sink *s, arena *mem)
+{
+    memset(s, 0, sizeof *s);
+    s->mem = mem;
+}
+
+static char *vformat(arena *a, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    char *p = arena_alloc(a, (size_t)(n < 0 ? 0 : n) + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+diag *diag_report(diag_sink *s, severity sev, check_id check, loc where,
+                  const char *fmt, ...)
+{
+    diag *d = arena_alloc(s->mem, sizeof *d);
+    va_list ap;
+    va_start(ap, fmt);
+    d->message = vformat(s->mem, fmt, ap);
+    va_end(ap);
+    d->sev = sev;
+    d->check = check;
+    d->where = where;
+    d->notes_tail = &d->notes;
+    d->seq = (unsigned)s->count;
+    s->items = arena_grow(s->mem, s->items, sizeof *s->items, &s->cap, s->count + 1);
+    s->items[s->count++] = d;
+    return d;
+}
+
+void diag_add_note(diag_sink *s, diag *d, loc where, const char *fmt, ...)
+{
+    diag_note *n = arena_alloc(s->mem, sizeof *n);
+    va_list ap;
+    va_start(ap, fmt);
+    n->message = vformat(s->mem, fmt, ap);
+    va_end(ap);
+    n->where = where;
+    *d->notes_tail = n;
+    d->notes_tail = &n->next;
+}
+
+size_t diag_count(const diag_sink *s, severity sev)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->count; i++) n += s->items[i]->sev == sev;
+    return n;
+}
+
+static int loc_cmp(loc a, loc b)
+{
+    int ia = a.src ? a.src->index : -1, ib = b.src ? b.src->index : -1;
+    if (ia != ib) return ia < ib ? -1 : 1;
+    if (a.line != b.line) return a.line < b.line ? -1 : 1;
+    if (a.col != b.col) return a.col < b.col ? -1 : 1;
+    return 0;
+}
+
+static int diag_cmp(const void *pa, const void *pb)
+{
+    const diag *a = *(diag *const *)pa, *b = *(diag *const *)pb;
+    int c = loc_cmp(a->where, b->where);
+    if (c) return c;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void diag_finish(diag_sink *s)
+{
+    if (s->count) qsort(s->items, s->count, sizeof *s->items, diag_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        if (w && loc_cmp(s->items[w - 1]->where, s->items[i]->where) == 0 &&
+            s->items[w - 1]->check == s->items[i]->check &&
+            strcmp(s->items[w - 1]->message, s->items[i]->message) == 0)
+            continue;
+        s->items[w++] = s->items[i];
+    }
+    s->count = w;
+}
+
+/* ---- text output ---- */
+
+static const char *sev_name(severity s)
+{
+    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+}
+
+static const char *sev_color(severity s)
+{
+    return s == SEV_ERROR ? "\033[1;31m" : s == SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
+}
+
+enum { SHOW_MAX = 160 };   /* columns of a long line shown around the caret */
+
+/* Print one byte of a source line so that control bytes (NUL, ESC) can
+ * neither corrupt the terminal nor shift the caret. */
+static void put_visible(FILE *out, unsigned char c)
+{
+    fputc(c == '\t' || c >= 0x20 ? (c == 0x7f ? '?' : c) : '?', out);
+}
+
+static void print_snippet(FILE *out, loc w, bool color)
+{
+    size_t len;
+    const char *line = source_line(w.src, w.line, &len);
+    size_t col = w.col > 0 ? (size_t)w.col - 1 : 0;
+    if (col > len) col = len;
+    size_t end = w.end_line == w.line && w.end_col >= w.col ? (size_t)w.end_col : col + 1;
+    if (end > len) end = len > col ? len : col + 1;
+    size_t from = col > SHOW_MAX / 2 ? col - SHOW_MAX / 2 : 0;
+    size_t to = from + SHOW_MAX < len ? from + SHOW_MAX : len;
+    if (end > to) end = to > col ? to : col + 1;
+    fputs(from ? "..." : "", out);
+    for (size_t i = from; i < to; i++) put_visible(out, (unsigned char)line[i]);
+    fputs(to < len ? "...\n" : "\n", out);
+    fputs(from ? "   " : "", out);
+    for (size_t i = from; i < col; i++) fputc(line[i] == '\t' ? '\t' : ' ', out);
+    if (color) fputs("\033[1;32m", out);
+    fputc('^', out);
+    for (size_t i = col + 1; i < end; i++) fputc('~', out);
+    if (color) fputs("\033[0m", out);
+    fputc('\n', out);
+}
+
+static void print_head(FILE *out, loc w, severity sev, const char *msg,
+                       const char *check, bool color)
+{
+    if (color) fputs("\033[1m", out);
+    if (w.src) fprintf(out, "%s:%d:%d: ", w.src->name, w.line, w.col);
+    else fputs("berth: ", out);
+    if (color) fprintf(out, "%s%s:\033[0m\033[1m", sev_color(sev), sev_name(sev));
+    else fprintf(out, "%s:", sev_name(sev));
+    fprintf(out, " %s", msg);
+    if (check) fprintf(out, " [%s]", check);
+    if (color) fputs("\033[0m", out);
+    fputc('\n', out);
+}
+
+static void print_include_chain(FILE *out, const source *src)
+{
+    for (; src && src->parent; src = src->parent)
+        fprintf(out, "In file included from %s:%d:\n", src->parent->name,
+                src->import_loc.line);
+}
+
+void diag_print_text(const diag_sink *s, FILE *out)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        const diag *d = s->items[i];
+        severity shown = d->waiver ? SEV_NOTE : d->sev;
+        print_include_chain(out, d->where.src);
+        print_head(out, d->where, shown, d->message, check_table[d->check].id, s->color);
+        if (d->where.src) print_snippet(out, d->where, s->color);
+        if (d->waiver) {
+            loc none = {0};
+            print_head(out, none, SEV_NOTE, d->waiver, NULL, s->color);
+        }
+        for (const diag_note *n = d->notes; n; n = n->next) {
+            print_head(out, n->where, SEV_NOTE, n->message, NULL, s->color);
+            if (n->where.src) print_snippet(out, n->where, s->color);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+/* diag.h: the one sink for every message berth prints about a policy.
+ * Diagnostics are queued as records (primary span, related notes), sorted
+ * by position and printed once, as text with a caret or in machine formats. */
+#ifndef BERTH_DIAG_H
+#define BERTH_DIAG_H
+#include <stdbool.h>
+#include <stdio.h>
+#include "arena.h"
+#include "checks.h"
+#include "source.h"
+
+typedef struct diag_note {
+    loc where;                   /* where.src may be NULL: a note without a place */
+    const char *message;
+    struct diag_note *next;
+} diag_note;
+
+typedef struct diag {
+    severity sev;
+    check_id check;
+    loc where;
+    const char *message;
+    const char *waiver;          /* reason of the waiver that turned it into a note */
+    diag_note *notes, **notes_tail;
+    unsigned seq;
+} diag;
+
+typedef struct {
+    arena *mem;
+    diag **items;
+    size_t count, cap;
+    unsigned max_errors_per_file;
+    bool color;
+} diag_sink;
+
+void diag_init(diag_sink *s, arena *mem);
+diag *diag_report(diag_sink *s, severity sev, check_id check, loc where,
+                  const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void diag_add_note(diag_sink *s, diag *d, loc where, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+size_t diag_count(const diag_sink *s, severity sev);
+/* Sort by file, line, column; drop exact repeats (same place, same text). */
+void diag_finish(diag_sink *s);
+void diag_print_text(const diag_sink *s, FILE *out);
+
+#endif

@@ -1,0 +1,48 @@
+/* parse.c: runs the scanner and parser over one in-memory source and
+ * counts its syntax errors against the per-file cap. */
+#include "parse.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include "parser.h"
+#include "lexer.h"
+
+void parse_error(parse_ctx *pc, loc where, const char *fmt, ...)
+{
+    if (pc->stopped) return;
+    if (++pc->errors > PARSE_MAX_ERRORS) {
+        diag_report(pc->diags, SEV_ERROR, CK_LIMIT, where,
+                    "too many errors in this file; stopping (limit is %d)", PARSE_MAX_ERRORS);
+        pc->stopped = true;
+        return;
+    }
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_report(pc->diags, SEV_ERROR, CK_SYNTAX, where, "%s", msg);
+}
+
+bool parse_source(arena *mem, diag_sink *diags, const source *src, program *prog,
+                  import_decl **imports)
+{
+    parse_ctx pc = {0};
+    pc.mem = mem;
+    pc.diags = diags;
+    pc.src = src;
+    pc.prog = prog;
+    pc.imports_tail = &pc.imports;
+    pc.line = 1;
+    pc.col = 1;
+    yyscan_t scanner;
+    if (berth_yylex_init_extra(&pc, &scanner) != 0) {
+        fputs("berth: out of memory\n", stderr);
+        return false;
+    }
+    YY_BUFFER_STATE buf = berth_yy_scan_bytes(src->text, (int)src->len, scanner);
+    int rc = berth_yyparse(scanner, &pc);
+    berth_yy_delete_buffer(buf, scanner);
+    berth_yylex_destroy(scanner);
+    *imports = pc.imports;
+    return rc == 0 && pc.errors == 0;
+}

@@ -1,0 +1,44 @@
+/* parse.h: the state shared by the scanner and the parser for one source
+ * file, and the entry point that turns a source into AST nodes appended to
+ * a program. Takes: a source in memory. Gives: AST + diagnostics + imports. */
+#ifndef BERTH_PARSE_H
+#define BERTH_PARSE_H
+#include <stdbool.h>
+#include "ast.h"
+#include "diag.h"
+
+enum {
+    PARSE_MAX_DEPTH = 64,        /* nesting of braces and parentheses */
+    PARSE_MAX_ERRORS = 20,       /* syntax errors reported per file */
+};
+
+typedef struct parse_ctx {
+    arena *mem;
+    diag_sink *diags;
+    const source *src;
+    program *prog;
+    import_decl *imports, **imports_tail;
+    /* scanner position */
+    int line, col;
+    loc prev_tok;                /* the token before the current one */
+    loc cur_tok;
+    const char *cur_text;        /* text of the current token (arena copy) */
+    /* open brackets, for "to match this '{'" notes and the depth limit */
+    loc open[PARSE_MAX_DEPTH];
+    char open_ch[PARSE_MAX_DEPTH];
+    int depth;
+    loc comment_open;
+    waiver_decl **site_waivers;  /* waivers of the site being parsed */
+    size_t nsite_waivers, site_waivers_cap;
+    int errors;
+    bool stopped;                /* too many errors: the scanner returns end of file */
+} parse_ctx;
+
+/* Parse one source into ctx->prog. Returns false when it had errors. */
+bool parse_source(arena *mem, diag_sink *diags, const source *src, program *prog,
+                  import_decl **imports);
+/* Report a syntax error, counting it toward the per-file cap. */
+void parse_error(parse_ctx *pc, loc where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
