@@ -7,7 +7,7 @@
 CC      ?= cc
 WARN     = -std=c11 -Wall -Wextra -Wpedantic -Werror
 CFLAGS  ?= -O2 -g
-CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Isrc -Ibuild
+CPPFLAGS = -D_XOPEN_SOURCE=700 -Isrc -Ibuild
 # Generated scanner/parser code gets narrower flags: its warnings are not ours.
 GENWARN  = -std=c11 -Wall -Werror -Wno-unused-function -Wno-sign-compare
 LUA_CFLAGS = $(shell pkg-config --cflags lua5.4 2>/dev/null)
@@ -61,6 +61,40 @@ berth: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LUA_LIBS)
 
 -include $(wildcard build/*.d)
+
+# ---- tests ----
+# The same sources built again with AddressSanitizer and UBSan: the unit
+# tests and the golden tests both run against this build too.
+SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SANOBJ   = $(OBJ:build/%.o=build/asan/%.o)
+SANLIB   = $(filter-out build/asan/main.o,$(SANOBJ))
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT     = $(UNIT_SRC:tests/unit/%.c=build/unit/%)
+UNIT_SAN = $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
+
+build/asan/lexer.o: build/lexer.c build/parser.h
+	@mkdir -p build/asan
+	$(CC) $(GENWARN) -O1 -g $(SAN) $(CPPFLAGS) -c -o $@ $<
+build/asan/parser.o: build/parser.c build/lexer.h
+	@mkdir -p build/asan
+	$(CC) $(GENWARN) -O1 -g $(SAN) $(CPPFLAGS) -c -o $@ $<
+build/asan/%.o: src/%.c build/parser.h build/lexer.h | build/.deps
+	@mkdir -p build/asan
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(LUA_CFLAGS) -MMD -MP -c -o $@ $<
+build/asan/berth: $(SANOBJ)
+	$(CC) $(SAN) -o $@ $(SANOBJ) $(LUA_LIBS)
+
+build/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBOBJ)
+	@mkdir -p build/unit
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests/unit $(LUA_CFLAGS) -o $@ $< $(LIBOBJ) $(CMOCKA_LIBS) $(LUA_LIBS)
+build/asan/unit/%: tests/unit/%.c tests/unit/unit.h $(SANLIB)
+	@mkdir -p build/asan/unit
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Itests/unit $(LUA_CFLAGS) -o $@ $< $(SANLIB) $(CMOCKA_LIBS) $(LUA_LIBS)
+
+test: berth build/asan/berth $(UNIT) $(UNIT_SAN)
+	@tests/run.sh
+
+-include $(wildcard build/asan/*.d)
 
 clean:
 	rm -rf build berth

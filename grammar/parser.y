@@ -364,11 +364,11 @@ static const char *shown_name(yysymbol_kind_t kind, char *buf, size_t n)
 {
     const char *name = yysymbol_name(kind);
     if (kind == YYSYMBOL_YYEOF) return "end of file";
-    if (name[0] != '"') return name;               /* a character such as ';' */
     bool is_class = kind == YYSYMBOL_NUMBER || kind == YYSYMBOL_RANGE ||
                     kind == YYSYMBOL_ADDR || kind == YYSYMBOL_STRING ||
                     kind == YYSYMBOL_IDENT || kind == YYSYMBOL_PARAM;
-    snprintf(buf, n, is_class ? "%.*s" : "'%.*s'", (int)strlen(name) - 2, name + 1);
+    if (is_class || name[0] == '\'') return name;  /* classes bare; ';' already quoted */
+    snprintf(buf, n, "'%s'", name);
     return buf;
 }
 

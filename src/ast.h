@@ -18,6 +18,8 @@ typedef struct {
     const char *name;
 } ref;
 
+enum { EXPR_MAX_DEPTH = 256 };
+
 typedef enum { EX_NUM, EX_ADDR, EX_PARAM, EX_ADD, EX_SUB, EX_MUL } expr_kind;
 
 typedef struct expr {
@@ -26,6 +28,7 @@ typedef struct expr {
     int64_t num;                 /* EX_NUM; EX_ADDR: the address as a number */
     int prefix;                  /* EX_ADDR: prefix length, 32 when none written */
     bool spaced_minus;           /* EX_SUB of two literals: a range written `a - b`? */
+    int depth;                   /* height of the tree below, bounded by EXPR_MAX_DEPTH */
     ref param;                   /* EX_PARAM */
     decl *target;                /* resolved: the param or pool */
     struct expr *l, *r;
@@ -99,15 +102,21 @@ struct decl {
     decl *sets;                  /* D_INSTANCE: its set statements */
     ref *runs;                   /* D_HOST: instance.role list */
     int nruns;
+    int index;                   /* resolved: D_PARAM/D_POOL slot in its system */
+    struct instance *inst;       /* resolved: D_INSTANCE's instance */
+    struct host *host;           /* resolved: D_HOST's host */
     decl *next;
 };
 
+struct names;
 struct system_decl {
     loc where;
     loc name_loc;
     const char *name;
     const char *desc;
     decl *decls;
+    struct names *scope;         /* resolved: every name declared in the system */
+    int nparams;                 /* resolved: params and pools */
     system_decl *next;
 };
 
@@ -117,7 +126,7 @@ typedef struct site_decl {
     const char *name;
     const char *desc;
     decl *decls;
-    struct waiver_decl *waivers;
+    struct names *scope;         /* resolved: instances and hosts */
     struct site_decl *next;
 } site_decl;
 

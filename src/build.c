@@ -217,7 +217,20 @@ expr *build_param_ref(parse_ctx *pc, loc where, const char *name)
 
 expr *build_binary(parse_ctx *pc, loc where, expr_kind op, expr *l, expr *r)
 {
+    int depth = (l->depth > r->depth ? l->depth : r->depth) + 1;
+    if (depth > EXPR_MAX_DEPTH) {
+        /* Keep every later walk shallow: report once, cut the tree here. */
+        if (depth == EXPR_MAX_DEPTH + 1) {
+            diag_report(pc->diags, SEV_ERROR, CK_LIMIT, where,
+                        "expression too long (limit is %d operators deep)", EXPR_MAX_DEPTH);
+            pc->errors++;
+        }
+        expr *cut = build_num(pc, where, 1);
+        cut->depth = depth;
+        return cut;
+    }
     expr *e = NEW(pc, expr);
+    e->depth = depth;
     e->kind = op;
     e->where = where;
     e->l = l;

@@ -46,3 +46,31 @@ bool parse_source(arena *mem, diag_sink *diags, const source *src, program *prog
     *imports = pc.imports;
     return rc == 0 && pc.errors == 0;
 }
+
+bool parse_tokens(arena *mem, diag_sink *diags, const source *src, raw_token **out,
+                  size_t *n)
+{
+    parse_ctx pc = {0};
+    pc.mem = mem;
+    pc.diags = diags;
+    pc.src = src;
+    pc.line = 1;
+    pc.col = 1;
+    pc.keep_comments = true;
+    yyscan_t scanner;
+    if (berth_yylex_init_extra(&pc, &scanner) != 0) return false;
+    YY_BUFFER_STATE buf = berth_yy_scan_bytes(src->text, (int)src->len, scanner);
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    BERTH_YYSTYPE val;
+    loc where;
+    int kind;
+    while ((kind = berth_yylex(&val, &where, scanner)) != BERTH_YYEOF && kind != BERTH_YYerror) {
+        *out = arena_grow(mem, *out, sizeof **out, &cap, *n + 1);
+        (*out)[(*n)++] = (raw_token){kind, pc.cur_text, where};
+    }
+    berth_yy_delete_buffer(buf, scanner);
+    berth_yylex_destroy(scanner);
+    return kind == BERTH_YYEOF;
+}

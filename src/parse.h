@@ -10,6 +10,7 @@
 enum {
     PARSE_MAX_DEPTH = 64,        /* nesting of braces and parentheses */
     PARSE_MAX_ERRORS = 20,       /* syntax errors reported per file */
+    PARSE_COMMENT_TOKEN = 10000, /* returned for comments when keep_comments is set */
 };
 
 typedef struct parse_ctx {
@@ -20,6 +21,8 @@ typedef struct parse_ctx {
     import_decl *imports, **imports_tail;
     /* scanner position */
     int line, col;
+    size_t offset;               /* byte offset of the next character */
+    bool keep_comments;          /* fmt: comments come back as tokens */
     loc prev_tok;                /* the token before the current one */
     loc cur_tok;
     const char *cur_text;        /* text of the current token (arena copy) */
@@ -28,6 +31,7 @@ typedef struct parse_ctx {
     char open_ch[PARSE_MAX_DEPTH];
     int depth;
     loc comment_open;
+    size_t comment_start;
     waiver_decl **site_waivers;  /* waivers of the site being parsed */
     size_t nsite_waivers, site_waivers_cap;
     int errors;
@@ -37,6 +41,15 @@ typedef struct parse_ctx {
 /* Parse one source into ctx->prog. Returns false when it had errors. */
 bool parse_source(arena *mem, diag_sink *diags, const source *src, program *prog,
                   import_decl **imports);
+/* Scan one source into tokens, comments included (for fmt). Gives the
+ * token codes, their raw texts and spans; false when the scan itself failed. */
+typedef struct {
+    int kind;
+    const char *text;
+    loc where;
+} raw_token;
+bool parse_tokens(arena *mem, diag_sink *diags, const source *src, raw_token **out,
+                  size_t *n);
 /* Report a syntax error, counting it toward the per-file cap. */
 void parse_error(parse_ctx *pc, loc where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -1,0 +1,216 @@
+/* elab.c: elaboration. Takes the resolved program; gives the flat flow
+ * table (model.rows): every flow of every instance, with its parameters
+ * substituted, expanded to one row per protocol, port item, source and
+ * endpoint, sorted in a total order. Port and group errors surface here. */
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+
+typedef struct { uint16_t lo, hi; const port_item *ast; } port_span;
+
+static void port_error(model *m, const expr *top, const value *v, int64_t bad, loc use)
+{
+    diag *d;
+    if (top->spaced_minus && bad < 1)
+        d = diag_report(m->diags, SEV_ERROR, CK_PORT_RANGE, top->where,
+                        "'%lld - %lld' is a subtraction (%lld), not a port range; write "
+                        "%lld-%lld without spaces", (long long)top->l->num,
+                        (long long)top->r->num, (long long)bad, (long long)top->l->num,
+                        (long long)top->r->num);
+    else if (bad == 65536)
+        d = diag_report(m->diags, SEV_ERROR, CK_PORT_RANGE, v->origin,
+                        "port 65536 is out of range 1-65535; did you mean 65535?");
+    else if (bad == 0)
+        d = diag_report(m->diags, SEV_ERROR, CK_PORT_RANGE, v->origin,
+                        "port 0 is not a port: ports are 1-65535 (firewalls accept 0 silently)");
+    else
+        d = diag_report(m->diags, SEV_ERROR, CK_PORT_RANGE, v->origin,
+                        "port %lld is out of range 1-65535", (long long)bad);
+    if (v->origin.line != use.line || v->origin.col != use.col || v->origin.src != use.src)
+        diag_add_note(m->diags, d, use, "used as a port here");
+}
+
+static bool port_bound(model *m, instance *in, const expr *e, bool upper, int64_t *out)
+{
+    value v;
+    if (!eval_expr(m, in, e, &v)) return false;
+    if (v.kind != V_INT) {
+        diag_report(m->diags, SEV_ERROR, CK_TYPE, e->where, "an address is not a port");
+        return false;
+    }
+    int64_t x = upper ? v.hi : v.lo;
+    for (int i = 0; i < 2; i++) {
+        int64_t b = i ? v.hi : v.lo;
+        if (b < 1 || b > 65535) {
+            port_error(m, e, &v, b, e->where);
+            return false;
+        }
+    }
+    *out = x;
+    return true;
+}
+
+/* One port item to a span; a pool used alone gives its whole range. */
+static bool eval_port(model *m, instance *in, const port_item *p, port_span *out)
+{
+    int64_t lo, hi;
+    if (!port_bound(m, in, p->lo, false, &lo)) return false;
+    if (!port_bound(m, in, p->hi ? p->hi : p->lo, true, &hi)) return false;
+    if (lo > hi) {
+        diag_report(m->diags, SEV_ERROR, CK_REVERSED_RANGE, p->where,
+                    "reversed range %lld-%lld; did you mean %lld-%lld?", (long long)lo,
+                    (long long)hi, (long long)hi, (long long)lo);
+        return false;
+    }
+    *out = (port_span){(uint16_t)lo, (uint16_t)hi, p};
+    return true;
+}
+
+static bool eval_address(model *m, instance *in, const expr *e, value *v)
+{
+    if (!eval_expr(m, in, e, v)) return false;
+    if (v->kind == V_ADDR) return true;
+    diag_report(m->diags, SEV_ERROR, CK_TYPE, e->where, "a number is not an address");
+    return false;
+}
+
+static bool eval_end(model *m, instance *in, const endpoint *e, flow_end *out)
+{
+    *out = (flow_end){e->kind, e->target, 0, 0, 32, e};
+    if (e->kind == EP_NAME) return e->target != NULL;
+    if (e->kind == EP_ANY) return true;
+    value lo, hi;
+    if (!eval_address(m, in, e->lo, &lo)) return false;
+    hi = lo;
+    if (e->hi && !eval_address(m, in, e->hi, &hi)) return false;
+    uint32_t host_mask = lo.prefix >= 32 ? 0 : 0xffffffffu >> lo.prefix;
+    out->lo = (uint32_t)lo.lo;
+    out->hi = e->hi ? (uint32_t)hi.hi : (uint32_t)lo.hi | host_mask;
+    out->prefix = e->hi || lo.lo != lo.hi ? 32 : lo.prefix;
+    if (out->lo > out->hi) {
+        diag_report(m->diags, SEV_ERROR, CK_REVERSED_RANGE, e->where,
+                    "reversed address range: the first address is above the last");
+        return false;
+    }
+    bool mc_lo = addr_is_multicast(out->lo), mc_hi = addr_is_multicast(out->hi);
+    if (e->kind == EP_GROUP && (!mc_lo || !mc_hi)) {
+        uint32_t a = !mc_lo ? out->lo : out->hi;
+        diag_report(m->diags, SEV_ERROR, CK_NOT_MULTICAST, !mc_lo ? lo.origin : hi.origin,
+                    "%u.%u.%u.%u is not a multicast group: groups are in 224.0.0.0/4 "
+                    "(224.0.0.0-239.255.255.255)", a >> 24, a >> 16 & 255, a >> 8 & 255,
+                    a & 255);
+        return false;
+    }
+    if (mc_lo && mc_hi) out->kind = EP_GROUP;
+    return true;
+}
+
+/* Evaluate a list of port items; NULL list gives one unconstrained span. */
+static int eval_ports(model *m, instance *in, const port_item *list, port_span **out)
+{
+    int n = 0;
+    for (const port_item *p = list; p; p = p->next) n++;
+    *out = arena_alloc(m->mem, (size_t)(n ? n : 1) * sizeof **out);
+    if (!list) {
+        (*out)[0] = (port_span){0, 0, NULL};
+        return 1;
+    }
+    int ok = 0;
+    for (const port_item *p = list; p; p = p->next)
+        if (eval_port(m, in, p, &(*out)[ok])) ok++;
+    return ok == n ? n : -1;
+}
+
+static int eval_ends(model *m, instance *in, const endpoint *list, flow_end **out)
+{
+    int n = 0;
+    for (const endpoint *e = list; e; e = e->next) n++;
+    *out = arena_alloc(m->mem, (size_t)n * sizeof **out);
+    int ok = 0;
+    for (const endpoint *e = list; e; e = e->next)
+        if (eval_end(m, in, e, &(*out)[ok])) ok++;
+    return ok == n ? n : -1;
+}
+
+static void add_row(model *m, const flow_row *r)
+{
+    if (m->nrows >= MODEL_MAX_ROWS) {
+        if (!m->rows_capped)
+            diag_report(m->diags, SEV_ERROR, CK_LIMIT, r->decl->where,
+                        "the policy expands to more than %d flow rows (limit)", MODEL_MAX_ROWS);
+        m->rows_capped = true;
+        return;
+    }
+    m->rows = arena_grow(m->mem, m->rows, sizeof *m->rows, &m->rows_cap, m->nrows + 1);
+    m->rows[m->nrows++] = *r;
+}
+
+static void elab_flow(model *m, instance *in, const flow_decl *f)
+{
+    port_span *dp, *sp;
+    flow_end *src, *dst;
+    int nd = eval_ports(m, in, f->ports, &dp);
+    int ns = f->sports ? eval_ports(m, in, f->sports, &sp) : eval_ports(m, in, NULL, &sp);
+    int nsrc = eval_ends(m, in, f->src, &src);
+    int ndst = eval_ends(m, in, f->dst, &dst);
+    if (nd < 0 || ns < 0 || nsrc < 0 || ndst < 0) return;
+    for (unsigned proto = PROTO_TCP; proto <= PROTO_UDP; proto <<= 1) {
+        if (!(f->protos & proto)) continue;
+        for (int i = 0; i < nd; i++)
+            for (int j = 0; j < ns; j++)
+                for (int a = 0; a < nsrc; a++)
+                    for (int b = 0; b < ndst; b++)
+                        for (int rev = 0; rev <= (int)f->bidir; rev++) {
+                            if (m->rows_capped) return;
+                            flow_row r = {f, in, (uint8_t)proto, rev, dp[i].lo, dp[i].hi,
+                                          sp[j].lo, sp[j].hi, rev ? dst[b] : src[a],
+                                          rev ? src[a] : dst[b], dp[i].ast, sp[j].ast};
+                            add_row(m, &r);
+                        }
+    }
+}
+
+static int cmp_loc(loc a, loc b)
+{
+    int ia = a.src ? a.src->index : -1, ib = b.src ? b.src->index : -1;
+    if (ia != ib) return ia < ib ? -1 : 1;
+    if (a.line != b.line) return a.line < b.line ? -1 : 1;
+    return (a.col > b.col) - (a.col < b.col);
+}
+
+#define CMP(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
+
+/* Total order: instance, protocol, ports, declaration, endpoints, half. */
+static int row_cmp(const void *pa, const void *pb)
+{
+    const flow_row *a = pa, *b = pb;
+    CMP(a->inst->index, b->inst->index);
+    CMP(a->proto, b->proto);
+    CMP(a->lo, b->lo);
+    CMP(a->hi, b->hi);
+    CMP(a->slo, b->slo);
+    CMP(a->shi, b->shi);
+    int c = cmp_loc(a->decl->where, b->decl->where);
+    if (c) return c;
+    if ((c = cmp_loc(a->src.ast->where, b->src.ast->where))) return c;
+    if ((c = cmp_loc(a->dst.ast->where, b->dst.ast->where))) return c;
+    CMP(a->reverse, b->reverse);
+    return 0;
+}
+
+void elab_program(model *m)
+{
+    for (size_t i = 0; i < m->ninstances; i++) {
+        instance *in = m->instances[i];
+        for (decl *d = in->sys->decls; d; d = d->next) {
+            if (d->kind == D_PARAM || d->kind == D_POOL) {
+                value v;
+                /* Check every default once, even if no flow uses it. */
+                if (d->kind == D_POOL || d->value || in->sets[d->index])
+                    (void)eval_param(m, in, d, d->name_loc, &v);
+            }
+            for (const flow_decl *f = d->flows; f; f = f->next) elab_flow(m, in, f);
+        }
+    }
+    if (m->nrows) qsort(m->rows, m->nrows, sizeof *m->rows, row_cmp);
+}

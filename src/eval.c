@@ -1,0 +1,133 @@
+/* eval.c: evaluates expressions in one instance of a system. Takes resolved
+ * expressions and the instance's `set`s; gives typed values (number,
+ * address, or a range of either from a pool), with overflow, cycle, type
+ * and pool-size errors reported where the offending value was written. */
+#include <string.h>
+#include "model.h"
+
+enum { ST_NEW, ST_BUSY, ST_OK, ST_FAILED };
+enum { INT_LIMIT = 2147483647 };
+
+static bool fail(model *m, check_id ck, loc where, const char *msg, const char *name)
+{
+    diag_report(m->diags, SEV_ERROR, ck, where, msg, name);
+    return false;
+}
+
+static bool arith(model *m, const expr *e, const value *a, const value *b, value *out)
+{
+    if (a->lo != a->hi || b->lo != b->hi)
+        return fail(m, CK_TYPE, e->where, "a pool is a range of values%s; it cannot take part "
+                    "in arithmetic", "");
+    if (b->kind == V_ADDR || (a->kind == V_ADDR && e->kind == EX_MUL))
+        return fail(m, CK_TYPE, e->where, "addresses can only be counted up or down by a "
+                    "number%s, as in $start + 1", "");
+    int64_t r = e->kind == EX_ADD ? a->lo + b->lo : e->kind == EX_SUB ? a->lo - b->lo
+                                                                      : a->lo * b->lo;
+    /* Operands are at most 2^32 in magnitude, so r cannot overflow int64. */
+    int64_t max = a->kind == V_ADDR ? 0xffffffffLL : INT_LIMIT;
+    int64_t min = a->kind == V_ADDR ? 0 : -INT_LIMIT;
+    if (r > max || r < min)
+        return fail(m, CK_OVERFLOW, e->where, a->kind == V_ADDR
+                    ? "address arithmetic leaves the IPv4 space%s"
+                    : "arithmetic overflow%s: the result is beyond +-2147483647", "");
+    *out = (value){a->kind, r, r, a->prefix, e->where};
+    return true;
+}
+
+bool eval_expr(model *m, instance *in, const expr *e, value *out)
+{
+    value a, b;
+    switch (e->kind) {
+    case EX_NUM:
+        *out = (value){V_INT, e->num, e->num, 0, e->where};
+        return true;
+    case EX_ADDR:
+        *out = (value){V_ADDR, e->num, e->num, e->prefix, e->where};
+        return true;
+    case EX_PARAM:
+        return e->target && eval_param(m, in, e->target, e->where, out);
+    default:
+        if (!eval_expr(m, in, e->l, &a) | !eval_expr(m, in, e->r, &b)) return false;
+        return arith(m, e, &a, &b, out);
+    }
+}
+
+static bool check_type(model *m, decl *p, value *v)
+{
+    static const char *const tn[] = {"", "a port", "a number", "an address", "a multicast group"};
+    bool ok = p->type == TY_NONE ||
+              (p->type == TY_ADDR ? v->kind == V_ADDR
+               : p->type == TY_GROUP ? v->kind == V_ADDR : v->kind == V_INT);
+    if (!ok) {
+        diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, v->origin,
+                              "parameter '%s' must be %s", p->name, tn[p->type]);
+        diag_add_note(m->diags, d, p->name_loc, "'%s' is declared here", p->name);
+        return false;
+    }
+    if (p->type == TY_PORT && (v->lo < 1 || v->hi > 65535))
+        return fail(m, CK_PORT_RANGE, v->origin, "port value is outside 1-65535%s", "");
+    if (p->type == TY_GROUP && (!addr_is_multicast((uint32_t)v->lo) ||
+                                !addr_is_multicast((uint32_t)v->hi)))
+        return fail(m, CK_NOT_MULTICAST, v->origin,
+                    "'%s' must be a multicast group (224.0.0.0/4)", p->name);
+    return true;
+}
+
+static bool eval_pool(model *m, instance *in, decl *p, value *out)
+{
+    value start, count;
+    if (!eval_expr(m, in, p->value, &start) | !eval_expr(m, in, p->count, &count)) return false;
+    if (start.lo != start.hi)
+        return fail(m, CK_TYPE, p->value->where, "a pool must start from one value%s", "");
+    if (count.kind != V_INT)
+        return fail(m, CK_TYPE, p->count->where, "a pool's count must be a number%s", "");
+    if (count.lo < 1 || count.lo > MODEL_MAX_POOL) {
+        diag_report(m->diags, SEV_ERROR, count.lo < 1 ? CK_TYPE : CK_LIMIT, count.origin,
+                    "pool '%s' counts %lld values; it must count 1 to %d", p->name,
+                    (long long)count.lo, MODEL_MAX_POOL);
+        return false;
+    }
+    int64_t hi = start.lo + count.lo - 1;
+    if (start.kind == V_ADDR && hi > 0xffffffffLL)
+        return fail(m, CK_OVERFLOW, p->where, "pool '%s' runs past 255.255.255.255", p->name);
+    *out = (value){start.kind, start.lo, hi, start.prefix, p->where};
+    if (start.kind == V_ADDR && addr_is_multicast((uint32_t)start.lo) &&
+        !addr_is_multicast((uint32_t)hi))
+        return fail(m, CK_NOT_MULTICAST, p->where,
+                    "pool '%s' runs out of the multicast space 224.0.0.0/4", p->name);
+    return true;
+}
+
+bool eval_param(model *m, instance *in, decl *p, loc use, value *out)
+{
+    unsigned char *st = &in->state[p->index];
+    if (*st == ST_OK) {
+        *out = in->values[p->index];
+        return true;
+    }
+    if (*st == ST_FAILED) return false;
+    if (*st == ST_BUSY) {
+        diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, use,
+                              "parameter '%s' is defined in terms of itself", p->name);
+        diag_add_note(m->diags, d, p->name_loc, "'%s' is declared here", p->name);
+        return false;
+    }
+    if (m->eval_depth >= MODEL_MAX_EVAL_DEPTH)
+        return fail(m, CK_LIMIT, use, "parameters defined through too many other parameters "
+                    "(limit is 64 deep) at '%s'", p->name);
+    *st = ST_BUSY;
+    m->eval_depth++;
+    bool ok;
+    if (p->kind == D_POOL) {
+        ok = eval_pool(m, in, p, out);
+    } else {
+        decl *set = in->sets[p->index];
+        const expr *e = set ? set->value : p->value;
+        ok = e && eval_expr(m, in, e, out) && check_type(m, p, out);
+    }
+    m->eval_depth--;
+    *st = ok ? ST_OK : ST_FAILED;
+    if (ok) in->values[p->index] = *out;
+    return ok;
+}

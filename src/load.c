@@ -1,0 +1,196 @@
+/* load.c: file reading, import resolution under the policy root, import
+ * cycle detection. Diamond imports load once; cycles are reported. */
+#include "load.h"
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "parse.h"
+
+void load_init(loader *l, arena *mem, diag_sink *diags)
+{
+    memset(l, 0, sizeof *l);
+    l->mem = mem;
+    l->diags = diags;
+    program_init(&l->prog);
+}
+
+/* Read a whole stream into the arena; NULL with errno set on failure. */
+static char *read_stream(arena *a, FILE *f, size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) return NULL;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= LOAD_MAX_FILE) {
+                free(buf);
+                errno = EFBIG;
+                return NULL;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    char *text = arena_strndup(a, buf, n);
+    free(buf);
+    *len = n;
+    return text;
+}
+
+static char *dir_of(arena *a, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return arena_strdup(a, ".");
+    if (slash == path) return arena_strdup(a, "/");
+    return arena_strndup(a, path, (size_t)(slash - path));
+}
+
+static char *join_path(arena *a, const char *dir, const char *rel)
+{
+    if (rel[0] == '/' || strcmp(dir, ".") == 0) return arena_strdup(a, rel);
+    size_t n = strlen(dir) + strlen(rel) + 2;
+    char *p = arena_alloc(a, n);
+    snprintf(p, n, "%s/%s", dir, rel);
+    return p;
+}
+
+static const source *find_loaded(const loader *l, const char *real)
+{
+    for (size_t i = 0; i < l->nsources; i++)
+        if (l->sources[i]->real[0] && strcmp(l->sources[i]->real, real) == 0)
+            return l->sources[i];
+    return NULL;
+}
+
+static bool under_root(const char *root, const char *real)
+{
+    size_t n = strlen(root);
+    if (strcmp(root, "/") == 0) return true;
+    return strncmp(root, real, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+static source *add_source(loader *l, const char *name, const char *real, const char *text,
+                          size_t len)
+{
+    source *s = source_new(l->mem, name, real, dir_of(l->mem, name), text, len,
+                           (int)l->nsources);
+    l->sources = arena_grow(l->mem, l->sources, sizeof *l->sources, &l->cap, l->nsources + 1);
+    l->sources[l->nsources++] = s;
+    return s;
+}
+
+static void parse_and_follow(loader *l, source *s);
+
+static void import_cycle(loader *l, const import_decl *imp, const source *from,
+                         const char *real)
+{
+    diag *d = diag_report(l->diags, SEV_ERROR, CK_IMPORT, imp->path_loc,
+                          "import cycle: '%s' is already being imported", imp->path);
+    for (const source *p = from; p; p = p->parent) {
+        if (p->parent)
+            diag_add_note(l->diags, d, p->import_loc, "'%s' is imported from here", p->name);
+        if (strcmp(p->real, real) == 0) break;
+    }
+}
+
+static void load_import(loader *l, source *from, const import_decl *imp)
+{
+    char *path = join_path(l->mem, from->dir, imp->path);
+    char real[PATH_MAX];
+    if (!realpath(path, real)) {
+        diag_report(l->diags, SEV_ERROR, CK_IMPORT, imp->path_loc, "cannot import '%s': %s",
+                    imp->path, strerror(errno));
+        return;
+    }
+    if (!under_root(l->root, real)) {
+        diag_report(l->diags, SEV_ERROR, CK_IMPORT, imp->path_loc,
+                    "import '%s' leaves the policy root '%s'; imports must stay under it "
+                    "(use --root to widen it)", imp->path, l->root);
+        return;
+    }
+    for (const source *p = from; p; p = p->parent)
+        if (strcmp(p->real, real) == 0) {
+            import_cycle(l, imp, from, real);
+            return;
+        }
+    if (find_loaded(l, real)) return;
+    if (l->nsources >= LOAD_MAX_FILES) {
+        diag_report(l->diags, SEV_ERROR, CK_LIMIT, imp->path_loc,
+                    "too many policy files (limit is %d)", LOAD_MAX_FILES);
+        return;
+    }
+    FILE *f = fopen(real, "rb");
+    size_t len = 0;
+    char *text = f ? read_stream(l->mem, f, &len) : NULL;
+    int err = errno;
+    if (f) fclose(f);
+    if (!text) {
+        diag_report(l->diags, SEV_ERROR, CK_IMPORT, imp->path_loc, "cannot import '%s': %s",
+                    imp->path, strerror(err));
+        return;
+    }
+    source *s = add_source(l, path, real, text, len);
+    s->parent = from;
+    s->import_loc = imp->where;
+    parse_and_follow(l, s);
+}
+
+static void parse_and_follow(loader *l, source *s)
+{
+    import_decl *imports = NULL;
+    parse_source(l->mem, l->diags, s, &l->prog, &imports);
+    for (import_decl *i = imports; i; i = i->next) load_import(l, s, i);
+}
+
+static bool load_one(loader *l, const char *name)
+{
+    bool is_stdin = strcmp(name, "-") == 0;
+    char real[PATH_MAX] = "";
+    if (!is_stdin && !realpath(name, real)) {
+        fprintf(stderr, "berth: cannot open '%s': %s\n", name, strerror(errno));
+        return false;
+    }
+    if (!is_stdin && find_loaded(l, real)) return true;
+    FILE *f = is_stdin ? stdin : fopen(name, "rb");
+    size_t len = 0;
+    char *text = f ? read_stream(l->mem, f, &len) : NULL;
+    int err = errno;
+    if (f && !is_stdin) fclose(f);
+    if (!text) {
+        fprintf(stderr, "berth: cannot read '%s': %s\n", is_stdin ? "<stdin>" : name,
+                strerror(err));
+        return false;
+    }
+    source *s = add_source(l, is_stdin ? "<stdin>" : name, real, text, len);
+    parse_and_follow(l, s);
+    return true;
+}
+
+bool load_files(loader *l, char **files, int nfiles, const char *root)
+{
+    char real[PATH_MAX];
+    const char *base = root ? root : nfiles > 0 && strcmp(files[0], "-") != 0
+                                         ? dir_of(l->mem, files[0]) : ".";
+    if (!realpath(base, real)) {
+        fprintf(stderr, "berth: cannot use policy root '%s': %s\n", base, strerror(errno));
+        return false;
+    }
+    l->root = arena_strdup(l->mem, real);
+    for (int i = 0; i < nfiles; i++)
+        if (!load_one(l, files[i])) return false;
+    return true;
+}

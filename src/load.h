@@ -1,0 +1,29 @@
+/* load.h: reads policy files (or standard input) into memory, parses them
+ * and follows their imports, confined to the policy root. Takes file names;
+ * gives one program (all ASTs) and the list of sources in load order. */
+#ifndef BERTH_LOAD_H
+#define BERTH_LOAD_H
+#include "ast.h"
+#include "diag.h"
+
+enum {
+    LOAD_MAX_FILE = 64 << 20,    /* bytes in one policy file */
+    LOAD_MAX_FILES = 4096,       /* files in one run, imports included */
+};
+
+typedef struct {
+    arena *mem;
+    diag_sink *diags;
+    program prog;
+    source **sources;
+    size_t nsources, cap;
+    const char *root;            /* canonical policy root */
+} loader;
+
+void load_init(loader *l, arena *mem, diag_sink *diags);
+/* Load each named file ("-" is standard input). root may be NULL: the
+ * first file's directory. Returns false on an I/O error with a command-line
+ * file (already printed as one line on stderr: exit status 2). */
+bool load_files(loader *l, char **files, int nfiles, const char *root);
+
+#endif

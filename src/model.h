@@ -1,0 +1,114 @@
+/* model.h: the resolved and elaborated policy that every checker and
+ * emitter consumes: instances of systems with their parameter values,
+ * hosts with the roles they run, and one flat, sorted table of flows. */
+#ifndef BERTH_MODEL_H
+#define BERTH_MODEL_H
+#include <stdint.h>
+#include "ast.h"
+#include "diag.h"
+#include "names.h"
+
+typedef enum { V_NONE, V_INT, V_ADDR } value_kind;
+
+/* An evaluated value: a number, an address, or a range of either (a pool). */
+typedef struct {
+    value_kind kind;
+    int64_t lo, hi;
+    int prefix;                  /* V_ADDR */
+    loc origin;                  /* the expression that produced it */
+} value;
+
+typedef struct instance {
+    const char *name;
+    system_decl *sys;
+    site_decl *site;             /* NULL: the system's own defaults */
+    decl *decl;                  /* D_INSTANCE, or NULL for a default instance */
+    loc where;
+    decl **sets;                 /* per param slot: the overriding `set`, or NULL */
+    value *values;               /* per param slot, after evaluation */
+    unsigned char *state;        /* per param slot: evaluation progress */
+    int index;
+} instance;
+
+typedef struct {
+    instance *inst;
+    decl *role;
+    loc where;
+} role_run;
+
+typedef struct host {
+    decl *decl;
+    site_decl *site;
+    uint32_t addr;
+    os_kind os;
+    int eph_lo, eph_hi;          /* ephemeral range, 0 when unknown */
+    role_run *runs;
+    int nruns;
+} host;
+
+typedef struct {
+    instance *inst;
+    decl *zone;
+    uint32_t addr;
+    int prefix;
+    loc where;
+} network;
+
+/* An evaluated endpoint of one flow row. */
+typedef struct {
+    endpoint_kind kind;          /* EP_NAME resolves to a role or zone */
+    decl *target;
+    uint32_t lo, hi;             /* EP_ADDR, EP_GROUP */
+    int prefix;
+    const endpoint *ast;
+} flow_end;
+
+/* One row of the flat flow table: one protocol, one destination range, one
+ * source-port range, one source and one endpoint. A `<->` flow gives two rows. */
+typedef struct {
+    const flow_decl *decl;
+    instance *inst;
+    uint8_t proto;               /* PROTO_TCP or PROTO_UDP */
+    bool reverse;                /* the endpoint-to-source half of a `<->` */
+    uint16_t lo, hi;             /* destination ports; 0-0: not constrained */
+    uint16_t slo, shi;           /* source ports; 0-0: not constrained */
+    flow_end src, dst;
+    const port_item *port_ast, *sport_ast;
+} flow_row;
+
+enum {
+    MODEL_MAX_ROWS = 4000000,    /* elaborated flow rows */
+    MODEL_MAX_POOL = 65536,      /* values one pool may count through */
+    MODEL_MAX_EVAL_DEPTH = 64,   /* parameters defined through parameters */
+};
+
+typedef struct {
+    arena *mem;
+    diag_sink *diags;
+    program *prog;
+    names systems, sites;
+    instance **instances;
+    size_t ninstances, instances_cap;
+    host **hosts;
+    size_t nhosts, hosts_cap;
+    network *networks;
+    size_t nnetworks, networks_cap;
+    flow_row *rows;
+    size_t nrows, rows_cap;
+    bool rows_capped;
+    int eval_depth;
+} model;
+
+void model_init(model *m, arena *mem, diag_sink *diags, program *prog);
+/* Name resolution: every ref gets its target or an error. */
+void resolve_program(model *m);
+/* Evaluate parameters per instance and build the sorted flow table. */
+void elab_program(model *m);
+/* Evaluate one expression in an instance; false (reported) on errors or
+ * when a parameter without default is unset at system level (unreported). */
+bool eval_expr(model *m, instance *inst, const expr *e, value *out);
+bool eval_param(model *m, instance *inst, decl *param, loc use, value *out);
+
+static inline bool addr_is_multicast(uint32_t a) { return (a >> 28) == 0xe; }
+
+#endif

@@ -1,0 +1,90 @@
+/* names.c: open-addressing string table and "did you mean" by edit distance. */
+#include "names.h"
+#include <stdint.h>
+#include <string.h>
+
+void names_init(names *t) { memset(t, 0, sizeof *t); }
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u;          /* FNV-1a: fixed, so runs repeat */
+    while (*s) h = (h ^ (unsigned char)*s++) * 1099511628211u;
+    return h;
+}
+
+static size_t slot(const names *t, const char *key)
+{
+    size_t i = hash(key) & (t->cap - 1);
+    while (t->keys[i] && strcmp(t->keys[i], key) != 0) i = (i + 1) & (t->cap - 1);
+    return i;
+}
+
+static void grow(arena *a, names *t)
+{
+    names old = *t;
+    t->cap = old.cap ? old.cap * 2 : 16;
+    t->keys = arena_alloc(a, t->cap * sizeof *t->keys);
+    t->values = arena_alloc(a, t->cap * sizeof *t->values);
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.keys[i]) {
+            size_t j = slot(t, old.keys[i]);
+            t->keys[j] = old.keys[i];
+            t->values[j] = old.values[i];
+        }
+}
+
+void *names_put(arena *a, names *t, const char *key, void *value)
+{
+    if ((t->count + 1) * 2 > t->cap) grow(a, t);
+    size_t i = slot(t, key);
+    if (t->keys[i]) return t->values[i];
+    t->keys[i] = key;
+    t->values[i] = value;
+    t->count++;
+    t->order = arena_grow(a, t->order, sizeof *t->order, &t->order_cap, t->count);
+    t->order[t->count - 1] = key;
+    return NULL;
+}
+
+void *names_get(const names *t, const char *key)
+{
+    if (!t->cap) return NULL;
+    size_t i = slot(t, key);
+    return t->keys[i] ? t->values[i] : NULL;
+}
+
+size_t names_distance(const char *a, const char *b)
+{
+    enum { MAXLEN = 64 };
+    size_t n = strlen(a), m = strlen(b);
+    if (n > MAXLEN || m > MAXLEN) return (size_t)-1;
+    size_t d[MAXLEN + 1][MAXLEN + 1];
+    for (size_t i = 0; i <= n; i++) d[i][0] = i;
+    for (size_t j = 0; j <= m; j++) d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < best) best = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[n][m];
+}
+
+const char *names_suggest(const names *t, const char *key)
+{
+    size_t limit = strlen(key) / 3 + 1, best = limit + 1;
+    const char *pick = NULL;
+    for (size_t i = 0; i < t->count; i++) {
+        size_t d = names_distance(key, t->order[i]);
+        if (d < best) {          /* first of equals wins: insertion order */
+            best = d;
+            pick = t->order[i];
+        }
+    }
+    return pick;
+}

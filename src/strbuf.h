@@ -1,0 +1,27 @@
+/* strbuf.h: a growable byte buffer with a sticky error flag: writers
+ * append without checking, the caller checks once at the end (as Lua's
+ * ldump.c does). Also atomic file replacement for every output berth writes. */
+#ifndef BERTH_STRBUF_H
+#define BERTH_STRBUF_H
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+    bool failed;                 /* out of memory: further appends are dropped */
+} strbuf;
+
+void sb_init(strbuf *b);
+void sb_free(strbuf *b);
+void sb_putc(strbuf *b, char c);
+void sb_puts(strbuf *b, const char *s);
+void sb_putn(strbuf *b, const char *s, size_t n);
+void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+typedef enum { WRITE_UNCHANGED, WRITE_WRITTEN, WRITE_FAILED } write_result;
+/* Replace path with data through a temporary file and rename, only when the
+ * content differs; on failure the old file is left as it was. */
+write_result write_file_atomic(const char *path, const char *data, size_t len);
+
+#endif

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# run.sh: runs every test suite of berth and ends with "N passed, N failed".
+# Suites: cmocka unit tests (plain and under ASan/UBSan), golden diagnostics
+# of tests/bad and tests/seeds, the bundled policies, fmt idempotence and
+# meaning preservation. Run from anywhere; it works in the repository root.
+set -u
+shopt -s nullglob
+cd "$(dirname "$0")/.." || exit 2
+export LC_ALL=C NO_COLOR=1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
+check() { if "$@" >/dev/null 2>&1; then ok; else bad "$*"; fi; }   # passes when CMD succeeds
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+BINS="./berth build/asan/berth"
+
+# 1. Unit tests; cmocka reports each test as a TAP line.
+for t in build/unit/test_* build/asan/unit/test_*; do
+  [ -x "$t" ] || continue
+  out=$(CMOCKA_MESSAGE_OUTPUT=tap "$t" 2>&1); rc=$?
+  n_ok=$(grep -c '^ok ' <<<"$out"); n_bad=$(grep -c '^not ok ' <<<"$out")
+  pass=$((pass + n_ok)); fail=$((fail + n_bad))
+  if [ "$n_bad" -gt 0 ] || [ "$rc" -ne 0 ] || [ "$n_ok" -eq 0 ]; then
+    [ "$n_bad" -gt 0 ] || fail=$((fail + 1))
+    printf 'FAIL: %s (exit %d)\n%s\n' "$t" "$rc" "$(grep -v '^ok ' <<<"$out" | head -40)"
+  fi
+done
+
+# 2. Golden diagnostics: tests/bad/NAME.ports gives exactly NAME.err and exit 1.
+golden() {  # golden BIN EXPECTED-FILE EXPECTED-RC CMD...
+  local bin=$1 exp=$2 want=$3; shift 3
+  local out rc
+  out=$("$bin" "$@" 2>&1); rc=$?
+  if [ "$rc" = "$want" ] && [ "$out" = "$(cat "$exp")" ]; then ok; else
+    bad "$bin $* (exit $rc, want $want)"
+    diff <(printf '%s\n' "$out") "$exp" | head -20
+  fi
+}
+for bin in $BINS; do
+  for f in tests/bad/*.ports; do
+    golden "$bin" "${f%.ports}.err" 1 check --color=never "$f"
+  done
+  golden "$bin" tests/seeds/check.err 1 check --color=never tests/seeds/igloo-seed.ports tests/seeds/omnicast-seed.ports
+  check "$bin" check --color=never policies/*.ports
+done
+
+# 3. The interface contract of SPEC.md.
+check ./berth --help
+check ./berth --version
+./berth check no-such-file.ports >/dev/null 2>&1; check test $? = 2
+./berth frobnicate >/dev/null 2>&1; check test $? = 2
+out=$(printf '}}}\n' | ./berth check - 2>&1); rc=$?
+check test "$rc" = 1
+check grep -q '^<stdin>:1:1: error: ' <<<"$out"
+
+# 4. fmt: the bundled policies are formatted; fmt is idempotent and keeps
+#    the flow table of every input that parses.
+check ./berth fmt --check policies/*.ports
+for f in policies/*.ports tests/seeds/*.ports tests/bad/*.ports tests/fmt/*.ports; do
+  [ -f "$f" ] || continue
+  ./berth fmt - <"$f" >"$tmp/once" 2>/dev/null || continue   # syntax errors: nothing to format
+  if ./berth fmt - <"$tmp/once" >"$tmp/twice" 2>/dev/null && cmp -s "$tmp/once" "$tmp/twice"; then ok; else bad "fmt not idempotent: $f"; fi
+  copy="$(dirname "$f")/.fmt-test-$$.ports"
+  cp "$tmp/once" "$copy"
+  ./berth flows "$f" >"$tmp/before" 2>/dev/null; rc1=$?
+  ./berth flows "$copy" >"$tmp/after" 2>/dev/null; rc2=$?
+  rm -f "$copy"
+  if [ "$rc1" = "$rc2" ] && cmp -s "$tmp/before" "$tmp/after"; then ok; else bad "fmt changed the flow table: $f"; fi
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
