@@ -71,11 +71,14 @@ static void emit(fmt_state *f)
 {
     bool *inline_stack = calloc(f->n + 2, sizeof *inline_stack);
     int isp = 0;
-    bool in_inline = false, line_start = true, mid_statement = false;
+    bool in_inline = false, mid_statement = false;
     for (size_t i = 0; i < f->n && inline_stack; i++) {
         const raw_token *t = &f->t[i], *p = i ? &f->t[i - 1] : NULL;
         if (t->kind == '}' && !in_inline) f->depth--;
-        if (p) {
+        bool trailing_comment = p && is_comment(t) && t->where.line == p->where.end_line;
+        if (trailing_comment) {
+            sb_putc(f->out, ' ');
+        } else if (p) {
             bool broke = ends_line(f, i - 1, &in_inline) ||
                          (is_comment(p) && t->where.line > p->where.end_line);
             bool own_line_comment = is_comment(t) && t->where.line > p->where.end_line;
@@ -84,14 +87,11 @@ static void emit(fmt_state *f)
                              t->kind != '}' && !mid_statement;
                 if (own_line_comment && !broke) blank = false;
                 newline(f, mid_statement ? 1 : 0, blank);
-                line_start = true;
             } else if (space_between(p, t, i > 1 ? &f->t[i - 2] : NULL)) {
                 sb_putc(f->out, ' ');
             }
         }
-        (void)line_start;
         sb_puts(f->out, t->text);
-        line_start = false;
         if (t->kind == '{') {
             inline_stack[isp++] = in_inline;
             in_inline = in_inline || f->inline_block[i];

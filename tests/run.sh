@@ -58,6 +58,9 @@ check grep -q '^<stdin>:1:1: error: ' <<<"$out"
 # 4. fmt: the bundled policies are formatted; fmt is idempotent and keeps
 #    the flow table of every input that parses.
 check ./berth fmt --check policies/*.ports
+for f in tests/fmt/*.ports; do
+  golden ./berth "${f%.ports}.expected" 0 fmt - <"$f"
+done
 for f in policies/*.ports tests/seeds/*.ports tests/bad/*.ports tests/fmt/*.ports; do
   [ -f "$f" ] || continue
   ./berth fmt - <"$f" >"$tmp/once" 2>/dev/null || continue   # syntax errors: nothing to format
