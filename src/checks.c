@@ -28,6 +28,24 @@ const check_info check_table[CK_COUNT] = {
         "an address that is not in 224.0.0.0/4 where a multicast group is required"},
     [CK_UNUSED_WAIVER] = {"unused-waiver", SEV_WARNING, false,
         "an allow that matches no finding"},
+    [CK_BIND_CONFLICT] = {"bind-conflict", SEV_ERROR, true,
+        "two services of different systems or instances bind overlapping ports of one "
+        "protocol on one host, to listen or as a fixed source range"},
+    [CK_CROSS_PROTOCOL] = {"cross-protocol", SEV_WARNING, true,
+        "the same port numbers bound under TCP by one product and UDP by another on one host"},
+    [CK_EPHEMERAL_RANGE] = {"ephemeral-range", SEV_WARNING, true,
+        "a listening port inside the host OS's ephemeral (dynamic) port range"},
+    [CK_MULTICAST_COLLISION] = {"multicast-collision", SEV_WARNING, true,
+        "two systems using the same multicast group (or overlapping group ranges) and port"},
+    [CK_MULTICAST_SCOPE] = {"multicast-scope", SEV_WARNING, true,
+        "a multicast group used where it cannot work: link-local groups across zones, "
+        "reserved groups, TCP to a group, a group as a source"},
+    [CK_INCONSISTENT_REDECLARATION] = {"inconsistent-redeclaration", SEV_WARNING, true,
+        "one set of ports described twice in a system with different ranges"},
+    [CK_REDUNDANT_FLOW] = {"redundant-flow", SEV_WARNING, true,
+        "a flow that other flows of the same sides already cover, alone or together"},
+    [CK_INSTANCE_DEFAULTS] = {"instance-defaults", SEV_ERROR, true,
+        "two instances of one system on one network or host keeping the same port values"},
 };
 
 int check_lookup(const char *id)

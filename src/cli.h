@@ -5,9 +5,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "diag.h"
+#include "check.h"
 #include "model.h"
 
 typedef enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
+typedef enum { FMT_TEXT, FMT_GCC, FMT_JSON, FMT_SARIF, FMT_GITHUB } cli_format;
 
 typedef struct {
     char **files;
@@ -15,9 +17,19 @@ typedef struct {
     const char *root;
     cli_color color;
     bool fmt_check;
+    cli_format format;
+    const char *output;          /* --output FILE for the machine format */
+    check_options checks;
+    bool list_checks;
 } cli_options;
 
 int cli_fmt(const cli_options *o, arena *mem, diag_sink *diags);
 int cli_flows(const model *m, diag_sink *diags, FILE *out);
+/* report.c: machine formats of the findings. */
+void report_gcc(const diag_sink *s, FILE *out);
+void report_json(const diag_sink *s, FILE *out);
+void report_sarif(const diag_sink *s, FILE *out);
+void report_github(const diag_sink *s, FILE *out);
+void report_list_checks(FILE *out);
 
 #endif

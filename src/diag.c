@@ -52,10 +52,19 @@ void diag_add_note(diag_sink *s, diag *d, loc where, const char *fmt, ...)
     d->notes_tail = &n->next;
 }
 
+severity diag_shown(const diag *d) { return d->waiver ? SEV_NOTE : d->sev; }
+
 size_t diag_count(const diag_sink *s, severity sev)
 {
     size_t n = 0;
-    for (size_t i = 0; i < s->count; i++) n += s->items[i]->sev == sev;
+    for (size_t i = 0; i < s->count; i++) n += diag_shown(s->items[i]) == sev;
+    return n;
+}
+
+size_t diag_waived(const diag_sink *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->count; i++) n += s->items[i]->waiver != NULL;
     return n;
 }
 
@@ -159,13 +168,16 @@ void diag_print_text(const diag_sink *s, FILE *out)
 {
     for (size_t i = 0; i < s->count; i++) {
         const diag *d = s->items[i];
-        severity shown = d->waiver ? SEV_NOTE : d->sev;
         print_include_chain(out, d->where.src);
-        print_head(out, d->where, shown, d->message, check_table[d->check].id, s->color);
+        print_head(out, d->where, diag_shown(d), d->message, check_table[d->check].id,
+                   s->color);
         if (d->where.src) print_snippet(out, d->where, s->color);
         if (d->waiver) {
-            loc none = {0};
-            print_head(out, none, SEV_NOTE, d->waiver, NULL, s->color);
+            /* Accepted: the reason, not the whole story again. */
+            char msg[1200];
+            snprintf(msg, sizeof msg, "waived: %.1000s", d->waiver);
+            print_head(out, d->waiver_loc, SEV_NOTE, msg, NULL, s->color);
+            continue;
         }
         for (const diag_note *n = d->notes; n; n = n->next) {
             print_head(out, n->where, SEV_NOTE, n->message, NULL, s->color);

@@ -21,6 +21,12 @@ typedef struct diag {
     loc where;
     const char *message;
     const char *waiver;          /* reason of the waiver that turned it into a note */
+    loc waiver_loc;
+    /* What a waiver can match: the services involved, the host, the site. */
+    const struct decl *svc[2];
+    const char *svc_inst[2];     /* instance names of those services */
+    const struct decl *host;
+    const struct site_decl *site;
     diag_note *notes, **notes_tail;
     unsigned seq;
 } diag;
@@ -39,7 +45,10 @@ diag *diag_report(diag_sink *s, severity sev, check_id check, loc where,
     __attribute__((format(printf, 5, 6)));
 void diag_add_note(diag_sink *s, diag *d, loc where, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The severity shown: a waived finding is a note. */
+severity diag_shown(const diag *d);
 size_t diag_count(const diag_sink *s, severity sev);
+size_t diag_waived(const diag_sink *s);
 /* Sort by file, line, column; drop exact repeats (same place, same text). */
 void diag_finish(diag_sink *s);
 void diag_print_text(const diag_sink *s, FILE *out);

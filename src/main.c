@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "load.h"
 #include "model.h"
+#include "strbuf.h"
 
 #define BERTH_VERSION "0.1.0"
 
@@ -24,6 +25,17 @@ static const char usage[] =
     "                       colour in text output (auto: on a terminal, unless NO_COLOR)\n"
     "  -                    read a policy from standard input\n"
     "\n"
+    "check options:\n"
+    "  --format=text|gcc|json|sarif|github\n"
+    "                       text and gcc go to stderr; json, sarif and github to\n"
+    "                       stdout (or --output), with the text still on stderr\n"
+    "  --output FILE        write the machine format to FILE (atomically)\n"
+    "  -Werror              treat warnings as errors\n"
+    "  -W<check>, -Wno-<check>\n"
+    "                       enable or disable a check (see --list-checks)\n"
+    "  --no-waivers         report waived findings at full severity\n"
+    "  --list-checks        list the check ids with one line each\n"
+    "\n"
     "exit status: 0 clean, 1 errors in a policy, 2 usage or I/O error\n";
 
 static int usage_error(const char *fmt, const char *arg)
@@ -39,6 +51,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
 {
     memset(o, 0, sizeof *o);
     o->color = CLI_COLOR_AUTO;
+    check_options_default(&o->checks);
     o->files = calloc((size_t)argc + 1, sizeof *o->files);
     if (!o->files) return 2;
     for (int i = 2; i < argc; i++) {
@@ -58,11 +71,39 @@ static int parse_options(int argc, char **argv, cli_options *o)
             if ((int)o->color < 0) return usage_error("unknown colour mode '%s'", v);
         } else if (strcmp(a, "--check") == 0) {
             o->fmt_check = true;
+        } else if (strncmp(a, "--format=", 9) == 0) {
+            static const char *const names[] = {"text", "gcc", "json", "sarif", "github"};
+            int f = -1;
+            for (int k = 0; k < 5; k++)
+                if (strcmp(a + 9, names[k]) == 0) f = k;
+            if (f < 0) return usage_error("unknown format '%s'", a + 9);
+            o->format = (cli_format)f;
+        } else if (strcmp(a, "--output") == 0 || strcmp(a, "-o") == 0) {
+            if (++i == argc) return usage_error("%s needs a file name", a);
+            o->output = argv[i];
+        } else if (strncmp(a, "--output=", 9) == 0) {
+            o->output = a + 9;
+        } else if (strcmp(a, "-Werror") == 0) {
+            o->checks.werror = true;
+        } else if (strcmp(a, "--no-waivers") == 0) {
+            o->checks.no_waivers = true;
+        } else if (strcmp(a, "--list-checks") == 0) {
+            o->list_checks = true;
+        } else if (strncmp(a, "-W", 2) == 0) {
+            bool off = strncmp(a + 2, "no-", 3) == 0;
+            const char *id = a + 2 + (off ? 3 : 0);
+            int ck = check_lookup(id);
+            if (ck < 0) return usage_error("unknown check '%s' (see --list-checks)", id);
+            if (off && !check_table[ck].waivable)
+                return usage_error("check '%s' finds errors in the policy text; it cannot be "
+                                   "disabled", id);
+            o->checks.enabled[ck] = !off;
         } else {
             return usage_error("unknown option '%s'", a);
         }
     }
-    if (o->nfiles == 0) return usage_error("%s: no policy files given", argv[1]);
+    if (o->nfiles == 0 && !o->list_checks)
+        return usage_error("%s: no policy files given", argv[1]);
     return 0;
 }
 
@@ -84,17 +125,44 @@ static void run_pipeline(cli_options *o, arena *mem, diag_sink *diags, loader *l
     /* Even after syntax errors: the parts that parsed are still checked. */
     resolve_program(m);
     elab_program(m);
+    check_program(m, &o->checks);
 }
 
-static int finish(diag_sink *diags, FILE *out)
+/* Machine output goes to its own stream: --output FILE (written atomically)
+ * or stdout; text stays on stderr. */
+static int write_machine(const cli_options *o, const diag_sink *diags)
+{
+    void (*emit)(const diag_sink *, FILE *) =
+        o->format == FMT_JSON ? report_json : o->format == FMT_SARIF ? report_sarif
+                                                                     : report_github;
+    if (!o->output) {
+        emit(diags, stdout);
+        return fflush(stdout) == 0 ? 0 : 2;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem) return 2;
+    emit(diags, mem);
+    int rc = fclose(mem) == 0 && write_file_atomic(o->output, buf, len) != WRITE_FAILED ? 0 : 2;
+    free(buf);
+    return rc;
+}
+
+static int finish(const cli_options *o, diag_sink *diags, FILE *out)
 {
     diag_finish(diags);
-    diag_print_text(diags, out);
+    if (o->format == FMT_GCC) report_gcc(diags, out);
+    else diag_print_text(diags, out);
     size_t e = diag_count(diags, SEV_ERROR), w = diag_count(diags, SEV_WARNING);
-    if (e || w)
-        fprintf(out, "%zu error%s, %zu warning%s\n", e, e == 1 ? "" : "s", w,
-                w == 1 ? "" : "s");
-    return e ? 1 : 0;
+    size_t waived = diag_waived(diags);
+    if (o->format != FMT_GCC && (e || w || waived)) {
+        fprintf(out, "%zu error%s, %zu warning%s", e, e == 1 ? "" : "s", w, w == 1 ? "" : "s");
+        if (waived) fprintf(out, ", %zu waived", waived);
+        fputc('\n', out);
+    }
+    int rc = o->format >= FMT_JSON ? write_machine(o, diags) : 0;
+    return rc ? rc : e ? 1 : 0;
 }
 
 static int command(int argc, char **argv)
@@ -110,13 +178,15 @@ static int command(int argc, char **argv)
     loader ld;
     model m;
     bool io_ok;
-    if (strcmp(argv[1], "fmt") == 0) {
+    if (o.list_checks) {
+        report_list_checks(stdout);
+    } else if (strcmp(argv[1], "fmt") == 0) {
         rc = cli_fmt(&o, &mem, &diags);
     } else {
         run_pipeline(&o, &mem, &diags, &ld, &m, &io_ok);
         if (!io_ok) rc = 2;
         else if (strcmp(argv[1], "flows") == 0) rc = cli_flows(&m, &diags, stdout);
-        else rc = finish(&diags, stderr);
+        else rc = finish(&o, &diags, stderr);
     }
     arena_free(&mem);
     free(o.files);
@@ -125,6 +195,10 @@ static int command(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "--list-checks") == 0) {
+        report_list_checks(stdout);
+        return 0;
+    }
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;

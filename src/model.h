@@ -44,6 +44,7 @@ typedef struct host {
     int eph_lo, eph_hi;          /* ephemeral range, 0 when unknown */
     role_run *runs;
     int nruns;
+    int index;
 } host;
 
 typedef struct {
@@ -95,6 +96,7 @@ typedef struct {
     size_t nnetworks, networks_cap;
     flow_row *rows;
     size_t nrows, rows_cap;
+    int nservices;
     bool rows_capped;
     int eval_depth;
 } model;

@@ -64,6 +64,7 @@ static void declare_system(model *m, system_decl *s)
         decl *prev = names_put(m->mem, s->scope, d->name, d);
         if (prev) duplicate(m, kind_name(d->kind), d->name, d->name_loc, prev->name_loc);
         if (d->kind == D_PARAM || d->kind == D_POOL) d->index = s->nparams++;
+        if (d->kind == D_SERVICE) d->index = m->nservices++;
     }
 }
 
@@ -93,11 +94,22 @@ static void resolve_expr(model *m, system_decl *s, expr *e)
         unknown(m, e->where, "parameter", e->param.name, s->scope, "$");
 }
 
-static void resolve_ports(model *m, system_decl *s, port_item *p)
+/* A parameter is a port value when it is the base of a bound (`$p` or
+ * `$p + $n - 1`), not a count added to one. */
+static void mark_port_use(expr *e)
+{
+    while (e && e->kind != EX_PARAM && e->kind != EX_NUM && e->kind != EX_ADDR) e = e->l;
+    if (e && e->kind == EX_PARAM && e->target) e->target->port_use = true;
+}
+
+static void resolve_ports(model *m, system_decl *s, port_item *p, bool network)
 {
     for (; p; p = p->next) {
         resolve_expr(m, s, p->lo);
         resolve_expr(m, s, p->hi);
+        if (!network) continue;
+        mark_port_use(p->lo);
+        mark_port_use(p->hi);
     }
 }
 
@@ -137,8 +149,8 @@ static decl *resolve_role_or_zone(model *m, system_decl *s, const ref *r, bool z
 
 static void resolve_flow(model *m, system_decl *s, flow_decl *f)
 {
-    resolve_ports(m, s, f->ports);
-    resolve_ports(m, s, f->sports);
+    resolve_ports(m, s, f->ports, !f->local);
+    resolve_ports(m, s, f->sports, !f->local);
     endpoint *sides[2] = {f->src, f->dst};
     for (int i = 0; i < 2; i++)
         for (endpoint *e = sides[i]; e; e = e->next) {
@@ -297,6 +309,32 @@ static void resolve_network(model *m, site_decl *site, decl *d)
                                             d->where};
 }
 
+/* `ephemeral 49152-65535;` takes literal numbers only: it describes the
+ * machine, not a system, so no system's parameters are in scope. */
+static void host_ephemeral(model *m, host *h, const port_item *p)
+{
+    const expr *lo = p->lo, *hi = p->hi ? p->hi : p->lo;
+    if (lo->kind != EX_NUM || hi->kind != EX_NUM) {
+        diag_report(m->diags, SEV_ERROR, CK_TYPE, p->where,
+                    "an ephemeral range is written with numbers, as in 49152-65535");
+        return;
+    }
+    if (lo->num < 1 || lo->num > 65535 || hi->num < 1 || hi->num > 65535) {
+        diag_report(m->diags, SEV_ERROR, CK_PORT_RANGE, p->where,
+                    "ephemeral range %lld-%lld is outside 1-65535", (long long)lo->num,
+                    (long long)hi->num);
+        return;
+    }
+    if (lo->num > hi->num) {
+        diag_report(m->diags, SEV_ERROR, CK_REVERSED_RANGE, p->where,
+                    "reversed range %lld-%lld; did you mean %lld-%lld?", (long long)lo->num,
+                    (long long)hi->num, (long long)hi->num, (long long)lo->num);
+        return;
+    }
+    h->eph_lo = (int)lo->num;
+    h->eph_hi = (int)hi->num;
+}
+
 static void resolve_host(model *m, site_decl *site, decl *d)
 {
     host *h = arena_alloc(m->mem, sizeof *h);
@@ -305,6 +343,7 @@ static void resolve_host(model *m, site_decl *site, decl *d)
     h->addr = (uint32_t)d->value->num;
     h->os = d->os;
     d->host = h;
+    if (d->ephemeral) host_ephemeral(m, h, d->ephemeral);
     h->runs = arena_alloc(m->mem, ((size_t)d->nruns + 1) * sizeof *h->runs);
     for (int i = 0; i < d->nruns; i++) {
         const ref *r = &d->runs[i];
@@ -339,6 +378,9 @@ static void resolve_host(model *m, site_decl *site, decl *d)
         if (h->os == OS_NONE) h->os = role->os;
         h->runs[h->nruns++] = (role_run){in, role, r->where};
     }
+    if (!h->eph_lo && h->os == OS_WINDOWS) h->eph_lo = 49152, h->eph_hi = 65535;
+    if (!h->eph_lo && h->os == OS_LINUX) h->eph_lo = 32768, h->eph_hi = 60999;
+    h->index = (int)m->nhosts;
     m->hosts = arena_grow(m->mem, m->hosts, sizeof *m->hosts, &m->hosts_cap, m->nhosts + 1);
     m->hosts[m->nhosts++] = h;
 }

@@ -1,0 +1,23 @@
+/* check.c: runs the validator's checks in a fixed order over the model,
+ * then waivers and severities (see check.h). */
+#include "check.h"
+
+void check_options_default(check_options *o)
+{
+    for (int i = 0; i < CK_COUNT; i++) o->enabled[i] = true;
+    o->werror = false;
+    o->no_waivers = false;
+}
+
+void check_program(model *m, const check_options *o)
+{
+    binding_table t = check_bindings(m);
+    if (o->enabled[CK_BIND_CONFLICT]) check_bind_conflicts(m, &t);
+    if (o->enabled[CK_CROSS_PROTOCOL]) check_cross_protocol(m, &t);
+    if (o->enabled[CK_EPHEMERAL_RANGE]) check_ephemeral(m, &t);
+    check_multicast(m, o);
+    if (o->enabled[CK_INCONSISTENT_REDECLARATION]) check_redeclaration(m);
+    if (o->enabled[CK_REDUNDANT_FLOW]) check_redundant(m);
+    if (o->enabled[CK_INSTANCE_DEFAULTS]) check_instance_defaults(m);
+    check_apply_waivers(m, o);
+}

@@ -1,0 +1,55 @@
+/* check.h: the validator. Takes the elaborated model; gives findings in
+ * the diagnostic sink, each with its check id, then applies waivers and
+ * the user's -W flags. Every overlap-shaped check uses interval.h. */
+#ifndef BERTH_CHECK_H
+#define BERTH_CHECK_H
+#include "model.h"
+
+/* A port range a host binds: to listen, or as a fixed source range. */
+typedef struct {
+    const host *h;
+    const flow_row *row;
+    const decl *role;            /* the role of that host that binds */
+    uint16_t lo, hi;
+    uint8_t proto;
+    bool source;
+    uint64_t owner;              /* one id per (instance, service) */
+} binding;
+
+typedef struct {
+    binding *v;
+    size_t n;
+} binding_table;
+
+typedef struct {
+    bool enabled[CK_COUNT];      /* -Wno-<id> clears */
+    bool werror;
+    bool no_waivers;
+} check_options;
+
+void check_options_default(check_options *o);
+/* Run every enabled check, then waivers and severities. */
+void check_program(model *m, const check_options *o);
+
+/* check_bind.c */
+binding_table check_bindings(model *m);
+void check_bind_conflicts(model *m, const binding_table *t);
+void check_cross_protocol(model *m, const binding_table *t);
+void check_ephemeral(model *m, const binding_table *t);
+/* check_mcast.c */
+void check_multicast(model *m, const check_options *o);
+/* check_flows.c */
+void check_redeclaration(model *m);
+void check_redundant(model *m);
+void check_instance_defaults(model *m);
+/* waiver.c */
+void check_apply_waivers(model *m, const check_options *o);
+
+/* Shared by the checks: "system.service", or "instance.service" for a
+ * named instance. */
+const char *check_service_name(model *m, const flow_row *r);
+/* "80" or "9000-9020" into buf, which it returns. */
+const char *check_range_text(char buf[32], int64_t lo, int64_t hi);
+void check_tag(diag *d, const flow_row *a, const flow_row *b, const host *h);
+
+#endif

@@ -1,0 +1,314 @@
+/* check_bind.c: what each host binds, and the three checks over it:
+ * bind-conflict, cross-protocol and ephemeral-range. Takes the site rows
+ * of the flow table; gives findings naming both services, the host and the
+ * shared ranges. Each runs one sweep (interval.c), never a pairwise loop. */
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+#include "interval.h"
+
+/* ---- which hosts run (instance, role) ---- */
+
+typedef struct {
+    int inst;
+    const decl *role;
+    const host *h;
+} run_entry;
+
+static int run_cmp(const void *pa, const void *pb)
+{
+    const run_entry *a = pa, *b = pb;
+    if (a->inst != b->inst) return a->inst < b->inst ? -1 : 1;
+    if (a->role != b->role) return strcmp(a->role->name, b->role->name);
+    return (a->h->index > b->h->index) - (a->h->index < b->h->index);
+}
+
+typedef struct {
+    run_entry *v;
+    size_t n;
+} run_index;
+
+static run_index index_runs(model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->nhosts; i++) n += (size_t)m->hosts[i]->nruns;
+    run_index ix = {arena_alloc(m->mem, (n + 1) * sizeof *ix.v), 0};
+    for (size_t i = 0; i < m->nhosts; i++)
+        for (int k = 0; k < m->hosts[i]->nruns; k++)
+            ix.v[ix.n++] = (run_entry){m->hosts[i]->runs[k].inst->index,
+                                       m->hosts[i]->runs[k].role, m->hosts[i]};
+    if (ix.n > 1) qsort(ix.v, ix.n, sizeof *ix.v, run_cmp);
+    return ix;
+}
+
+/* The hosts running role of inst: a run of entries [*first, *first + count). */
+static size_t hosts_running(const run_index *ix, int inst, const decl *role, size_t *first)
+{
+    run_entry key = {inst, role, NULL};
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const run_entry *e = &ix->v[mid];
+        int c = e->inst != inst ? (e->inst < inst ? -1 : 1)
+              : e->role != role ? strcmp(e->role->name, key.role->name) : 0;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    size_t end = lo;
+    while (end < ix->n && ix->v[end].inst == inst && ix->v[end].role == role) end++;
+    *first = lo;
+    return end - lo;
+}
+
+static void add_binding(model *m, binding_table *t, size_t *cap, binding b)
+{
+    t->v = arena_grow(m->mem, t->v, sizeof *t->v, cap, t->n + 1);
+    t->v[t->n++] = b;
+}
+
+static void bind_side(model *m, binding_table *t, size_t *cap, const run_index *ix,
+                      const flow_row *r, const flow_end *e, uint16_t lo, uint16_t hi,
+                      bool source)
+{
+    if (lo == 0 || e->kind != EP_NAME || e->target->kind != D_ROLE) return;
+    size_t first, n = hosts_running(ix, r->inst->index, e->target, &first);
+    for (size_t k = 0; k < n; k++)
+        add_binding(m, t, cap, (binding){ix->v[first + k].h, r, e->target, lo, hi, r->proto,
+                                         source, (uint64_t)r->inst->index *
+                                             (uint64_t)m->nservices +
+                                             (uint64_t)r->decl->service->index});
+}
+
+binding_table check_bindings(model *m)
+{
+    binding_table t = {NULL, 0};
+    size_t cap = 0;
+    run_index ix = index_runs(m);
+    for (size_t i = 0; i < m->nrows; i++) {
+        const flow_row *r = &m->rows[i];
+        if (!r->inst->site) continue;
+        bind_side(m, &t, &cap, &ix, r, &r->dst, r->lo, r->hi, false);
+        bind_side(m, &t, &cap, &ix, r, &r->src, r->slo, r->shi, true);
+    }
+    return t;
+}
+
+/* ---- shared helpers ---- */
+
+const char *check_service_name(model *m, const flow_row *r)
+{
+    const char *owner = r->inst->decl ? r->inst->name : r->inst->sys->name;
+    size_t n = strlen(owner) + strlen(r->decl->service->name) + 2;
+    char *s = arena_alloc(m->mem, n);
+    snprintf(s, n, "%s.%s", owner, r->decl->service->name);
+    return s;
+}
+
+void check_tag(diag *d, const flow_row *a, const flow_row *b, const host *h)
+{
+    d->svc[0] = a ? a->decl->service : NULL;
+    d->svc_inst[0] = a ? a->inst->name : NULL;
+    d->svc[1] = b ? b->decl->service : NULL;
+    d->svc_inst[1] = b ? b->inst->name : NULL;
+    d->host = h ? h->decl : NULL;
+    d->site = a && a->inst->site ? a->inst->site : h ? h->site : NULL;
+}
+
+static const char *proto_name(int p) { return p == PROTO_TCP ? "tcp" : "udp"; }
+
+static uint64_t owner(const binding *b) { return b->owner; }
+
+const char *check_range_text(char buf[32], int64_t lo, int64_t hi)
+{
+    if (lo == hi) snprintf(buf, 32, "%lld", (long long)lo);
+    else snprintf(buf, 32, "%lld-%lld", (long long)lo, (long long)hi);
+    return buf;
+}
+
+/* Merge each owner's ranges per (host, proto) so a service never pairs
+ * with itself and overlapping rows of one service count once. Gives the
+ * merged intervals keyed by (host, proto) with item = binding index. */
+static size_t merged_by_owner(const binding_table *t, interval *out, bool listen_only,
+                              bool key_proto)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (listen_only && t->v[i].source) continue;
+        /* host:20 | proto:2 | owner:42 bits: stable, and unique for the sizes we allow */
+        uint64_t key = (uint64_t)t->v[i].h->index << 44 | (uint64_t)t->v[i].proto << 42 |
+                       (owner(&t->v[i]) & ((1ULL << 42) - 1));
+        out[n++] = (interval){key, t->v[i].lo, t->v[i].hi, i};
+    }
+    interval_sort(out, n);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w && out[w - 1].key == out[i].key && out[i].lo <= out[w - 1].hi + 1) {
+            if (out[i].hi > out[w - 1].hi) out[w - 1].hi = out[i].hi;
+            continue;
+        }
+        out[w++] = out[i];
+    }
+    for (size_t i = 0; i < w; i++)
+        out[i].key = key_proto ? out[i].key >> 42 : out[i].key >> 44;
+    return w;
+}
+
+/* ---- collecting pairs, grouped per (host, owner pair, protos) ---- */
+
+typedef struct {
+    const binding *a, *b;
+    int64_t lo, hi;
+} pair;
+
+typedef struct {
+    const binding_table *t;
+    pair *v;
+    size_t n, cap;
+    arena *mem;
+    bool cross;                  /* keep pairs of different protocols only */
+} pair_ctx;
+
+static int collect(void *ctx, const interval *ia, const interval *ib, int64_t lo, int64_t hi)
+{
+    pair_ctx *c = ctx;
+    const binding *a = &c->t->v[ia->item], *b = &c->t->v[ib->item];
+    /* One role of one product naming a port twice is one socket; two roles
+     * of it on one host (Gateway and Virtual Matrix) are two. */
+    if (a->row->inst == b->row->inst && a->role == b->role) return 0;
+    if (c->cross && a->proto == b->proto) return 0;
+    if (owner(a) > owner(b) || (owner(a) == owner(b) && a->proto > b->proto)) {
+        const binding *x = a;
+        a = b;
+        b = x;
+    }
+    c->v = arena_grow(c->mem, c->v, sizeof *c->v, &c->cap, c->n + 1);
+    c->v[c->n++] = (pair){a, b, lo, hi};
+    return 0;
+}
+
+static int pair_cmp(const void *pa, const void *pb)
+{
+    const pair *a = pa, *b = pb;
+    if (a->a->h->index != b->a->h->index) return a->a->h->index < b->a->h->index ? -1 : 1;
+    if (owner(a->a) != owner(b->a)) return owner(a->a) < owner(b->a) ? -1 : 1;
+    if (owner(a->b) != owner(b->b)) return owner(a->b) < owner(b->b) ? -1 : 1;
+    if (a->a->proto != b->a->proto) return a->a->proto < b->a->proto ? -1 : 1;
+    if (a->b->proto != b->b->proto) return a->b->proto < b->b->proto ? -1 : 1;
+    return (a->lo > b->lo) - (a->lo < b->lo);
+}
+
+static bool same_group(const pair *a, const pair *b)
+{
+    return a->a->h == b->a->h && owner(a->a) == owner(b->a) && owner(a->b) == owner(b->b) &&
+           a->a->proto == b->a->proto && a->b->proto == b->b->proto;
+}
+
+enum { MAX_RANGES_SHOWN = 8 };
+
+/* "16000" or "8700-8706, 8751, 8800" for a group of pairs. */
+static const char *ranges_text(arena *mem, const pair *v, size_t n)
+{
+    char buf[256];
+    size_t len = 0;
+    char r[32];
+    for (size_t i = 0; i < n && i < MAX_RANGES_SHOWN; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "",
+                                check_range_text(r, v[i].lo, v[i].hi));
+    if (n > MAX_RANGES_SHOWN)
+        snprintf(buf + len, sizeof buf - len, " and %zu more", n - MAX_RANGES_SHOWN);
+    return arena_strdup(mem, buf);
+}
+
+/* The port item that makes the binding, or the whole flow. */
+static loc binding_loc(const binding *b)
+{
+    const port_item *p = b->source ? b->row->sport_ast : b->row->port_ast;
+    return p ? p->where : b->row->decl->where;
+}
+
+static void describe_side(model *m, diag *d, const binding *b)
+{
+    char r[32];
+    diag_add_note(m->diags, d, binding_loc(b), "%s %s %s %s here",
+                  check_service_name(m, b->row), b->source ? "sends from" : "listens on",
+                  proto_name(b->proto), check_range_text(r, b->lo, b->hi));
+}
+
+static void report_bind_group(model *m, const pair *g, size_t n)
+{
+    const binding *a = g[0].a, *b = g[0].b;
+    diag *d = diag_report(m->diags, SEV_ERROR, CK_BIND_CONFLICT, binding_loc(b),
+                          "bind conflict on host '%s': %s and %s both bind %s %s",
+                          a->h->decl->name, check_service_name(m, a->row),
+                          check_service_name(m, b->row), proto_name(a->proto),
+                          ranges_text(m->mem, g, n));
+    describe_side(m, d, a);
+    describe_side(m, d, b);
+    check_tag(d, a->row, b->row, a->h);
+}
+
+static void report_cross_group(model *m, const pair *g, size_t n)
+{
+    const binding *a = g[0].a, *b = g[0].b;
+    diag *d = diag_report(m->diags, SEV_WARNING, CK_CROSS_PROTOCOL, binding_loc(b),
+                          "host '%s': %s uses %s and %s uses %s on the same numbers %s",
+                          a->h->decl->name, check_service_name(m, a->row), proto_name(a->proto),
+                          check_service_name(m, b->row), proto_name(b->proto),
+                          ranges_text(m->mem, g, n));
+    describe_side(m, d, a);
+    describe_side(m, d, b);
+    check_tag(d, a->row, b->row, a->h);
+}
+
+static void sweep_and_report(model *m, const binding_table *t, bool cross,
+                             void (*report)(model *, const pair *, size_t))
+{
+    interval *iv = malloc((t->n + 1) * sizeof *iv);
+    if (!iv) return;
+    size_t n = merged_by_owner(t, iv, false, !cross);
+    pair_ctx c = {t, NULL, 0, 0, m->mem, cross};
+    interval_sweep(iv, n, collect, &c);
+    free(iv);
+    if (c.n > 1) qsort(c.v, c.n, sizeof *c.v, pair_cmp);
+    for (size_t i = 0, j; i < c.n; i = j) {
+        for (j = i + 1; j < c.n && same_group(&c.v[i], &c.v[j]); j++) {}
+        report(m, c.v + i, j - i);
+    }
+}
+
+void check_bind_conflicts(model *m, const binding_table *t)
+{
+    sweep_and_report(m, t, false, report_bind_group);
+}
+
+void check_cross_protocol(model *m, const binding_table *t)
+{
+    sweep_and_report(m, t, true, report_cross_group);
+}
+
+/* ---- ephemeral range ---- */
+
+void check_ephemeral(model *m, const binding_table *t)
+{
+    interval *iv = malloc((t->n + 1) * sizeof *iv);
+    if (!iv) return;
+    size_t n = merged_by_owner(t, iv, true, true);
+    for (size_t i = 0; i < n; i++) {
+        const binding *b = &t->v[iv[i].item];
+        const host *h = b->h;
+        int64_t lo = iv[i].lo > h->eph_lo ? iv[i].lo : h->eph_lo;
+        int64_t hi = iv[i].hi < h->eph_hi ? iv[i].hi : h->eph_hi;
+        if (!h->eph_lo || lo > hi) continue;
+        const char *os = h->os == OS_WINDOWS ? "Windows " : h->os == OS_LINUX ? "Linux " : "";
+        char r[32];
+        diag *d = diag_report(m->diags, SEV_WARNING, CK_EPHEMERAL_RANGE, binding_loc(b),
+                              "%s listens on %s %s on host '%s', inside its %sephemeral "
+                              "range %d-%d: outgoing connections may take these ports first",
+                              check_service_name(m, b->row), proto_name(b->proto),
+                              check_range_text(r, lo, hi), h->decl->name, os, h->eph_lo, h->eph_hi);
+        if (h->os == OS_LINUX)
+            diag_add_note(m->diags, d, (loc){0}, "reserve them with net.ipv4.ip_local_reserved_ports");
+        check_tag(d, b->row, NULL, h);
+    }
+    free(iv);
+}

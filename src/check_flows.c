@@ -1,0 +1,273 @@
+/* check_flows.c: checks on the policy text rather than the hosts:
+ * inconsistent-redeclaration (one range described twice with different
+ * ends), redundant-flow (covered by other flows of the same sides, alone or
+ * together) and instance-defaults (two instances on one network keeping the
+ * same default port values). Rows are sorted once per check; no pairwise loops over
+ * flows. */
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+
+static int loc_order(loc a, loc b)
+{
+    if (a.src != b.src) return a.src->index < b.src->index ? -1 : 1;
+    if (a.line != b.line) return a.line < b.line ? -1 : 1;
+    return (a.col > b.col) - (a.col < b.col);
+}
+
+/* Only the system-level instances describe the text; site copies would
+ * repeat every finding. */
+static const flow_row **text_rows(model *m, size_t *n)
+{
+    const flow_row **v = malloc((m->nrows + 1) * sizeof *v);
+    *n = 0;
+    for (size_t i = 0; v && i < m->nrows; i++)
+        if (!m->rows[i].inst->site && m->rows[i].lo) v[(*n)++] = &m->rows[i];
+    return v;
+}
+
+/* ---- inconsistent-redeclaration ---- */
+
+static int by_start(const void *pa, const void *pb)
+{
+    const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
+    if (a->inst != b->inst) return a->inst->index < b->inst->index ? -1 : 1;
+    if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    if (a->hi != b->hi) return a->hi < b->hi ? -1 : 1;
+    return loc_order(a->decl->where, b->decl->where);
+}
+
+static void report_redeclared(model *m, const flow_row *a, const flow_row *b)
+{
+    if (loc_order(a->decl->where, b->decl->where) > 0) {
+        const flow_row *x = a;
+        a = b;
+        b = x;
+    }
+    char ra[32], rb[32];
+    const port_item *at = b->port_ast;
+    diag *d = diag_report(m->diags, SEV_WARNING, CK_INCONSISTENT_REDECLARATION,
+                          at ? at->where : b->decl->where,
+                          "%s gives %s %s, but %s gives %s %s: one of the two is wrong",
+                          check_service_name(m, b), b->proto == PROTO_TCP ? "tcp" : "udp",
+                          check_range_text(rb, b->lo, b->hi), check_service_name(m, a),
+                          a->proto == PROTO_TCP ? "tcp" : "udp", check_range_text(ra, a->lo, a->hi));
+    diag_add_note(m->diags, d, a->port_ast ? a->port_ast->where : a->decl->where,
+                  "%s is described here", check_range_text(ra, a->lo, a->hi));
+    check_tag(d, a, b, NULL);
+}
+
+/* Two ranges of one system sharing a start (8700-8706 and 8700-8708) or an
+ * end, in different services: the same ports described twice. */
+void check_redeclaration(model *m)
+{
+    size_t n;
+    const flow_row **v = text_rows(m, &n);
+    if (!v) return;
+    qsort(v, n, sizeof *v, by_start);
+    for (size_t i = 0; i + 1 < n; i++) {
+        const flow_row *a = v[i], *b = v[i + 1];
+        if (a->inst == b->inst && a->proto == b->proto && a->lo == b->lo && a->hi != b->hi &&
+            a->lo != a->hi && b->lo != b->hi && a->decl->service != b->decl->service)
+            report_redeclared(m, a, b);
+    }
+    free(v);
+}
+
+/* ---- redundant-flow ---- */
+
+static int end_cmp(const flow_end *a, const flow_end *b)
+{
+    if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+    if (a->kind == EP_NAME && a->target != b->target)
+        return loc_order(a->target->where, b->target->where);
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    return (a->hi > b->hi) - (a->hi < b->hi);
+}
+
+/* Rows with the same sides: instance, protocol, source ports, endpoints. */
+static int same_sides(const flow_row *a, const flow_row *b)
+{
+    if (a->inst != b->inst) return a->inst->index < b->inst->index ? -1 : 1;
+    if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+    if (a->slo != b->slo) return a->slo < b->slo ? -1 : 1;
+    if (a->shi != b->shi) return a->shi < b->shi ? -1 : 1;
+    if (a->decl->local != b->decl->local) return a->decl->local ? 1 : -1;
+    int c = end_cmp(&a->src, &b->src);
+    return c ? c : end_cmp(&a->dst, &b->dst);
+}
+
+static int by_sides_then_size(const void *pa, const void *pb)
+{
+    const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
+    int c = same_sides(a, b);
+    if (c) return c;
+    int la = a->hi - a->lo, lb = b->hi - b->lo;
+    if (la != lb) return la > lb ? -1 : 1;       /* larger first: they are kept */
+    return loc_order(a->decl->where, b->decl->where);
+}
+
+typedef struct {
+    int lo, hi;
+    const flow_row *first;       /* the kept flow that opened this segment */
+} segment;
+
+/* Index of the segment containing x in the sorted disjoint list, or -1. */
+static long find_segment(const segment *s, size_t n, int x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s[mid].hi < x) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && s[lo].lo <= x ? (long)lo : -1;
+}
+
+/* Add [lo, hi] to the union, merging what it touches. */
+static size_t insert_segment(segment *s, size_t n, int lo, int hi, const flow_row *r)
+{
+    size_t i = 0;
+    while (i < n && s[i].hi + 1 < lo) i++;
+    size_t j = i;
+    segment merged = {lo, hi, r};
+    while (j < n && s[j].lo <= hi + 1) {
+        if (s[j].lo < merged.lo) merged.lo = s[j].lo, merged.first = s[j].first;
+        if (s[j].hi > merged.hi) merged.hi = s[j].hi;
+        j++;
+    }
+    memmove(s + i + 1, s + j, (n - j) * sizeof *s);
+    s[i] = merged;
+    return n - (j - i) + 1;
+}
+
+static void report_redundant(model *m, const flow_row *r, const segment *by)
+{
+    char p[32];
+    const loc where = r->port_ast ? r->port_ast->where : r->decl->where;
+    bool alone = by->first->lo <= r->lo && by->first->hi >= r->hi;
+    diag *d = diag_report(m->diags, SEV_WARNING, CK_REDUNDANT_FLOW, where,
+                          "%s %s %s is redundant: %s between the same sides",
+                          check_service_name(m, r), r->proto == PROTO_TCP ? "tcp" : "udp",
+                          check_range_text(p, r->lo, r->hi),
+                          alone ? "another flow already allows it"
+                                : "other flows already allow it together");
+    diag_add_note(m->diags, d, by->first->port_ast ? by->first->port_ast->where
+                                                   : by->first->decl->where,
+                  "%s allows %s here", check_service_name(m, by->first),
+                  check_range_text(p, by->first->lo, by->first->hi));
+    check_tag(d, r, by->first, NULL);
+}
+
+/* Within each group of rows with the same sides, largest first: a row
+ * whose range the union of the rows kept so far covers is redundant. */
+void check_redundant(model *m)
+{
+    size_t n;
+    const flow_row **v = text_rows(m, &n);
+    segment *seg = malloc((n + 1) * sizeof *seg);
+    if (!v || !seg) {
+        free(v);
+        free(seg);
+        return;
+    }
+    qsort(v, n, sizeof *v, by_sides_then_size);
+    for (size_t i = 0, j; i < n; i = j) {
+        size_t nseg = 0;
+        for (j = i; j < n && same_sides(v[i], v[j]) == 0; j++) {
+            const flow_row *r = v[j];
+            long k = find_segment(seg, nseg, r->lo);
+            if (k >= 0 && seg[k].hi >= r->hi) {
+                /* A `<->` row and its mirror are one flow; a repeat from one
+                 * declaration is not the author's mistake twice. */
+                if (r->decl != seg[k].first->decl || r->lo != seg[k].first->lo)
+                    report_redundant(m, r, &seg[k]);
+                continue;
+            }
+            nseg = insert_segment(seg, nseg, r->lo, r->hi, r);
+        }
+    }
+    free(seg);
+    free(v);
+}
+
+/* ---- instance-defaults ---- */
+
+static bool host_runs_instance(const host *h, const instance *in)
+{
+    for (int k = 0; k < h->nruns; k++)
+        if (h->runs[k].inst == in) return true;
+    return false;
+}
+
+static bool in_network(const network *n, uint32_t addr)
+{
+    uint32_t mask = n->prefix ? 0xffffffffu << (32 - n->prefix) : 0;
+    return (addr & mask) == (n->addr & mask);
+}
+
+/* Where two instances meet: a shared host, or a network of their site that
+ * holds a host of each. Gives a description, or NULL when they do not. */
+static const char *meeting_place(model *m, const instance *a, const instance *b)
+{
+    for (size_t i = 0; i < m->nhosts; i++) {
+        const host *h = m->hosts[i];
+        if (h->site == a->site && host_runs_instance(h, a) && host_runs_instance(h, b)) {
+            size_t n = strlen(h->decl->name) + 8;
+            char *s = arena_alloc(m->mem, n);
+            snprintf(s, n, "host '%s'", h->decl->name);
+            return s;
+        }
+    }
+    for (size_t k = 0; k < m->nnetworks; k++) {
+        const network *net = &m->networks[k];
+        if (net->inst->site != a->site) continue;
+        bool has_a = false, has_b = false;
+        for (size_t i = 0; i < m->nhosts; i++) {
+            const host *h = m->hosts[i];
+            if (h->site != a->site || !in_network(net, h->addr)) continue;
+            has_a |= host_runs_instance(h, a);
+            has_b |= host_runs_instance(h, b);
+        }
+        if (has_a && has_b) {
+            char *s = arena_alloc(m->mem, 40);
+            uint32_t x = net->addr;
+            snprintf(s, 40, "network %u.%u.%u.%u/%d", x >> 24, x >> 16 & 255, x >> 8 & 255,
+                     x & 255, net->prefix);
+            return s;
+        }
+    }
+    return NULL;
+}
+
+static void compare_instances(model *m, instance *a, instance *b, const char *where)
+{
+    for (decl *p = a->sys->decls; p; p = p->next) {
+        if (p->kind != D_PARAM || !p->port_use) continue;
+        value v;
+        if (a->sets[p->index] || b->sets[p->index] || !eval_param(m, a, p, p->name_loc, &v))
+            continue;
+        instance *later = a->decl ? a : b;
+        diag *d = diag_report(m->diags, SEV_ERROR, CK_INSTANCE_DEFAULTS, later->where,
+                              "instances '%s' and '%s' of %s meet on %s and both keep the "
+                              "default %s = %lld", a->name, b->name, a->sys->name, where,
+                              p->name, (long long)v.lo);
+        diag_add_note(m->diags, d, p->name_loc,
+                      "'%s' is declared here; set a different value in one instance", p->name);
+        d->site = a->site;
+        d->svc_inst[0] = a->name;
+        d->svc_inst[1] = b->name;
+    }
+}
+
+void check_instance_defaults(model *m)
+{
+    for (size_t i = 0; i < m->ninstances; i++)
+        for (size_t j = i + 1; j < m->ninstances; j++) {
+            instance *a = m->instances[i], *b = m->instances[j];
+            if (!a->site || a->site != b->site || a->sys != b->sys) continue;
+            const char *where = meeting_place(m, a, b);
+            if (where) compare_instances(m, a, b, where);
+        }
+}

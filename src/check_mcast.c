@@ -1,0 +1,130 @@
+/* check_mcast.c: multicast-collision and multicast-scope. Takes the flow
+ * rows whose endpoints are groups; gives a collision for two systems (or
+ * two instances in one site) on overlapping groups and ports, found by one
+ * sweep over group ranges, and scope warnings for groups that cannot work
+ * where they are used. */
+#include <stdlib.h>
+#include "check.h"
+#include "interval.h"
+
+static void addr_text(char buf[32], uint32_t lo, uint32_t hi)
+{
+    int n = snprintf(buf, 32, "%u.%u.%u.%u", lo >> 24, lo >> 16 & 255, lo >> 8 & 255, lo & 255);
+    if (hi != lo)
+        snprintf(buf + n, (size_t)(32 - n), "-%u.%u.%u.%u", hi >> 24, hi >> 16 & 255,
+                 hi >> 8 & 255, hi & 255);
+}
+
+typedef struct {
+    model *m;
+} mc_ctx;
+
+static bool ports_meet(const flow_row *a, const flow_row *b, int64_t *lo, int64_t *hi)
+{
+    if (!a->lo || !b->lo) return false;
+    *lo = a->lo > b->lo ? a->lo : b->lo;
+    *hi = a->hi < b->hi ? a->hi : b->hi;
+    return *lo <= *hi;
+}
+
+/* Different systems, or two instances deployed in one site. */
+static bool rivals(const flow_row *a, const flow_row *b)
+{
+    if (a->inst == b->inst || a->inst->site != b->inst->site) return false;
+    return a->inst->sys != b->inst->sys || a->inst->site != NULL;
+}
+
+static int on_group_overlap(void *ctx, const interval *ia, const interval *ib, int64_t glo,
+                            int64_t ghi)
+{
+    model *m = ((mc_ctx *)ctx)->m;
+    const flow_row *a = &m->rows[ia->item], *b = &m->rows[ib->item];
+    int64_t plo, phi;
+    if (!rivals(a, b) || !ports_meet(a, b, &plo, &phi)) return 0;
+    if (a->decl->where.src->index > b->decl->where.src->index ||
+        (a->decl->where.src == b->decl->where.src && a->decl->where.line > b->decl->where.line)) {
+        const flow_row *x = a;
+        a = b;
+        b = x;
+    }
+    char g[32], p[32];
+    addr_text(g, (uint32_t)glo, (uint32_t)ghi);
+    diag *d = diag_report(m->diags, SEV_WARNING, CK_MULTICAST_COLLISION, b->decl->where,
+                          "multicast collision: %s and %s both use group %s on %s port %s",
+                          check_service_name(m, a), check_service_name(m, b), g,
+                          a->proto == PROTO_TCP ? "tcp" : "udp", check_range_text(p, plo, phi));
+    diag_add_note(m->diags, d, a->decl->where, "%s uses it here", check_service_name(m, a));
+    check_tag(d, a, b, NULL);
+    return 0;
+}
+
+static void collisions(model *m)
+{
+    interval *iv = malloc((m->nrows + 1) * sizeof *iv);
+    if (!iv) return;
+    size_t n = 0;
+    for (size_t i = 0; i < m->nrows; i++) {
+        const flow_row *r = &m->rows[i];
+        if (r->dst.kind == EP_GROUP) iv[n++] = (interval){r->proto, r->dst.lo, r->dst.hi, i};
+    }
+    mc_ctx c = {m};
+    interval_sweep(iv, n, on_group_overlap, &c);
+    free(iv);
+}
+
+static bool is_link_local(uint32_t lo, uint32_t hi)
+{
+    return (lo >> 8) == (0xe0000000u >> 8) || (hi >> 8) == (0xe0000000u >> 8);
+}
+
+/* RFC 5771: 225.0.0.0-231.255.255.255 is reserved. */
+static bool is_reserved(uint32_t lo, uint32_t hi)
+{
+    return lo <= 0xe7ffffffu && hi >= 0xe1000000u;
+}
+
+static int count_scopes(const flow_decl *f)
+{
+    int n = 0;
+    for (const scope *s = f->scopes; s; s = s->next) n++;
+    return n;
+}
+
+static void scope_warning(model *m, const flow_row *r, loc where, const char *fmt,
+                          const char *group)
+{
+    diag *d = diag_report(m->diags, SEV_WARNING, CK_MULTICAST_SCOPE, where, fmt, group);
+    check_tag(d, r, NULL, NULL);
+}
+
+static void scopes(model *m)
+{
+    for (size_t i = 0; i < m->nrows; i++) {
+        const flow_row *r = &m->rows[i];
+        char g[32];
+        if (r->src.kind == EP_GROUP && !r->reverse) {
+            addr_text(g, r->src.lo, r->src.hi);
+            scope_warning(m, r, r->src.ast->where,
+                          "multicast group %s used as a source: a group only receives; "
+                          "name the senders instead", g);
+        }
+        if (r->dst.kind != EP_GROUP) continue;
+        addr_text(g, r->dst.lo, r->dst.hi);
+        loc at = r->dst.ast->where;
+        if (r->proto == PROTO_TCP)
+            scope_warning(m, r, at, "TCP cannot be sent to multicast group %s; "
+                          "multicast is UDP", g);
+        if (is_link_local(r->dst.lo, r->dst.hi) && count_scopes(r->decl) > 1)
+            scope_warning(m, r, at, "group %s is link-local (224.0.0.0/24): routers never "
+                          "forward it, so this flow cannot cross between its zones", g);
+        if (is_reserved(r->dst.lo, r->dst.hi))
+            scope_warning(m, r, at, "group %s lies in IANA-reserved space "
+                          "225.0.0.0-231.255.255.255 (RFC 5771)", g);
+    }
+}
+
+void check_multicast(model *m, const check_options *o)
+{
+    if (o->enabled[CK_MULTICAST_COLLISION]) collisions(m);
+    if (o->enabled[CK_MULTICAST_SCOPE]) scopes(m);
+}

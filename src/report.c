@@ -1,0 +1,225 @@
+/* report.c: findings in machine formats: gcc (one line each), JSON, SARIF
+ * 2.1.0 and GitHub workflow annotations, plus --list-checks. Takes the
+ * finished sink; writes to the given stream. One escaper per format. */
+#include <string.h>
+#include "cli.h"
+
+static const char *sev_word(severity s)
+{
+    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+}
+
+/* ---- JSON ---- */
+
+static void json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
+        else if (*p == '\n') fputs("\\n", out);
+        else if (*p == '\t') fputs("\\t", out);
+        else if (*p < 0x20 || *p == 0x7f) fprintf(out, "\\u%04x", *p);
+        else fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void json_span(FILE *out, loc w)
+{
+    fputs("\"file\": ", out);
+    json_str(out, w.src ? w.src->name : "");
+    fprintf(out, ", \"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d",
+            w.line, w.col, w.end_line, w.end_col);
+}
+
+void report_json(const diag_sink *s, FILE *out)
+{
+    fputs("{\n  \"version\": 1,\n  \"findings\": [", out);
+    for (size_t i = 0; i < s->count; i++) {
+        const diag *d = s->items[i];
+        fprintf(out, "%s\n    {\"id\": ", i ? "," : "");
+        json_str(out, check_table[d->check].id);
+        fprintf(out, ", \"severity\": \"%s\", \"default_severity\": \"%s\", \"message\": ",
+                sev_word(diag_shown(d)), sev_word(d->sev));
+        json_str(out, d->message);
+        fputs(", ", out);
+        json_span(out, d->where);
+        fputs(", \"waiver\": ", out);
+        if (d->waiver) json_str(out, d->waiver);
+        else fputs("null", out);
+        fputs(", \"related\": [", out);
+        int k = 0;
+        for (const diag_note *n = d->notes; n; n = n->next, k++) {
+            fputs(k ? ", {" : "{", out);
+            json_span(out, n->where);
+            fputs(", \"message\": ", out);
+            json_str(out, n->message);
+            fputc('}', out);
+        }
+        fputs("]}", out);
+    }
+    fprintf(out, "\n  ],\n  \"summary\": {\"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, "
+                 "\"waived\": %zu}\n}\n",
+            diag_count(s, SEV_ERROR), diag_count(s, SEV_WARNING), diag_count(s, SEV_NOTE),
+            diag_waived(s));
+}
+
+/* ---- SARIF 2.1.0 ---- */
+
+/* A relative URI reference: keep unreserved characters and '/', encode the rest. */
+static void uri_str(FILE *out, const char *path)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/", *p))
+            fputc(*p, out);
+        else
+            fprintf(out, "%%%02X", *p);
+    }
+    fputc('"', out);
+}
+
+static void sarif_location(FILE *out, loc w)
+{
+    fputs("{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", out);
+    uri_str(out, strcmp(w.src->name, "<stdin>") == 0 ? "stdin" : w.src->name);
+    /* SARIF columns are 1-based and the end column is one past the span. */
+    fprintf(out, "}, \"region\": {\"startLine\": %d, \"startColumn\": %d, \"endLine\": %d, "
+                 "\"endColumn\": %d}}",
+            w.line, w.col, w.end_line, w.end_col + 1);
+}
+
+static const char *sarif_level(severity s)
+{
+    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+}
+
+static void sarif_rules(FILE *out)
+{
+    for (int i = 0; i < CK_COUNT; i++) {
+        const check_info *c = &check_table[i];
+        fprintf(out, "%s\n            {\"id\": ", i ? "," : "");
+        json_str(out, c->id);
+        fputs(", \"shortDescription\": {\"text\": ", out);
+        json_str(out, c->summary);
+        fputs("}, \"helpUri\": ", out);
+        char uri[96];
+        snprintf(uri, sizeof uri, "docs/checks.md#%s", c->id);
+        json_str(out, uri);
+        fputs(", \"help\": {\"text\": ", out);
+        json_str(out, c->summary);
+        fprintf(out, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}", sarif_level(c->sev));
+    }
+}
+
+static void sarif_result(FILE *out, const diag *d)
+{
+    fputs("{\"ruleId\": ", out);
+    json_str(out, check_table[d->check].id);
+    fprintf(out, ", \"ruleIndex\": %d, \"level\": \"%s\", \"message\": {\"text\": ",
+            (int)d->check, sarif_level(d->sev));
+    json_str(out, d->message);
+    fputs("}", out);
+    if (d->where.src) {
+        fputs(", \"locations\": [", out);
+        sarif_location(out, d->where);
+        fputs("]", out);
+    }
+    int k = 0;
+    for (const diag_note *n = d->notes; n; n = n->next) {
+        if (!n->where.src) continue;
+        fprintf(out, "%s{\"id\": %d, ", k ? ", " : ", \"relatedLocations\": [", k);
+        fputs("\"physicalLocation\": ", out);
+        /* the physicalLocation object of sarif_location, with a message */
+        fputs("{\"artifactLocation\": {\"uri\": ", out);
+        uri_str(out, strcmp(n->where.src->name, "<stdin>") == 0 ? "stdin" : n->where.src->name);
+        fprintf(out, "}, \"region\": {\"startLine\": %d, \"startColumn\": %d, \"endLine\": %d, "
+                     "\"endColumn\": %d}}, \"message\": {\"text\": ",
+                n->where.line, n->where.col, n->where.end_line, n->where.end_col + 1);
+        json_str(out, n->message);
+        fputs("}}", out);
+        k++;
+    }
+    if (k) fputs("]", out);
+    if (d->waiver) {
+        fputs(", \"suppressions\": [{\"kind\": \"inSource\", \"justification\": ", out);
+        json_str(out, d->waiver);
+        fputs("}]", out);
+    }
+    fputs("}", out);
+}
+
+void report_sarif(const diag_sink *s, FILE *out)
+{
+    fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+          "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n"
+          "      \"tool\": {\n        \"driver\": {\n          \"name\": \"berth\",\n"
+          "          \"rules\": [", out);
+    sarif_rules(out);
+    fputs("\n          ]\n        }\n      },\n      \"results\": [", out);
+    for (size_t i = 0; i < s->count; i++) {
+        fputs(i ? ",\n        " : "\n        ", out);
+        sarif_result(out, s->items[i]);
+    }
+    fputs("\n      ]\n    }\n  ]\n}\n", out);
+}
+
+/* ---- GitHub workflow annotations ---- */
+
+static void gh_escape(FILE *out, const char *s, bool property)
+{
+    for (; *s; s++) {
+        if (*s == '%') fputs("%25", out);
+        else if (*s == '\r') fputs("%0D", out);
+        else if (*s == '\n') fputs("%0A", out);
+        else if (property && *s == ':') fputs("%3A", out);
+        else if (property && *s == ',') fputs("%2C", out);
+        else fputc(*s, out);
+    }
+}
+
+void report_github(const diag_sink *s, FILE *out)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        const diag *d = s->items[i];
+        severity sev = diag_shown(d);
+        fprintf(out, "::%s ", sev == SEV_ERROR ? "error" : sev == SEV_WARNING ? "warning" : "notice");
+        if (d->where.src) {
+            fputs("file=", out);
+            gh_escape(out, d->where.src->name, true);
+            fprintf(out, ",line=%d,col=%d,endLine=%d,endColumn=%d,", d->where.line, d->where.col,
+                    d->where.end_line, d->where.end_col);
+        }
+        fputs("title=", out);
+        gh_escape(out, check_table[d->check].id, true);
+        fputs("::", out);
+        gh_escape(out, d->message, false);
+        if (d->waiver) {
+            fputs(" (waived: ", out);
+            gh_escape(out, d->waiver, false);
+            fputc(')', out);
+        }
+        fputc('\n', out);
+    }
+}
+
+/* ---- gcc: one line per finding ---- */
+
+void report_gcc(const diag_sink *s, FILE *out)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        const diag *d = s->items[i];
+        if (d->where.src) fprintf(out, "%s:%d:%d: ", d->where.src->name, d->where.line, d->where.col);
+        else fputs("berth: ", out);
+        fprintf(out, "%s: %s [%s]\n", sev_word(diag_shown(d)), d->message,
+                check_table[d->check].id);
+    }
+}
+
+void report_list_checks(FILE *out)
+{
+    for (int i = 0; i < CK_COUNT; i++)
+        fprintf(out, "%-28s %-8s %s\n", check_table[i].id, sev_word(check_table[i].sev),
+                check_table[i].summary);
+}

@@ -1,0 +1,76 @@
+/* waiver.c: applies `allow` waivers and the -W flags to the findings.
+ * Takes the finished checks; gives each matching finding its waiver's
+ * reason (it prints as a note), warns about waivers that match nothing,
+ * drops disabled checks and raises warnings under -Werror. */
+#include <string.h>
+#include "check.h"
+
+/* `sys.service` names a service of the system (every instance of it);
+ * `inst.service` one instance's. */
+static bool ref_names(const ref *r, const decl *svc, const char *inst)
+{
+    if (!svc || strcmp(r->name, svc->name) != 0) return false;
+    return strcmp(r->qual, svc->system->name) == 0 || (inst && strcmp(r->qual, inst) == 0);
+}
+
+static bool waiver_matches(const waiver_decl *w, const diag *d)
+{
+    if (strcmp(w->check, check_table[d->check].id) != 0) return false;
+    if (w->site && w->site != d->site) return false;
+    if (w->host.name && (!d->host || strcmp(w->host.name, d->host->name) != 0)) return false;
+    for (int i = 0; i < w->nservices; i++) {
+        const ref *r = &w->services[i];
+        if (!r->qual) return false;
+        if (!ref_names(r, d->svc[0], d->svc_inst[0]) && !ref_names(r, d->svc[1], d->svc_inst[1]))
+            return false;
+    }
+    return true;
+}
+
+static void apply_waivers(model *m)
+{
+    for (size_t i = 0; i < m->diags->count; i++) {
+        diag *d = m->diags->items[i];
+        if (!check_table[d->check].waivable || d->waiver) continue;
+        for (waiver_decl *w = m->prog->waivers; w; w = w->next)
+            if (waiver_matches(w, d)) {
+                d->waiver = w->reason;
+                d->waiver_loc = w->where;
+                w->used++;
+                break;
+            }
+    }
+}
+
+static void report_unused(model *m)
+{
+    for (waiver_decl *w = m->prog->waivers; w; w = w->next) {
+        int ck = check_lookup(w->check);
+        if (w->used || ck < 0) continue;
+        if (!check_table[ck].waivable)
+            diag_report(m->diags, SEV_ERROR, CK_TYPE, w->check_loc,
+                        "'%s' findings are errors in the policy text and cannot be waived",
+                        w->check);
+        else
+            diag_report(m->diags, SEV_WARNING, CK_UNUSED_WAIVER, w->where,
+                        "this allow matches no %s finding; remove it or correct its names",
+                        w->check);
+    }
+}
+
+void check_apply_waivers(model *m, const check_options *o)
+{
+    if (!o->no_waivers) {
+        apply_waivers(m);
+        report_unused(m);
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < m->diags->count; i++) {
+        diag *d = m->diags->items[i];
+        if (!o->enabled[d->check] && check_table[d->check].sev != SEV_ERROR) continue;
+        if (!o->enabled[d->check] && check_table[d->check].waivable) continue;
+        if (o->werror && d->sev == SEV_WARNING) d->sev = SEV_ERROR;
+        m->diags->items[w++] = d;
+    }
+    m->diags->count = w;
+}
