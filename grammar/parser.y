@@ -119,8 +119,8 @@ item
     | system                { build_add_system(pc, $1); }
     | site                  { build_add_site(pc, $1); }
     | waiver                { build_add_waiver(pc, $1); }
-    | error ';'
-    | error '}'
+    | error ';'             { yyerrok; }
+    | error '}'             /* no yyerrok: `}}}` is one mistake */
     ;
 
 import
@@ -136,13 +136,13 @@ opt_desc
 
 system
     : "system" IDENT opt_desc '{' sys_items '}'         { $$ = build_system(pc, @$, $2, @2, $3, $5); }
-    | "system" IDENT opt_desc '{' sys_items error '}'   { $$ = build_system(pc, @$, $2, @2, $3, $5); }
+    | "system" IDENT opt_desc '{' sys_items error '}'   { $$ = build_system(pc, @$, $2, @2, $3, $5); yyerrok; }
     ;
 
 sys_items
     : %empty                { $$ = NULL; }
     | sys_items sys_item    { $$ = build_append_decl($1, $2); }
-    | sys_items error ';'   { $$ = $1; }
+    | sys_items error ';'   { $$ = $1; yyerrok; }
     ;
 
 sys_item
@@ -173,20 +173,20 @@ role_items
     : %empty                { $$ = NULL; }
     | role_items "os" IDENT ';'
             { $$ = build_role_os(pc, $1, $3, @3); }
-    | role_items error ';'  { $$ = $1; }
+    | role_items error ';'  { $$ = $1; yyerrok; }
     ;
 
 service
     : "service" IDENT opt_desc '{' flows '}'
             { $$ = build_service(pc, @$, $2, @2, $3, $5); }
     | "service" IDENT opt_desc '{' flows error '}'
-            { $$ = build_service(pc, @$, $2, @2, $3, $5); }
+            { $$ = build_service(pc, @$, $2, @2, $3, $5); yyerrok; }
     ;
 
 flows
     : %empty                { $$ = NULL; }
     | flows flow            { $$ = build_append_flow($1, $2); }
-    | flows error ';'       { $$ = $1; }
+    | flows error ';'       { $$ = $1; yyerrok; }
     ;
 
 flow
@@ -290,14 +290,14 @@ opt_local
 
 site
     : "site" IDENT opt_desc '{' site_items '}'          { $$ = build_site(pc, @$, $2, @2, $3, $5); }
-    | "site" IDENT opt_desc '{' site_items error '}'    { $$ = build_site(pc, @$, $2, @2, $3, $5); }
+    | "site" IDENT opt_desc '{' site_items error '}'    { $$ = build_site(pc, @$, $2, @2, $3, $5); yyerrok; }
     ;
 
 site_items
     : %empty                { $$ = NULL; }
     | site_items site_item  { $$ = build_append_decl($1, $2); }
     | site_items waiver     { $$ = $1; build_site_waiver(pc, $2); }
-    | site_items error ';'  { $$ = $1; }
+    | site_items error ';'  { $$ = $1; yyerrok; }
     ;
 
 site_item
@@ -319,13 +319,13 @@ set_stmt
 inst_items
     : %empty                { $$ = NULL; }
     | inst_items set_stmt   { $$ = build_append_decl($1, $2); }
-    | inst_items error ';'  { $$ = $1; }
+    | inst_items error ';'  { $$ = $1; yyerrok; }
     ;
 
 host_items
     : %empty                { $$ = build_host_props(pc); }
     | host_items host_item  { $$ = $1; }
-    | host_items error ';'  { $$ = $1; }
+    | host_items error ';'  { $$ = $1; yyerrok; }
     ;
 
 host_item

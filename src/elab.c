@@ -35,7 +35,14 @@ static bool port_bound(model *m, instance *in, const expr *e, bool upper, int64_
     value v;
     if (!eval_expr(m, in, e, &v)) return false;
     if (v.kind != V_INT) {
-        diag_report(m->diags, SEV_ERROR, CK_TYPE, e->where, "an address is not a port");
+        diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, e->where,
+                              "%s%s%s is an address, not a port",
+                              e->kind == EX_PARAM ? "'$" : "",
+                              e->kind == EX_PARAM ? e->param.name : "this value",
+                              e->kind == EX_PARAM ? "'" : "");
+        if (e->kind == EX_PARAM && e->target)
+            diag_add_note(m->diags, d, e->target->name_loc, "'%s' is declared here",
+                          e->target->name);
         return false;
     }
     int64_t x = upper ? v.hi : v.lo;
@@ -66,11 +73,17 @@ static bool eval_port(model *m, instance *in, const port_item *p, port_span *out
     return true;
 }
 
-static bool eval_address(model *m, instance *in, const expr *e, value *v)
+static bool eval_address(model *m, instance *in, const expr *e, bool group, value *v)
 {
     if (!eval_expr(m, in, e, v)) return false;
     if (v->kind == V_ADDR) return true;
-    diag_report(m->diags, SEV_ERROR, CK_TYPE, e->where, "a number is not an address");
+    diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, e->where,
+                          "%s%s%s is a number (%lld), not %s", e->kind == EX_PARAM ? "'$" : "",
+                          e->kind == EX_PARAM ? e->param.name : "this value",
+                          e->kind == EX_PARAM ? "'" : "", (long long)v->lo,
+                          group ? "a multicast group" : "an address");
+    if (e->kind == EX_PARAM && e->target)
+        diag_add_note(m->diags, d, e->target->name_loc, "'%s' is declared here", e->target->name);
     return false;
 }
 
@@ -80,9 +93,10 @@ static bool eval_end(model *m, instance *in, const endpoint *e, flow_end *out)
     if (e->kind == EP_NAME) return e->target != NULL;
     if (e->kind == EP_ANY) return true;
     value lo, hi;
-    if (!eval_address(m, in, e->lo, &lo)) return false;
+    bool group = e->kind == EP_GROUP;
+    if (!eval_address(m, in, e->lo, group, &lo)) return false;
     hi = lo;
-    if (e->hi && !eval_address(m, in, e->hi, &hi)) return false;
+    if (e->hi && !eval_address(m, in, e->hi, group, &hi)) return false;
     uint32_t host_mask = lo.prefix >= 32 ? 0 : 0xffffffffu >> lo.prefix;
     out->lo = (uint32_t)lo.lo;
     out->hi = e->hi ? (uint32_t)hi.hi : (uint32_t)lo.hi | host_mask;
@@ -105,7 +119,9 @@ static bool eval_end(model *m, instance *in, const endpoint *e, flow_end *out)
     return true;
 }
 
-/* Evaluate a list of port items; NULL list gives one unconstrained span. */
+/* Evaluate a list of port items; NULL list gives one unconstrained span.
+ * A bad item is reported and left out; the good ones still count, so one
+ * typo does not hide the rest of the row from the checks. */
 static int eval_ports(model *m, instance *in, const port_item *list, port_span **out)
 {
     int n = 0;
@@ -118,7 +134,7 @@ static int eval_ports(model *m, instance *in, const port_item *list, port_span *
     int ok = 0;
     for (const port_item *p = list; p; p = p->next)
         if (eval_port(m, in, p, &(*out)[ok])) ok++;
-    return ok == n ? n : -1;
+    return ok;
 }
 
 static int eval_ends(model *m, instance *in, const endpoint *list, flow_end **out)
@@ -129,7 +145,7 @@ static int eval_ends(model *m, instance *in, const endpoint *list, flow_end **ou
     int ok = 0;
     for (const endpoint *e = list; e; e = e->next)
         if (eval_end(m, in, e, &(*out)[ok])) ok++;
-    return ok == n ? n : -1;
+    return ok;
 }
 
 static void add_row(model *m, const flow_row *r)
@@ -153,7 +169,6 @@ static void elab_flow(model *m, instance *in, const flow_decl *f)
     int ns = f->sports ? eval_ports(m, in, f->sports, &sp) : eval_ports(m, in, NULL, &sp);
     int nsrc = eval_ends(m, in, f->src, &src);
     int ndst = eval_ends(m, in, f->dst, &dst);
-    if (nd < 0 || ns < 0 || nsrc < 0 || ndst < 0) return;
     for (unsigned proto = PROTO_TCP; proto <= PROTO_UDP; proto <<= 1) {
         if (!(f->protos & proto)) continue;
         for (int i = 0; i < nd; i++)

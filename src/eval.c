@@ -53,22 +53,41 @@ bool eval_expr(model *m, instance *in, const expr *e, value *out)
     }
 }
 
+/* The type a parameter declares, or the one its default implies. */
+static value_type param_type(const decl *p)
+{
+    if (p->type != TY_NONE) return p->type;
+    if (!p->value) return TY_NONE;
+    return p->value->kind == EX_ADDR ? TY_ADDR : TY_INT;
+}
+
+static bool type_error(model *m, decl *p, const value *v, const char *want)
+{
+    diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, v->origin,
+                          "'%s' takes %s, not %s", p->name, want,
+                          v->kind == V_ADDR ? "an address" : "a number");
+    diag_add_note(m->diags, d, p->name_loc, "'%s' is declared here", p->name);
+    return false;
+}
+
 static bool check_type(model *m, decl *p, value *v)
 {
-    static const char *const tn[] = {"", "a port", "a number", "an address", "a multicast group"};
-    bool ok = p->type == TY_NONE ||
-              (p->type == TY_ADDR ? v->kind == V_ADDR
-               : p->type == TY_GROUP ? v->kind == V_ADDR : v->kind == V_INT);
-    if (!ok) {
-        diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, v->origin,
-                              "parameter '%s' must be %s", p->name, tn[p->type]);
+    value_type t = param_type(p);
+    if ((t == TY_ADDR || t == TY_GROUP) && v->kind != V_ADDR)
+        return type_error(m, p, v, t == TY_GROUP ? "a multicast group" : "an address");
+    if ((t == TY_PORT || t == TY_INT) && v->kind != V_INT)
+        return type_error(m, p, v, t == TY_PORT ? "a port" : "a number");
+    if (t == TY_PORT && (v->lo < 1 || v->hi > 65535)) {
+        int64_t bad = v->lo < 1 ? v->lo : v->hi;
+        diag *d = diag_report(m->diags, SEV_ERROR, CK_PORT_RANGE, v->origin,
+                              "port %lld is out of range 1-65535%s ('%s' is a port parameter)",
+                              (long long)bad, bad == 65536 ? "; did you mean 65535?" : "",
+                              p->name);
         diag_add_note(m->diags, d, p->name_loc, "'%s' is declared here", p->name);
         return false;
     }
-    if (p->type == TY_PORT && (v->lo < 1 || v->hi > 65535))
-        return fail(m, CK_PORT_RANGE, v->origin, "port value is outside 1-65535%s", "");
-    if (p->type == TY_GROUP && (!addr_is_multicast((uint32_t)v->lo) ||
-                                !addr_is_multicast((uint32_t)v->hi)))
+    if (t == TY_GROUP && (!addr_is_multicast((uint32_t)v->lo) ||
+                          !addr_is_multicast((uint32_t)v->hi)))
         return fail(m, CK_NOT_MULTICAST, v->origin,
                     "'%s' must be a multicast group (224.0.0.0/4)", p->name);
     return true;

@@ -119,7 +119,7 @@ static void load_import(loader *l, source *from, const import_decl *imp)
     if (!under_root(l->root, real)) {
         diag_report(l->diags, SEV_ERROR, CK_IMPORT, imp->path_loc,
                     "import '%s' leaves the policy root '%s'; imports must stay under it "
-                    "(use --root to widen it)", imp->path, l->root);
+                    "(use --root to widen it)", imp->path, l->root_shown);
         return;
     }
     for (const source *p = from; p; p = p->parent)
@@ -190,6 +190,7 @@ bool load_files(loader *l, char **files, int nfiles, const char *root)
         return false;
     }
     l->root = arena_strdup(l->mem, real);
+    l->root_shown = arena_strdup(l->mem, base);
     for (int i = 0; i < nfiles; i++)
         if (!load_one(l, files[i])) return false;
     return true;

@@ -18,6 +18,7 @@ typedef struct {
     source **sources;
     size_t nsources, cap;
     const char *root;            /* canonical policy root */
+    const char *root_shown;      /* the root as the user gave it, for messages */
 } loader;
 
 void load_init(loader *l, arena *mem, diag_sink *diags);

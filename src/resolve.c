@@ -29,6 +29,13 @@ static void duplicate(model *m, const char *what, const char *name, loc here, lo
     diag_add_note(m->diags, d, first, "'%s' was first declared here", name);
 }
 
+static void set_twice(model *m, const char *name, loc here, loc first)
+{
+    diag *d = diag_report(m->diags, SEV_ERROR, CK_DUPLICATE_NAME, here,
+                          "parameter '%s' is set twice for this instance", name);
+    diag_add_note(m->diags, d, first, "'%s' was first set here", name);
+}
+
 /* Declared names hold letters, digits and '_' only: they become C
  * identifiers and firewall set names. */
 static void check_plain_name(model *m, const char *name, loc where)
@@ -240,7 +247,7 @@ static void apply_set(model *m, instance *in, decl *set)
     }
     decl *old = in->sets[p->index];
     if (old) {
-        duplicate(m, "setting of parameter", param->name, set->where, old->where);
+        set_twice(m, param->name, set->where, old->where);
         return;
     }
     in->sets[p->index] = set;
@@ -436,6 +443,7 @@ static void resolve_waiver(model *m, waiver_decl *w)
         for (int i = 0; i < CK_COUNT; i++)
             if (check_table[i].id) names_put(m->mem, &ids, check_table[i].id, NULL);
         unknown(m, w->check_loc, "check", w->check, &ids, "");
+        w->invalid = true;
     }
     for (int i = 0; i < w->nservices; i++) {
         const ref *r = &w->services[i];
@@ -443,15 +451,19 @@ static void resolve_waiver(model *m, waiver_decl *w)
         if (!r->qual) {
             diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, r->where,
                         "'%s' needs its system: write 'SYSTEM.%s'", r->name, r->name);
+            w->invalid = true;
             continue;
         }
         if (!s) {
             unknown(m, r->where, "system", r->qual, &m->systems, "");
+            w->invalid = true;
             continue;
         }
         decl *d = names_get(s->scope, r->name);
-        if (!d || d->kind != D_SERVICE)
+        if (!d || d->kind != D_SERVICE) {
             unknown(m, r->where, "service", r->name, s->scope, "");
+            w->invalid = true;
+        }
     }
     if (w->host.name) {
         decl *h = w->site ? names_get(w->site->scope, w->host.name) : NULL;
@@ -460,6 +472,7 @@ static void resolve_waiver(model *m, waiver_decl *w)
                         "'on %s' needs a site: put this allow inside the site", w->host.name);
         else if (!h || h->kind != D_HOST)
             unknown(m, w->host.where, "host", w->host.name, w->site->scope, "");
+        w->invalid |= !w->site || !h || h->kind != D_HOST;
     }
 }
 

@@ -46,7 +46,7 @@ static void report_unused(model *m)
 {
     for (waiver_decl *w = m->prog->waivers; w; w = w->next) {
         int ck = check_lookup(w->check);
-        if (w->used || ck < 0) continue;
+        if (w->used || w->invalid || ck < 0) continue;
         if (!check_table[ck].waivable)
             diag_report(m->diags, SEV_ERROR, CK_TYPE, w->check_loc,
                         "'%s' findings are errors in the policy text and cannot be waived",
