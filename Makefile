@@ -14,7 +14,7 @@ LUA_CFLAGS = $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   = $(shell pkg-config --libs lua5.4 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-DEBS     = flex bison liblua5.4-dev libcmocka-dev pkg-config
+DEBS     = flex bison liblua5.4-dev libcmocka-dev pkg-config python3 python3-jsonschema
 SRC      = $(wildcard src/*.c)
 OBJ      = $(SRC:src/%.c=build/%.o) build/lexer.o build/parser.o
 LIBOBJ   = $(filter-out build/main.o,$(OBJ))

@@ -86,7 +86,7 @@ static void sarif_location(FILE *out, loc w)
     uri_str(out, strcmp(w.src->name, "<stdin>") == 0 ? "stdin" : w.src->name);
     /* SARIF columns are 1-based and the end column is one past the span. */
     fprintf(out, "}, \"region\": {\"startLine\": %d, \"startColumn\": %d, \"endLine\": %d, "
-                 "\"endColumn\": %d}}",
+                 "\"endColumn\": %d}}}",
             w.line, w.col, w.end_line, w.end_col + 1);
 }
 

@@ -55,6 +55,28 @@ out=$(printf '}}}\n' | ./berth check - 2>&1); rc=$?
 check test "$rc" = 1
 check grep -q '^<stdin>:1:1: error: ' <<<"$out"
 
+# 3b. Machine formats: SARIF validates against the bundled SARIF 2.1.0
+#     schema; JSON parses and its summary matches the text summary.
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
+sarif_case() {  # sarif_case NAME ARGS...: validate the SARIF of one check run
+  local name=$1; shift
+  ./berth check --format=sarif --output "$tmp/$name.sarif" "$@" 2>/dev/null
+  if "$PY" tests/sarif/validate.py "$tmp/$name.sarif"; then ok; else bad "SARIF invalid: $name"; fi
+}
+sarif_case bundled policies/*.ports
+sarif_case unwaived --no-waivers policies/*.ports
+sarif_case seeds tests/seeds/igloo-seed.ports tests/seeds/omnicast-seed.ports
+./berth check --format=json --no-waivers policies/*.ports >"$tmp/f.json" 2>"$tmp/f.txt"
+check "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["summary"]
+t=open(sys.argv[2]).read().splitlines()[-1]
+assert t.startswith("%d errors, %d warnings" % (s["errors"], s["warnings"])), t
+assert len(d["findings"]) == s["errors"] + s["warnings"] + s["notes"]
+assert all(f["id"] and f["line"] > 0 for f in d["findings"])' "$tmp/f.json" "$tmp/f.txt"
+out=$(./berth check --format=json policies/*.ports 2>/dev/null); check test -n "$out"
+./berth check -Werror --no-waivers policies/*.ports >/dev/null 2>&1; check test $? = 1
+./berth check -Wbogus policies/*.ports >/dev/null 2>&1; check test $? = 2
+check ./berth --list-checks
+
 # 4. fmt: the bundled policies are formatted; fmt is idempotent and keeps
 #    the flow table of every input that parses.
 check ./berth fmt --check policies/*.ports
