@@ -21,6 +21,9 @@ typedef struct {
     const char *output;          /* --output FILE for the machine format */
     check_options checks;
     bool list_checks;
+    /* gen */
+    const char *gen_kind;        /* "c" or "docs" */
+    const char *name, *prefix, *site, *depfile;
 } cli_options;
 
 int cli_fmt(const cli_options *o, arena *mem, diag_sink *diags);

@@ -168,6 +168,7 @@ void diag_print_text(const diag_sink *s, FILE *out)
 {
     for (size_t i = 0; i < s->count; i++) {
         const diag *d = s->items[i];
+        if (d->waiver && s->hide_waived) continue;
         print_include_chain(out, d->where.src);
         print_head(out, d->where, diag_shown(d), d->message, check_table[d->check].id,
                    s->color);

@@ -37,6 +37,7 @@ typedef struct {
     size_t count, cap;
     unsigned max_errors_per_file;
     bool color;
+    bool hide_waived;            /* text output leaves accepted findings out */
 } diag_sink;
 
 void diag_init(diag_sink *s, arena *mem);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "gen.h"
 #include "load.h"
 #include "model.h"
 #include "strbuf.h"
@@ -16,6 +17,8 @@ static const char usage[] =
     "usage: berth check [options] FILE...     validate policies\n"
     "       berth fmt [--check] FILE...        rewrite policies in canonical layout\n"
     "       berth flows [options] FILE...      print the elaborated flow table\n"
+    "       berth gen c|docs [options] -o DIR FILE...\n"
+    "                                          generate C tables or documentation\n"
     "       berth --help | --version\n"
     "\n"
     "options:\n"
@@ -36,6 +39,13 @@ static const char usage[] =
     "  --no-waivers         report waived findings at full severity\n"
     "  --list-checks        list the check ids with one line each\n"
     "\n"
+    "gen options:\n"
+    "  -o DIR               output directory (created if missing)\n"
+    "  --name NAME          base name of the outputs (default: berth_policy)\n"
+    "  --prefix PREFIX      prefix of C identifiers (default: berth)\n"
+    "  --site SITE          describe that deployment (default: the systems' defaults)\n"
+    "  --depfile FILE       write a make-style dependency file\n"
+    "\n"
     "exit status: 0 clean, 1 errors in a policy, 2 usage or I/O error\n";
 
 static int usage_error(const char *fmt, const char *arg)
@@ -47,14 +57,14 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 /* Options shared by every command; returns 0, or 2 on a usage error. */
-static int parse_options(int argc, char **argv, cli_options *o)
+static int parse_options(int argc, char **argv, int first, cli_options *o)
 {
     memset(o, 0, sizeof *o);
     o->color = CLI_COLOR_AUTO;
     check_options_default(&o->checks);
     o->files = calloc((size_t)argc + 1, sizeof *o->files);
     if (!o->files) return 2;
-    for (int i = 2; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-") == 0 || a[0] != '-') {
             o->files[o->nfiles++] = argv[i];
@@ -83,6 +93,12 @@ static int parse_options(int argc, char **argv, cli_options *o)
             o->output = argv[i];
         } else if (strncmp(a, "--output=", 9) == 0) {
             o->output = a + 9;
+        } else if (strcmp(a, "--name") == 0 || strcmp(a, "--prefix") == 0 ||
+                   strcmp(a, "--site") == 0 || strcmp(a, "--depfile") == 0) {
+            if (++i == argc) return usage_error("%s needs a value", a);
+            const char **slot = a[2] == 'n' ? &o->name : a[2] == 'p' ? &o->prefix
+                              : a[2] == 's' ? &o->site : &o->depfile;
+            *slot = argv[i];
         } else if (strcmp(a, "-Werror") == 0) {
             o->checks.werror = true;
         } else if (strcmp(a, "--no-waivers") == 0) {
@@ -165,11 +181,67 @@ static int finish(const cli_options *o, diag_sink *diags, FILE *out)
     return rc ? rc : e ? 1 : 0;
 }
 
+static bool valid_c_name(const char *s)
+{
+    if (!s[0] || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return false;
+    return true;
+}
+
+/* gen: check first; generate only from a policy without errors. */
+static int generate(const cli_options *o, model *m, const loader *ld, diag_sink *diags)
+{
+    diag_finish(diags);
+    diags->hide_waived = true;
+    diag_print_text(diags, stderr);
+    if (diag_count(diags, SEV_ERROR)) {
+        fprintf(stderr, "berth: %zu error%s; nothing generated\n", diag_count(diags, SEV_ERROR),
+                diag_count(diags, SEV_ERROR) == 1 ? "" : "s");
+        return 1;
+    }
+    gen_ctx g = {0};
+    g.m = m;
+    g.ld = ld;
+    g.outdir = o->output;
+    g.name = o->name ? o->name : "berth_policy";
+    g.prefix = o->prefix ? o->prefix : "berth";
+    g.site = o->site;
+    g.inputs = o->files;
+    g.ninputs = o->nfiles;
+    if (o->site && !names_get(&m->sites, o->site)) {
+        fprintf(stderr, "berth: no site '%s' in the policy\n", o->site);
+        return 2;
+    }
+    int rc = strcmp(o->gen_kind, "c") == 0 ? gen_c(&g) : gen_docs(&g);
+    if (rc == 0) rc = gen_write(&g, o->depfile);
+    gen_free(&g);
+    return rc;
+}
+
 static int command(int argc, char **argv)
 {
     cli_options o;
-    int rc = parse_options(argc, argv, &o);
+    bool is_gen = strcmp(argv[1], "gen") == 0;
+    if (is_gen && (argc < 3 || (strcmp(argv[2], "c") != 0 && strcmp(argv[2], "docs") != 0)))
+        return usage_error("gen needs a kind: 'gen c' or 'gen docs'%s", "");
+    int rc = parse_options(argc, argv, is_gen ? 3 : 2, &o);
     if (rc) return rc;
+    if (is_gen) {
+        o.gen_kind = argv[2];
+        if (!o.output) rc = usage_error("gen %s needs an output directory: -o DIR", argv[2]);
+        else if (o.name && (!o.name[0] || strchr(o.name, '/')))
+            rc = usage_error("--name '%s' must be a file name without '/'", o.name);
+        else if (o.prefix && !valid_c_name(o.prefix))
+            rc = usage_error("--prefix '%s' must be a C identifier", o.prefix);
+        if (rc) {
+            free(o.files);
+            return rc;
+        }
+    }
     arena mem;
     arena_init(&mem);
     diag_sink diags;
@@ -186,6 +258,7 @@ static int command(int argc, char **argv)
         run_pipeline(&o, &mem, &diags, &ld, &m, &io_ok);
         if (!io_ok) rc = 2;
         else if (strcmp(argv[1], "flows") == 0) rc = cli_flows(&m, &diags, stdout);
+        else if (is_gen) rc = generate(&o, &m, &ld, &diags);
         else rc = finish(&o, &diags, stderr);
     }
     arena_free(&mem);
@@ -212,7 +285,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "fmt") == 0 ||
-        strcmp(argv[1], "flows") == 0)
+        strcmp(argv[1], "flows") == 0 || strcmp(argv[1], "gen") == 0)
         return command(argc, argv);
     return usage_error("unknown command '%s'", argv[1]);
 }

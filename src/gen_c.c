@@ -1,0 +1,473 @@
+/* gen_c.c: `berth gen c`. Takes the checked model; gives NAME.h and NAME.c:
+ * constants for port parameters and groups, const tables of services and
+ * flows sorted for lookup, and O(log n) lookups (services owning a port,
+ * flows a role listens on). C99, usable from C++, no mutable state; every
+ * string passes through c_string(), the one C escaper. */
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+#include "gen.h"
+
+typedef struct {
+    const instance *inst;
+    const decl *svc;
+} service_key;
+
+/* A selected row with what the table prints of it, computed once. */
+typedef struct {
+    const flow_row *r;
+    size_t svc;
+    const char *src, *dst;
+} crow;
+
+typedef struct {
+    gen_ctx *g;
+    strbuf *h, *c;
+    const char *P, *U;           /* prefix as given, and upper-cased */
+    service_key *svcs;
+    size_t nsvcs;
+    crow *rows;                  /* selected rows, in table order */
+    size_t nrows;
+    names macros;                /* emitted macro names, for uniqueness */
+} cgen;
+
+/* ---- escaping and names ---- */
+
+/* A C string literal that no text can break: quotes and backslashes
+ * escaped, '?' escaped against trigraphs, everything outside printable
+ * ASCII as a 3-digit octal escape (never ambiguous with what follows). */
+static void c_string(strbuf *b, const char *s)
+{
+    sb_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\' || *p == '?') sb_printf(b, "\\%c", *p);
+        else if (*p < 0x20 || *p >= 0x7f) sb_printf(b, "\\%03o", *p);
+        else sb_putc(b, (char)*p);
+    }
+    sb_putc(b, '"');
+}
+
+/* An upper-case macro name from parts, unique among those emitted. */
+static const char *macro_name(cgen *cg, const char *a, const char *b, const char *suffix)
+{
+    char raw[256];
+    snprintf(raw, sizeof raw, "%s_%s_%s%s%s", cg->U, a, b, suffix[0] ? "_" : "", suffix);
+    for (char *p = raw; *p; p++)
+        *p = (*p >= 'a' && *p <= 'z') ? (char)(*p - 32)
+           : ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')) ? *p : '_';
+    char name[272];
+    snprintf(name, sizeof name, "%s", raw);
+    for (int n = 2; names_get(&cg->macros, name); n++)
+        snprintf(name, sizeof name, "%s_%d", raw, n);
+    const char *kept = arena_strdup(cg->g->m->mem, name);
+    names_put(cg->g->m->mem, &cg->macros, kept, (void *)kept);
+    return kept;
+}
+
+static const char *qualified(arena *a, const char *x, const char *y)
+{
+    size_t n = strlen(x) + strlen(y) + 2;
+    char *s = arena_alloc(a, n);
+    snprintf(s, n, "%s.%s", x, y);
+    return s;
+}
+
+static void addr_str(char buf[40], uint32_t lo, uint32_t hi, int prefix)
+{
+    int n = snprintf(buf, 40, "%u.%u.%u.%u", lo >> 24, lo >> 16 & 255, lo >> 8 & 255, lo & 255);
+    if (prefix < 32) snprintf(buf + n, (size_t)(40 - n), "/%d", prefix);
+    else if (hi != lo)
+        snprintf(buf + n, (size_t)(40 - n), "-%u.%u.%u.%u", hi >> 24, hi >> 16 & 255,
+                 hi >> 8 & 255, hi & 255);
+}
+
+/* "igloo.media_server", "any", "224.0.0.251", "zone igloo.outside" */
+static const char *end_text(arena *a, const flow_row *r, const flow_end *e)
+{
+    char buf[40];
+    switch (e->kind) {
+    case EP_NAME:
+        return e->target->kind == D_ZONE
+                   ? qualified(a, "zone", qualified(a, r->inst->name, e->target->name))
+                   : qualified(a, r->inst->name, e->target->name);
+    case EP_ANY: return "any";
+    default:
+        addr_str(buf, e->lo, e->hi, e->prefix);
+        return arena_strdup(a, buf);
+    }
+}
+
+/* ---- selection and order ---- */
+
+static int svc_cmp(const void *pa, const void *pb)
+{
+    const service_key *a = pa, *b = pb;
+    int c = strcmp(a->inst->sys->name, b->inst->sys->name);
+    if (!c) c = strcmp(a->inst->name, b->inst->name);
+    return c ? c : strcmp(a->svc->name, b->svc->name);
+}
+
+/* Lookup order: protocol, range, service, then the sides as text. */
+static int crow_cmp(const void *pa, const void *pb)
+{
+    const crow *a = pa, *b = pb;
+    if (a->r->proto != b->r->proto) return a->r->proto < b->r->proto ? -1 : 1;
+    if (a->r->lo != b->r->lo) return a->r->lo < b->r->lo ? -1 : 1;
+    if (a->r->hi != b->r->hi) return a->r->hi < b->r->hi ? -1 : 1;
+    if (a->svc != b->svc) return a->svc < b->svc ? -1 : 1;
+    if (a->r->slo != b->r->slo) return a->r->slo < b->r->slo ? -1 : 1;
+    if (a->r->shi != b->r->shi) return a->r->shi < b->r->shi ? -1 : 1;
+    int c = strcmp(a->src, b->src);
+    return c ? c : strcmp(a->dst, b->dst);
+}
+
+static void select_rows(cgen *cg)
+{
+    model *m = cg->g->m;
+    cg->rows = arena_alloc(m->mem, (m->nrows + 1) * sizeof *cg->rows);
+    cg->svcs = arena_alloc(m->mem, (m->nrows + 1) * sizeof *cg->svcs);
+    for (size_t i = 0; i < m->nrows; i++) {
+        const flow_row *r = &m->rows[i];
+        if (!gen_row_selected(cg->g, r)) continue;
+        cg->rows[cg->nrows++] = (crow){r, 0, end_text(m->mem, r, &r->src),
+                                       end_text(m->mem, r, &r->dst)};
+        cg->svcs[cg->nsvcs++] = (service_key){r->inst, r->decl->service};
+    }
+    if (cg->nsvcs > 1) qsort(cg->svcs, cg->nsvcs, sizeof *cg->svcs, svc_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < cg->nsvcs; i++)
+        if (!w || svc_cmp(&cg->svcs[w - 1], &cg->svcs[i]) != 0) cg->svcs[w++] = cg->svcs[i];
+    cg->nsvcs = w;
+    for (size_t i = 0; i < cg->nrows; i++) {
+        service_key k = {cg->rows[i].r->inst, cg->rows[i].r->decl->service};
+        const service_key *hit = bsearch(&k, cg->svcs, cg->nsvcs, sizeof k, svc_cmp);
+        cg->rows[i].svc = (size_t)(hit - cg->svcs);
+    }
+    if (cg->nrows > 1) qsort(cg->rows, cg->nrows, sizeof *cg->rows, crow_cmp);
+}
+
+/* ---- port ownership: disjoint segments with their owning services ---- */
+
+typedef struct {
+    int proto;
+    long lo, hi;
+    size_t first, count;         /* into the owners array */
+} segment;
+
+typedef struct {
+    segment *seg;
+    size_t nseg;
+    size_t *owners;
+    size_t nowners, owners_cap;
+} ownership;
+
+typedef struct {
+    int proto;
+    long at;                     /* a boundary: a range starts here or ends before */
+    size_t svc;
+    int delta;
+} event;
+
+static int event_cmp(const void *pa, const void *pb)
+{
+    const event *a = pa, *b = pb;
+    if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+    if (a->at != b->at) return a->at < b->at ? -1 : 1;
+    return (a->svc > b->svc) - (a->svc < b->svc);
+}
+
+static int size_cmp(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* Sweep the range starts and ends per protocol; between two boundaries
+ * the owner set is constant and becomes one segment. The active services
+ * are kept in a list (swap-remove), so the work is in proportion to the
+ * table written, not to segments times services. */
+static ownership build_ownership(cgen *cg)
+{
+    arena *a = cg->g->m->mem;
+    ownership o = {0};
+    event *ev = malloc((2 * cg->nrows + 1) * sizeof *ev);
+    size_t *count = calloc(cg->nsvcs + 1, sizeof *count);
+    size_t *act = malloc((cg->nsvcs + 1) * sizeof *act);
+    size_t *pos = malloc((cg->nsvcs + 1) * sizeof *pos);
+    o.seg = arena_alloc(a, (2 * cg->nrows + 1) * sizeof *o.seg);
+    size_t n = 0, nact = 0;
+    for (size_t i = 0; ev && count && act && pos && i < cg->nrows; i++) {
+        const flow_row *r = cg->rows[i].r;
+        if (!r->lo) continue;
+        ev[n++] = (event){r->proto, r->lo, cg->rows[i].svc, +1};
+        ev[n++] = (event){r->proto, (long)r->hi + 1, cg->rows[i].svc, -1};
+    }
+    if (n > 1) qsort(ev, n, sizeof *ev, event_cmp);
+    for (size_t i = 0; i < n;) {
+        int proto = ev[i].proto;
+        long at = ev[i].at;
+        for (; i < n && ev[i].proto == proto && ev[i].at == at; i++) {
+            size_t k = ev[i].svc;
+            if (ev[i].delta > 0 && count[k]++ == 0) pos[k] = nact, act[nact++] = k;
+            if (ev[i].delta < 0 && --count[k] == 0) {
+                act[pos[k]] = act[--nact];
+                pos[act[pos[k]]] = pos[k];
+            }
+        }
+        if (!nact || i == n || ev[i].proto != proto) continue;
+        o.owners = arena_grow(a, o.owners, sizeof *o.owners, &o.owners_cap, o.nowners + nact);
+        memcpy(o.owners + o.nowners, act, nact * sizeof *act);
+        qsort(o.owners + o.nowners, nact, sizeof *act, size_cmp);
+        o.seg[o.nseg++] = (segment){proto, at, ev[i].at - 1, o.nowners, nact};
+        o.nowners += nact;
+    }
+    free(ev);
+    free(count);
+    free(act);
+    free(pos);
+    return o;
+}
+
+/* ---- role listening index ---- */
+
+typedef struct {
+    const char *role;            /* "instance.role" */
+    size_t flow;                 /* index into the flow table */
+} listen_entry;
+
+static int listen_cmp(const void *pa, const void *pb)
+{
+    const listen_entry *a = pa, *b = pb;
+    int c = strcmp(a->role, b->role);
+    return c ? c : (a->flow > b->flow) - (a->flow < b->flow);
+}
+
+static listen_entry *build_listens(cgen *cg, size_t *n)
+{
+    listen_entry *v = arena_alloc(cg->g->m->mem, (cg->nrows + 1) * sizeof *v);
+    *n = 0;
+    for (size_t i = 0; i < cg->nrows; i++) {
+        const flow_row *r = cg->rows[i].r;
+        if (r->lo && r->dst.kind == EP_NAME && r->dst.target->kind == D_ROLE)
+            v[(*n)++] = (listen_entry){cg->rows[i].dst, i};
+    }
+    if (*n > 1) qsort(v, *n, sizeof *v, listen_cmp);
+    return v;
+}
+
+/* ---- the header ---- */
+
+static void emit_constants(cgen *cg)
+{
+    model *m = cg->g->m;
+    sb_puts(cg->h, "\n/* Port parameters of each instance, as deployed. */\n");
+    for (size_t i = 0; i < m->ninstances; i++) {
+        instance *in = m->instances[i];
+        bool wanted = cg->g->site ? in->site && strcmp(in->site->name, cg->g->site) == 0
+                                  : in->site == NULL;
+        if (!wanted) continue;
+        for (decl *p = in->sys->decls; p; p = p->next) {
+            value v;
+            if (p->kind != D_PARAM || !(p->port_use || p->type == TY_PORT)) continue;
+            if (!eval_param(m, in, p, p->name_loc, &v) || v.kind != V_INT) continue;
+            sb_printf(cg->h, "#define %s %lld\n", macro_name(cg, in->name, p->name, ""),
+                      (long long)v.lo);
+        }
+    }
+    sb_puts(cg->h, "\n/* Multicast groups, as dotted quads and as host-order numbers. */\n");
+    for (size_t i = 0; i < cg->nrows; i++) {
+        const flow_row *r = cg->rows[i].r;
+        if (r->dst.kind != EP_GROUP || r->reverse) continue;
+        char key[64];
+        snprintf(key, sizeof key, "%u-%u", r->dst.lo, r->dst.hi);
+        const char *svc = qualified(m->mem, r->inst->name, r->decl->service->name);
+        const char *seen_key = qualified(m->mem, svc, key);
+        if (names_get(&cg->macros, seen_key)) continue;
+        names_put(m->mem, &cg->macros, seen_key, (void *)seen_key);
+        char first[40], last[40];
+        addr_str(first, r->dst.lo, r->dst.lo, 32);
+        addr_str(last, r->dst.hi, r->dst.hi, 32);
+        const char *base = macro_name(cg, r->inst->name, r->decl->service->name, "GROUP");
+        sb_printf(cg->h, "#define %s \"%s\"\n#define %s_ADDR 0x%08Xu\n", base, first, base,
+                  r->dst.lo);
+        if (r->dst.hi != r->dst.lo)
+            sb_printf(cg->h, "#define %s_LAST \"%s\"\n#define %s_LAST_ADDR 0x%08Xu\n", base,
+                      last, base, r->dst.hi);
+    }
+}
+
+static const char *guard_name(cgen *cg)
+{
+    const char *g = macro_name(cg, cg->g->name, "H", "");
+    return g + strlen(cg->U) + 1;  /* NAME_H without the prefix */
+}
+
+static void emit_header(cgen *cg, uint64_t hash)
+{
+    const char *P = cg->P, *U = cg->U, *guard = guard_name(cg);
+    sb_printf(cg->h, "/* %s */\n", gen_banner(cg->g));
+    sb_printf(cg->h, "#ifndef %s\n#define %s\n\n#include <stddef.h>\n\n", guard, guard);
+    sb_puts(cg->h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
+    sb_printf(cg->h, "/* Version of this generated interface, and a hash of the policy it "
+                     "describes. */\n#define %s_API_VERSION 1\n#define %s_POLICY_HASH "
+                     "\"fnv1a64:%016llx\"\n\n",
+              U, U, (unsigned long long)hash);
+    sb_printf(cg->h, "#define %s_TCP 6\n#define %s_UDP 17\n", U, U);
+    emit_constants(cg);
+    sb_printf(cg->h,
+              "\n/* A service: a named group of flows of one system (instance). */\n"
+              "typedef struct %s_service {\n    const char *system;\n    const char *name;\n"
+              "    const char *description;\n    const char *instance;\n} %s_service;\n\n"
+              "/* One flow: protocol, destination range (0-0: any), fixed source range\n"
+              " * (0-0: any), owning service, and its two sides. */\n"
+              "typedef struct %s_flow {\n    unsigned char proto;\n    unsigned short lo, hi;\n"
+              "    unsigned short src_lo, src_hi;\n    unsigned short service;\n"
+              "    const char *source;\n    const char *endpoint;\n    unsigned char local;\n"
+              "} %s_flow;\n\n",
+              P, P, P, P);
+    sb_printf(cg->h,
+              "extern const %s_service %s_services[];\nextern const size_t %s_service_count;\n"
+              "extern const %s_flow %s_flows[];\nextern const size_t %s_flow_count;\n\n"
+              "/* The services that listen on PORT of PROTO (%s_TCP or %s_UDP): returns\n"
+              " * how many there are and stores up to MAX of them in OUT. O(log n). */\n"
+              "size_t %s_port_owners(int proto, unsigned port, const %s_service **out, "
+              "size_t max);\n\n"
+              "/* The flows ROLE (\"system.role\") listens on: returns how many and stores\n"
+              " * up to MAX of them in OUT. O(log n). */\n"
+              "size_t %s_role_listens(const char *role, const %s_flow **out, size_t max);\n\n",
+              P, P, P, P, P, P, U, U, P, P, P, P);
+    sb_printf(cg->h, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
+}
+
+/* ---- the source ---- */
+
+static void emit_services(cgen *cg)
+{
+    sb_printf(cg->c, "/* Services, sorted by system, instance and name. */\nconst %s_service "
+                     "%s_services[] = {\n", cg->P, cg->P);
+    for (size_t i = 0; i < cg->nsvcs; i++) {
+        const service_key *k = &cg->svcs[i];
+        sb_puts(cg->c, "    {");
+        c_string(cg->c, k->inst->sys->name);
+        sb_puts(cg->c, ", ");
+        c_string(cg->c, k->svc->name);
+        sb_puts(cg->c, ", ");
+        c_string(cg->c, k->svc->desc ? k->svc->desc : "");
+        sb_puts(cg->c, ", ");
+        c_string(cg->c, k->inst->name);
+        sb_puts(cg->c, "},\n");
+    }
+    if (!cg->nsvcs) sb_puts(cg->c, "    {\"\", \"\", \"\", \"\"},\n");
+    sb_printf(cg->c, "};\nconst size_t %s_service_count = %zu;\n\n", cg->P, cg->nsvcs);
+}
+
+static void emit_flows(cgen *cg)
+{
+    sb_printf(cg->c, "/* Flows, sorted by protocol, destination range and service. */\n"
+                     "const %s_flow %s_flows[] = {\n", cg->P, cg->P);
+    for (size_t i = 0; i < cg->nrows; i++) {
+        const crow *x = &cg->rows[i];
+        sb_printf(cg->c, "    {%d, %u, %u, %u, %u, %zu, ", x->r->proto == PROTO_TCP ? 6 : 17,
+                  x->r->lo, x->r->hi, x->r->slo, x->r->shi, x->svc);
+        c_string(cg->c, x->src);
+        sb_puts(cg->c, ", ");
+        c_string(cg->c, x->dst);
+        sb_printf(cg->c, ", %d},\n", x->r->decl->local ? 1 : 0);
+    }
+    if (!cg->nrows) sb_puts(cg->c, "    {0, 0, 0, 0, 0, 0, \"\", \"\", 0},\n");
+    sb_printf(cg->c, "};\nconst size_t %s_flow_count = %zu;\n\n", cg->P, cg->nrows);
+}
+
+static void emit_ownership(cgen *cg, const ownership *o)
+{
+    const char *P = cg->P;
+    sb_printf(cg->c, "/* Disjoint port segments per protocol with the services owning them. */\n"
+                     "typedef struct { unsigned char proto; unsigned short lo, hi; size_t first, "
+                     "count; } %s_segment_;\nstatic const %s_segment_ %s_segments_[] = {\n",
+              P, P, P);
+    for (size_t i = 0; i < o->nseg; i++)
+        sb_printf(cg->c, "    {%d, %ld, %ld, %zu, %zu},\n", o->seg[i].proto == PROTO_TCP ? 6 : 17,
+                  o->seg[i].lo, o->seg[i].hi, o->seg[i].first, o->seg[i].count);
+    if (!o->nseg) sb_puts(cg->c, "    {0, 0, 0, 0, 0},\n");
+    sb_printf(cg->c, "};\nstatic const size_t %s_segment_count_ = %zu;\n\n"
+                     "/* Owners of each segment, as indexes into the services. */\n"
+                     "static const unsigned short %s_owners_[] = {", P, o->nseg, P);
+    for (size_t i = 0; i < o->nowners; i++)
+        sb_printf(cg->c, "%s%zu", i == 0 ? "\n    " : i % 16 ? ", " : ",\n    ", o->owners[i]);
+    sb_puts(cg->c, o->nowners ? "\n};\n\n" : "\n    0\n};\n\n");
+    sb_printf(cg->c,
+              "size_t %s_port_owners(int proto, unsigned port, const %s_service **out, size_t max)\n"
+              "{\n    size_t lo = 0, hi = %s_segment_count_;\n    while (lo < hi) {\n"
+              "        size_t mid = lo + (hi - lo) / 2;\n        const %s_segment_ *s = &%s_segments_[mid];\n"
+              "        if (s->proto < proto || (s->proto == proto && s->hi < port)) lo = mid + 1;\n"
+              "        else hi = mid;\n    }\n"
+              "    if (lo == %s_segment_count_ || %s_segments_[lo].proto != proto ||\n"
+              "        %s_segments_[lo].lo > port)\n        return 0;\n"
+              "    for (size_t i = 0; i < %s_segments_[lo].count && i < max; i++)\n"
+              "        out[i] = &%s_services[%s_owners_[%s_segments_[lo].first + i]];\n"
+              "    return %s_segments_[lo].count;\n}\n\n",
+              P, P, P, P, P, P, P, P, P, P, P, P, P);
+}
+
+static void emit_listens(cgen *cg, const listen_entry *v, size_t n)
+{
+    const char *P = cg->P;
+    sb_printf(cg->c, "/* Roles and the flows they listen on, sorted by role name. */\n"
+                     "typedef struct { const char *role; size_t flow; } %s_listen_;\n"
+                     "static const %s_listen_ %s_listens_[] = {\n", P, P, P);
+    for (size_t i = 0; i < n; i++) {
+        sb_puts(cg->c, "    {");
+        c_string(cg->c, v[i].role);
+        sb_printf(cg->c, ", %zu},\n", v[i].flow);
+    }
+    if (!n) sb_puts(cg->c, "    {\"\", 0},\n");
+    sb_printf(cg->c,
+              "};\nstatic const size_t %s_listen_count_ = %zu;\n\n"
+              "size_t %s_role_listens(const char *role, const %s_flow **out, size_t max)\n"
+              "{\n    size_t lo = 0, hi = %s_listen_count_, n = 0;\n    while (lo < hi) {\n"
+              "        size_t mid = lo + (hi - lo) / 2;\n"
+              "        if (strcmp(%s_listens_[mid].role, role) < 0) lo = mid + 1;\n"
+              "        else hi = mid;\n    }\n"
+              "    for (; lo < %s_listen_count_ && strcmp(%s_listens_[lo].role, role) == 0; lo++, n++)\n"
+              "        if (n < max) out[n] = &%s_flows[%s_listens_[lo].flow];\n"
+              "    return n;\n}\n",
+              P, n, P, P, P, P, P, P, P, P);
+}
+
+static uint64_t fnv1a(const char *s, size_t n, uint64_t h)
+{
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
+}
+
+int gen_c(gen_ctx *g)
+{
+    cgen cg = {0};
+    cg.g = g;
+    cg.P = g->prefix;
+    char *U = arena_strdup(g->m->mem, g->prefix);
+    for (char *p = U; *p; p++)
+        if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
+    cg.U = U;
+    names_init(&cg.macros);
+    select_rows(&cg);
+    ownership o = build_ownership(&cg);
+    size_t nlisten;
+    listen_entry *listens = build_listens(&cg, &nlisten);
+
+    char hname[300], cname[300];
+    snprintf(hname, sizeof hname, "%s.h", g->name);
+    snprintf(cname, sizeof cname, "%s.c", g->name);
+    cg.c = gen_file_new(g, cname);
+    cg.h = gen_file_new(g, hname);
+    if (!cg.c || !cg.h) return 2;
+    sb_printf(cg.c, "/* %s */\n#include \"%s\"\n#include <string.h>\n\n", gen_banner(g), hname);
+    emit_services(&cg);
+    emit_flows(&cg);
+    emit_ownership(&cg, &o);
+    emit_listens(&cg, listens, nlisten);
+    /* The hash covers the tables, so it changes exactly when they do. */
+    uint64_t hash = fnv1a(cg.c->data ? cg.c->data : "", cg.c->len, 1469598103934665603u);
+    emit_header(&cg, hash);
+    return cg.c->failed || cg.h->failed ? 2 : 0;
+}
