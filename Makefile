@@ -14,7 +14,8 @@ LUA_CFLAGS = $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   = $(shell pkg-config --libs lua5.4 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-DEBS     = flex bison liblua5.4-dev libcmocka-dev pkg-config python3 python3-jsonschema
+DEBS     = flex bison liblua5.4-dev libcmocka-dev pkg-config python3 python3-jsonschema \
+           graphviz g++ cmake mandoc
 SRC      = $(wildcard src/*.c)
 OBJ      = $(SRC:src/%.c=build/%.o) build/lexer.o build/parser.o
 LIBOBJ   = $(filter-out build/main.o,$(OBJ))
@@ -22,8 +23,17 @@ POLICIES = $(sort $(wildcard policies/*.ports))
 
 all: berth
 	./berth check $(POLICIES)
+	@$(MAKE) --no-print-directory generated
 
-.PHONY: all deps test clean unit golden asan
+.PHONY: all deps test clean generated
+
+# The bundled policies compiled into generated/ (committed; the tests fail
+# when it is stale). berth rewrites a file only when its content changes.
+GEN_C    = ./berth gen c -o generated/c --name berth_policy $(POLICIES)
+GEN_DOCS = ./berth gen docs -o generated/docs --site example $(POLICIES)
+generated: berth
+	$(GEN_C)
+	$(GEN_DOCS)
 
 # Install what a fresh Debian machine lacks, as root or through sudo.
 build/.deps:
