@@ -59,10 +59,10 @@ build/lexer.c build/lexer.h: grammar/lexer.l | build/.deps
 	flex --header-file=build/lexer.h -o build/lexer.c $<
 
 build/lexer.o: build/lexer.c build/parser.h
-	$(CC) $(GENWARN) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+	$(CC) $(GENWARN) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 
 build/parser.o: build/parser.c build/lexer.h
-	$(CC) $(GENWARN) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+	$(CC) $(GENWARN) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 
 build/%.o: src/%.c build/parser.h build/lexer.h | build/.deps
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(LUA_CFLAGS) -MMD -MP -c -o $@ $<
@@ -84,10 +84,10 @@ UNIT_SAN = $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
 build/asan/lexer.o: build/lexer.c build/parser.h
 	@mkdir -p build/asan
-	$(CC) $(GENWARN) -O1 -g $(SAN) $(CPPFLAGS) -c -o $@ $<
+	$(CC) $(GENWARN) -O1 -g $(SAN) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 build/asan/parser.o: build/parser.c build/lexer.h
 	@mkdir -p build/asan
-	$(CC) $(GENWARN) -O1 -g $(SAN) $(CPPFLAGS) -c -o $@ $<
+	$(CC) $(GENWARN) -O1 -g $(SAN) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 build/asan/%.o: src/%.c build/parser.h build/lexer.h | build/.deps
 	@mkdir -p build/asan
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(LUA_CFLAGS) -MMD -MP -c -o $@ $<

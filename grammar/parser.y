@@ -384,7 +384,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, pars
     size_t len = 0;
     const char *got_name = shown_name(got, buf, sizeof buf);
     if (got == YYSYMBOL_IDENT || got == YYSYMBOL_NUMBER || got == YYSYMBOL_PARAM)
-        len += (size_t)snprintf(msg, sizeof msg, "unexpected %s '%.40s'", got_name, pc->cur_text);
+        len += (size_t)snprintf(msg, sizeof msg, "unexpected %s '%.*s'", got_name,
+                                (int)(pc->cur_len > 40 ? 40 : pc->cur_len), pc->cur_text);
     else
         len += (size_t)snprintf(msg, sizeof msg, "unexpected %s", got_name);
     bool wants_semicolon = false;

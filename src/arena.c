@@ -40,11 +40,28 @@ static arena_block *new_block(size_t want)
     return b;
 }
 
-void *arena_alloc(arena *a, size_t size)
+/* Uninitialised memory, for storage the caller fills at once. */
+static void *alloc_raw(arena *a, size_t size)
 {
-    size_t align = sizeof(max_align_t);
+    /* Nothing berth allocates needs more than pointer alignment. */
+    size_t align = sizeof(void *) > sizeof(int64_t) ? sizeof(void *) : sizeof(int64_t);
     size = (size + align - 1) / align * align;
     if (size == 0) size = align;
+    /* A large request gets a block of its own, so the current block's
+     * free space is not thrown away. */
+    if (size > ARENA_BLOCK / 4) {
+        arena_block *b = new_block(size);
+        b->used = size;
+        a->used_total += size;
+        if (a->head) {
+            b->next = a->head->next;
+            a->head->next = b;
+        } else {
+            b->next = NULL;
+            a->head = b;
+        }
+        return b->data;
+    }
     if (!a->head || a->head->size - a->head->used < size) {
         arena_block *b = new_block(size);
         b->next = a->head;
@@ -53,13 +70,19 @@ void *arena_alloc(arena *a, size_t size)
     char *p = (char *)a->head->data + a->head->used;
     a->head->used += size;
     a->used_total += size;
+    return p;
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+    void *p = alloc_raw(a, size);
     memset(p, 0, size);
     return p;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = alloc_raw(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -72,7 +95,7 @@ void *arena_grow(arena *a, void *old, size_t elem, size_t *cap, size_t need)
     if (need <= *cap) return old;
     size_t ncap = *cap ? *cap : 8;
     while (ncap < need) ncap *= 2;
-    void *p = arena_alloc(a, ncap * elem);
+    void *p = alloc_raw(a, ncap * elem);   /* only [0, need) is ever read */
     if (old) memcpy(p, old, *cap * elem);
     *cap = ncap;
     return p;

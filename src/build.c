@@ -4,12 +4,18 @@
 #include <string.h>
 
 #define NEW(pc, T) ((T *)arena_alloc((pc)->mem, sizeof(T)))
-#define APPEND(T, list, item) do {                       \
-        if (!(list)) return (item);                      \
-        T *last_ = (list);                               \
-        while (last_->next) last_ = last_->next;         \
-        last_->next = (item);                            \
-        return (list);                                   \
+/* Lists grow at the head while parsing (O(1) each) and are put back in
+ * source order once, when their owner is built. */
+#define PREPEND(list, item) do { (item)->next = (list); return (item); } while (0)
+#define REVERSE(T, list) do {                            \
+        T *prev_ = NULL, *cur_ = (list);                 \
+        while (cur_) {                                   \
+            T *next_ = cur_->next;                       \
+            cur_->next = prev_;                          \
+            prev_ = cur_;                                \
+            cur_ = next_;                                \
+        }                                                \
+        (list) = prev_;                                  \
     } while (0)
 
 void build_import(parse_ctx *pc, loc where, const char *path, loc path_loc)
@@ -57,12 +63,13 @@ system_decl *build_system(parse_ctx *pc, loc where, const char *name, loc name_l
     s->name = name;
     s->name_loc = name_loc;
     s->desc = desc;
+    REVERSE(decl, decls);
     s->decls = decls;
     for (decl *d = decls; d; d = d->next) d->system = s;
     return s;
 }
 
-decl *build_append_decl(decl *list, decl *d) { APPEND(decl, list, d); }
+decl *build_append_decl(decl *list, decl *d) { PREPEND(list, d); }
 
 decl *build_decl(parse_ctx *pc, decl_kind kind, loc where, const char *name, loc name_loc,
                  const char *desc)
@@ -144,6 +151,7 @@ decl *build_service(parse_ctx *pc, loc where, const char *name, loc name_loc,
                     const char *desc, flow_decl *flows)
 {
     decl *d = build_decl(pc, D_SERVICE, where, name, name_loc, desc);
+    REVERSE(flow_decl, flows);
     d->flows = flows;
     for (flow_decl *f = flows; f; f = f->next) f->service = d;
     return d;
@@ -154,6 +162,11 @@ flow_decl *build_flow(parse_ctx *pc, loc where, unsigned protos, port_item *port
                       scope *scopes, bool local)
 {
     flow_decl *f = NEW(pc, flow_decl);
+    REVERSE(port_item, ports);
+    REVERSE(port_item, sports);
+    REVERSE(endpoint, src);
+    REVERSE(endpoint, dst);
+    REVERSE(scope, scopes);
     f->where = where;
     f->protos = protos;
     f->ports = ports;
@@ -166,7 +179,7 @@ flow_decl *build_flow(parse_ctx *pc, loc where, unsigned protos, port_item *port
     return f;
 }
 
-flow_decl *build_append_flow(flow_decl *list, flow_decl *f) { APPEND(flow_decl, list, f); }
+flow_decl *build_append_flow(flow_decl *list, flow_decl *f) { PREPEND(list, f); }
 
 port_item *build_port(parse_ctx *pc, loc where, expr *lo, expr *hi)
 {
@@ -187,7 +200,7 @@ port_item *build_range_token(parse_ctx *pc, loc where, int64_t lo, int64_t hi, i
     return build_port(pc, where, build_num(pc, l, lo), build_num(pc, h, hi));
 }
 
-port_item *build_append_port(port_item *list, port_item *p) { APPEND(port_item, list, p); }
+port_item *build_append_port(port_item *list, port_item *p) { PREPEND(list, p); }
 
 expr *build_num(parse_ctx *pc, loc where, int64_t v)
 {
@@ -257,7 +270,7 @@ endpoint *build_endpoint(parse_ctx *pc, loc where, endpoint_kind kind, expr *lo,
     return e;
 }
 
-endpoint *build_append_endpoint(endpoint *list, endpoint *e) { APPEND(endpoint, list, e); }
+endpoint *build_append_endpoint(endpoint *list, endpoint *e) { PREPEND(list, e); }
 
 scope *build_scope(parse_ctx *pc, ref zone, bool optional)
 {
@@ -267,7 +280,7 @@ scope *build_scope(parse_ctx *pc, ref zone, bool optional)
     return s;
 }
 
-scope *build_append_scope(scope *list, scope *s) { APPEND(scope, list, s); }
+scope *build_append_scope(scope *list, scope *s) { PREPEND(list, s); }
 
 site_decl *build_site(parse_ctx *pc, loc where, const char *name, loc name_loc,
                       const char *desc, decl *decls)
@@ -277,6 +290,7 @@ site_decl *build_site(parse_ctx *pc, loc where, const char *name, loc name_loc,
     s->name = name;
     s->name_loc = name_loc;
     s->desc = desc;
+    REVERSE(decl, decls);
     s->decls = decls;
     for (size_t i = 0; i < pc->nsite_waivers; i++) {
         pc->site_waivers[i]->site = s;
@@ -306,6 +320,7 @@ decl *build_instance(parse_ctx *pc, loc where, const char *name, loc name_loc, r
                      decl *sets)
 {
     decl *d = build_decl(pc, D_INSTANCE, where, name, name_loc, NULL);
+    REVERSE(decl, sets);
     d->target = system;
     d->sets = sets;
     return d;

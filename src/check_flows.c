@@ -58,6 +58,29 @@ static void report_redeclared(model *m, const flow_row *a, const flow_row *b)
     check_tag(d, a, b, NULL);
 }
 
+static int by_end(const void *pa, const void *pb)
+{
+    const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
+    if (a->inst != b->inst) return a->inst->index < b->inst->index ? -1 : 1;
+    if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+    if (a->hi != b->hi) return a->hi < b->hi ? -1 : 1;
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    return loc_order(a->decl->where, b->decl->where);
+}
+
+/* Neighbours in the given order that share one end and differ at the other. */
+static void redeclared_pairs(model *m, const flow_row **v, size_t n, bool same_start)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        const flow_row *a = v[i], *b = v[i + 1];
+        bool shared = same_start ? a->lo == b->lo && a->hi != b->hi
+                                 : a->hi == b->hi && a->lo != b->lo;
+        if (shared && a->inst == b->inst && a->proto == b->proto && a->lo != a->hi &&
+            b->lo != b->hi && a->decl->service != b->decl->service)
+            report_redeclared(m, a, b);
+    }
+}
+
 /* Two ranges of one system sharing a start (8700-8706 and 8700-8708) or an
  * end, in different services: the same ports described twice. */
 void check_redeclaration(model *m)
@@ -66,12 +89,9 @@ void check_redeclaration(model *m)
     const flow_row **v = text_rows(m, &n);
     if (!v) return;
     qsort(v, n, sizeof *v, by_start);
-    for (size_t i = 0; i + 1 < n; i++) {
-        const flow_row *a = v[i], *b = v[i + 1];
-        if (a->inst == b->inst && a->proto == b->proto && a->lo == b->lo && a->hi != b->hi &&
-            a->lo != a->hi && b->lo != b->hi && a->decl->service != b->decl->service)
-            report_redeclared(m, a, b);
-    }
+    redeclared_pairs(m, v, n, true);
+    qsort(v, n, sizeof *v, by_end);
+    redeclared_pairs(m, v, n, false);
     free(v);
 }
 
@@ -160,6 +180,68 @@ static void report_redundant(model *m, const flow_row *r, const segment *by)
     check_tag(d, r, by->first, NULL);
 }
 
+/* Second pass over the flows the first pass kept: one whose every port is
+ * also covered by another kept flow is redundant too (150-250 beside
+ * 100-199 and 200-299). Coverage is counted per elementary segment. */
+static int by_lo(const void *pa, const void *pb)
+{
+    const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
+    return (a->lo > b->lo) - (a->lo < b->lo);
+}
+
+static int long_cmp(const void *pa, const void *pb)
+{
+    long a = *(const long *)pa, b = *(const long *)pb;
+    return (a > b) - (a < b);
+}
+
+static size_t bound_index(const long *b, size_t n, long x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (b[mid] < x) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static void covered_by_others(model *m, const flow_row **kept, size_t k)
+{
+    if (k < 3) return;           /* two kept flows never cover each other */
+    qsort(kept, k, sizeof *kept, by_lo);
+    long *b = malloc(2 * k * sizeof *b);
+    int *cover = calloc(2 * k + 1, sizeof *cover);
+    size_t *thin = calloc(2 * k + 2, sizeof *thin);
+    if (!b || !cover || !thin) goto out;
+    for (size_t i = 0; i < k; i++) b[2 * i] = kept[i]->lo, b[2 * i + 1] = (long)kept[i]->hi + 1;
+    qsort(b, 2 * k, sizeof *b, long_cmp);
+    size_t nb = 0;
+    for (size_t i = 0; i < 2 * k; i++)
+        if (!nb || b[nb - 1] != b[i]) b[nb++] = b[i];
+    for (size_t i = 0; i < k; i++) {
+        cover[bound_index(b, nb, kept[i]->lo)]++;
+        cover[bound_index(b, nb, (long)kept[i]->hi + 1)]--;
+    }
+    for (size_t s = 0, c = 0; s < nb; s++) {   /* thin[s]: segments below s covered once */
+        c += (size_t)cover[s];
+        thin[s + 1] = thin[s] + (c < 2);
+    }
+    for (size_t i = 0; i < k; i++) {
+        size_t from = bound_index(b, nb, kept[i]->lo);
+        size_t to = bound_index(b, nb, (long)kept[i]->hi + 1);
+        if (thin[to] != thin[from]) continue;
+        const flow_row *other = i + 1 < k && kept[i + 1]->lo <= kept[i]->hi ? kept[i + 1]
+                                                                            : kept[i - 1];
+        segment by = {other->lo, other->hi, other};
+        report_redundant(m, kept[i], &by);
+    }
+out:
+    free(b);
+    free(cover);
+    free(thin);
+}
+
 /* Within each group of rows with the same sides, largest first: a row
  * whose range the union of the rows kept so far covers is redundant. */
 void check_redundant(model *m)
@@ -167,14 +249,16 @@ void check_redundant(model *m)
     size_t n;
     const flow_row **v = text_rows(m, &n);
     segment *seg = malloc((n + 1) * sizeof *seg);
-    if (!v || !seg) {
+    const flow_row **kept = malloc((n + 1) * sizeof *kept);
+    if (!v || !seg || !kept) {
         free(v);
         free(seg);
+        free(kept);
         return;
     }
     qsort(v, n, sizeof *v, by_sides_then_size);
     for (size_t i = 0, j; i < n; i = j) {
-        size_t nseg = 0;
+        size_t nseg = 0, nkept = 0;
         for (j = i; j < n && same_sides(v[i], v[j]) == 0; j++) {
             const flow_row *r = v[j];
             long k = find_segment(seg, nseg, r->lo);
@@ -186,8 +270,11 @@ void check_redundant(model *m)
                 continue;
             }
             nseg = insert_segment(seg, nseg, r->lo, r->hi, r);
+            kept[nkept++] = r;
         }
+        covered_by_others(m, kept, nkept);
     }
+    free(kept);
     free(seg);
     free(v);
 }

@@ -77,11 +77,16 @@ static int loc_cmp(loc a, loc b)
     return 0;
 }
 
+/* Position, then content, so repeats (one per instance) sit together
+ * whatever order the checks emitted them in. */
 static int diag_cmp(const void *pa, const void *pb)
 {
     const diag *a = *(diag *const *)pa, *b = *(diag *const *)pb;
     int c = loc_cmp(a->where, b->where);
     if (c) return c;
+    if (a->check != b->check) return a->check < b->check ? -1 : 1;
+    if ((c = strcmp(a->message, b->message))) return c;
+    if (!a->waiver != !b->waiver) return a->waiver ? 1 : -1;
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
@@ -90,8 +95,10 @@ void diag_finish(diag_sink *s)
     if (s->count) qsort(s->items, s->count, sizeof *s->items, diag_cmp);
     size_t w = 0;
     for (size_t i = 0; i < s->count; i++) {
+        /* A waived copy never stands in for an unwaived one. */
         if (w && loc_cmp(s->items[w - 1]->where, s->items[i]->where) == 0 &&
             s->items[w - 1]->check == s->items[i]->check &&
+            !s->items[w - 1]->waiver == !s->items[i]->waiver &&
             strcmp(s->items[w - 1]->message, s->items[i]->message) == 0)
             continue;
         s->items[w++] = s->items[i];

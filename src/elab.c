@@ -2,6 +2,7 @@
  * table (model.rows): every flow of every instance, with its parameters
  * substituted, expanded to one row per protocol, port item, source and
  * endpoint, sorted in a total order. Port and group errors surface here. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
@@ -213,8 +214,35 @@ static int row_cmp(const void *pa, const void *pb)
     return 0;
 }
 
+static size_t list_len(const void *first, size_t next_offset)
+{
+    size_t n = 0;
+    for (const char *p = first; p; p = *(const char *const *)(p + next_offset)) n++;
+    return n;
+}
+
+/* An upper bound of the rows, so the table is allocated once. */
+static size_t count_rows(const model *m)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < m->ninstances; i++)
+        for (const decl *d = m->instances[i]->sys->decls; d; d = d->next)
+            for (const flow_decl *f = d->flows; f; f = f->next) {
+                size_t n = (size_t)((f->protos & PROTO_TCP) != 0) + ((f->protos & PROTO_UDP) != 0);
+                n *= f->ports ? list_len(f->ports, offsetof(port_item, next)) : 1;
+                n *= f->sports ? list_len(f->sports, offsetof(port_item, next)) : 1;
+                n *= list_len(f->src, offsetof(endpoint, next));
+                n *= list_len(f->dst, offsetof(endpoint, next));
+                total += n * (f->bidir ? 2 : 1);
+                if (total > MODEL_MAX_ROWS) return MODEL_MAX_ROWS + 1;
+            }
+    return total;
+}
+
 void elab_program(model *m)
 {
+    size_t want = count_rows(m);
+    m->rows = arena_grow(m->mem, m->rows, sizeof *m->rows, &m->rows_cap, want ? want : 1);
     for (size_t i = 0; i < m->ninstances; i++) {
         instance *in = m->instances[i];
         for (decl *d = in->sys->decls; d; d = d->next) {

@@ -89,9 +89,22 @@ static int write_depfile(gen_ctx *g, const char *depfile)
     return rc;
 }
 
+/* mkdir -p */
+static bool make_dirs(arena *a, const char *dir)
+{
+    char *p = arena_strdup(a, dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) return false;
+        *s = '/';
+    }
+    return mkdir(p, 0777) == 0 || errno == EEXIST;
+}
+
 int gen_write(gen_ctx *g, const char *depfile)
 {
-    if (mkdir(g->outdir, 0777) != 0 && errno != EEXIST) {
+    if (!make_dirs(g->m->mem, g->outdir)) {
         fprintf(stderr, "berth: cannot create '%s': %s\n", g->outdir, strerror(errno));
         return 2;
     }

@@ -110,7 +110,7 @@ static int parse_options(int argc, char **argv, int first, cli_options *o)
             const char *id = a + 2 + (off ? 3 : 0);
             int ck = check_lookup(id);
             if (ck < 0) return usage_error("unknown check '%s' (see --list-checks)", id);
-            if (off && !check_table[ck].waivable)
+            if (off && check_table[ck].sev == SEV_ERROR && !check_table[ck].waivable)
                 return usage_error("check '%s' finds errors in the policy text; it cannot be "
                                    "disabled", id);
             o->checks.enabled[ck] = !off;
@@ -268,6 +268,10 @@ static int command(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Diagnostics can run to megabytes: buffer stderr instead of one
+     * write per character. */
+    static char errbuf[1 << 16];
+    setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
     if (argc >= 2 && strcmp(argv[1], "--list-checks") == 0) {
         report_list_checks(stdout);
         return 0;

@@ -75,11 +75,13 @@ size_t names_distance(const char *a, const char *b)
     return d[n][m];
 }
 
-const char *names_suggest(const names *t, const char *key)
+const char *names_suggest_if(const names *t, const char *key,
+                             bool (*keep)(const void *value))
 {
     size_t limit = strlen(key) / 3 + 1, best = limit + 1;
     const char *pick = NULL;
     for (size_t i = 0; i < t->count; i++) {
+        if (keep && !keep(names_get(t, t->order[i]))) continue;
         size_t d = names_distance(key, t->order[i]);
         if (d < best) {          /* first of equals wins: insertion order */
             best = d;
@@ -87,4 +89,9 @@ const char *names_suggest(const names *t, const char *key)
         }
     }
     return pick;
+}
+
+const char *names_suggest(const names *t, const char *key)
+{
+    return names_suggest_if(t, key, NULL);
 }

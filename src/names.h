@@ -3,6 +3,7 @@
  * nothing iterates a table, so hash order never reaches any output. */
 #ifndef BERTH_NAMES_H
 #define BERTH_NAMES_H
+#include <stdbool.h>
 #include <stddef.h>
 #include "arena.h"
 
@@ -20,6 +21,9 @@ void *names_put(arena *a, names *t, const char *key, void *value);
 void *names_get(const names *t, const char *key);
 /* The closest key within a small edit distance, or NULL. */
 const char *names_suggest(const names *t, const char *key);
+/* The same among the keys whose value `keep` accepts. */
+const char *names_suggest_if(const names *t, const char *key,
+                             bool (*keep)(const void *value));
 /* Damerau-Levenshtein distance (adjacent transpositions count one). */
 size_t names_distance(const char *a, const char *b);
 

@@ -68,7 +68,7 @@ bool parse_tokens(arena *mem, diag_sink *diags, const source *src, raw_token **o
     int kind;
     while ((kind = berth_yylex(&val, &where, scanner)) != BERTH_YYEOF && kind != BERTH_YYerror) {
         *out = arena_grow(mem, *out, sizeof **out, &cap, *n + 1);
-        (*out)[(*n)++] = (raw_token){kind, pc.cur_text, where};
+        (*out)[(*n)++] = (raw_token){kind, arena_strndup(mem, pc.cur_text, pc.cur_len), where};
     }
     berth_yy_delete_buffer(buf, scanner);
     berth_yylex_destroy(scanner);

@@ -25,7 +25,8 @@ typedef struct parse_ctx {
     bool keep_comments;          /* fmt: comments come back as tokens */
     loc prev_tok;                /* the token before the current one */
     loc cur_tok;
-    const char *cur_text;        /* text of the current token (arena copy) */
+    const char *cur_text;        /* the current token in the source (not NUL-terminated) */
+    size_t cur_len;
     /* open brackets, for "to match this '{'" notes and the depth limit */
     loc open[PARSE_MAX_DEPTH];
     char open_ch[PARSE_MAX_DEPTH];

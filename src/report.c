@@ -40,7 +40,7 @@ void report_json(const diag_sink *s, FILE *out)
         fprintf(out, "%s\n    {\"id\": ", i ? "," : "");
         json_str(out, check_table[d->check].id);
         fprintf(out, ", \"severity\": \"%s\", \"default_severity\": \"%s\", \"message\": ",
-                sev_word(diag_shown(d)), sev_word(d->sev));
+                sev_word(diag_shown(d)), sev_word(check_table[d->check].sev));
         json_str(out, d->message);
         fputs(", ", out);
         json_span(out, d->where);

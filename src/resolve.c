@@ -45,10 +45,37 @@ static void check_plain_name(model *m, const char *name, loc where)
                     "'%s' is not a valid name: use '_' instead of '-'", name);
 }
 
+static bool is_param(const void *v)
+{
+    const decl *d = v;
+    return d && (d->kind == D_PARAM || d->kind == D_POOL);
+}
+
+static bool is_service(const void *v)
+{
+    const decl *d = v;
+    return d && d->kind == D_SERVICE;
+}
+
+static bool is_host(const void *v)
+{
+    const decl *d = v;
+    return d && d->kind == D_HOST;
+}
+
+/* Suggestions come only from names of the kind that was wanted. */
+static bool (*kind_filter(const char *what))(const void *)
+{
+    if (strcmp(what, "parameter") == 0) return is_param;
+    if (strcmp(what, "service") == 0) return is_service;
+    if (strcmp(what, "host") == 0) return is_host;
+    return NULL;
+}
+
 static void unknown(model *m, loc where, const char *what, const char *name, const names *in,
                     const char *prefix)
 {
-    const char *s = in ? names_suggest(in, name) : NULL;
+    const char *s = in ? names_suggest_if(in, name, kind_filter(what)) : NULL;
     if (s)
         diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, where,
                     "unknown %s '%s%s'; did you mean '%s%s'?", what, prefix, name, prefix, s);
@@ -270,7 +297,13 @@ static void declare_site_names(model *m, site_decl *site)
             continue;
         }
         if (d->kind != D_INSTANCE) continue;
-        system_decl *sys = d->target.qual ? NULL : find_system(m, d->target.name);
+        if (d->target.qual) {
+            diag_report(m->diags, SEV_ERROR, CK_SYNTAX, d->target.where,
+                        "'%s.%s' is not a system name: write 'instance %s of SYSTEM'",
+                        d->target.qual, d->target.name, d->name);
+            continue;
+        }
+        system_decl *sys = find_system(m, d->target.name);
         if (!sys) {
             unknown(m, d->target.where, "system", d->target.name, &m->systems, "");
             continue;
@@ -448,6 +481,9 @@ static void resolve_waiver(model *m, waiver_decl *w)
     for (int i = 0; i < w->nservices; i++) {
         const ref *r = &w->services[i];
         system_decl *s = r->qual ? find_system(m, r->qual) : NULL;
+        /* In a site, `inst.service` names one instance's service. */
+        decl *in = r->qual && !s && w->site ? names_get(w->site->scope, r->qual) : NULL;
+        if (in && in->kind == D_INSTANCE && in->inst) s = in->inst->sys;
         if (!r->qual) {
             diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, r->where,
                         "'%s' needs its system: write 'SYSTEM.%s'", r->name, r->name);

@@ -42,11 +42,12 @@ static void apply_waivers(model *m)
     }
 }
 
-static void report_unused(model *m)
+static void report_unused(model *m, const check_options *o)
 {
     for (waiver_decl *w = m->prog->waivers; w; w = w->next) {
         int ck = check_lookup(w->check);
-        if (w->used || w->invalid || ck < 0) continue;
+        /* A disabled check finds nothing, so its waivers have nothing to match. */
+        if (w->used || w->invalid || ck < 0 || !o->enabled[ck]) continue;
         if (!check_table[ck].waivable)
             diag_report(m->diags, SEV_ERROR, CK_TYPE, w->check_loc,
                         "'%s' findings are errors in the policy text and cannot be waived",
@@ -62,7 +63,7 @@ void check_apply_waivers(model *m, const check_options *o)
 {
     if (!o->no_waivers) {
         apply_waivers(m);
-        report_unused(m);
+        report_unused(m, o);
     }
     size_t w = 0;
     for (size_t i = 0; i < m->diags->count; i++) {

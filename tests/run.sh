@@ -43,8 +43,14 @@ for bin in $BINS; do
     golden "$bin" "${f%.ports}.err" 1 check --color=never "$f"
   done
   golden "$bin" tests/seeds/check.err 1 check --color=never tests/seeds/igloo-seed.ports tests/seeds/omnicast-seed.ports
+  golden "$bin" tests/checks/example-site-nowaivers.err 1 check --color=never --root . tests/checks/example-site-nowaivers.ports
   check "$bin" check --color=never policies/*.ports
 done
+
+# The no-waiver copy of the bundled site must stay the site minus its allows.
+strip_site() { grep -v '^ *allow ' "$1" | sed 's#^import "\(.*\)";#import "../../policies/\1";#'; }
+if diff <(strip_site policies/example-site.ports) <(grep -v '^ *allow ' tests/checks/example-site-nowaivers.ports) >/dev/null; then ok
+else bad "tests/checks/example-site-nowaivers.ports no longer matches policies/example-site.ports"; fi
 
 # 3. The interface contract of SPEC.md.
 check ./berth --help

@@ -454,10 +454,6 @@ static void address_with_host_bits_set(void **state)
     arena_free(&l.mem);
 }
 
-/* BUG: address() in grammar/lexer.l passes the whole "... did you mean
- * 'A.B.C.D/N" text as the %s argument of lex_error(), which cuts its
- * argument to 40 bytes, so the suggestion is lost:
- *   '10.0.10.5/24' has host bits set; did you...'?
 static void host_bits_message_suggests_the_network(void **state)
 {
     (void)state;
@@ -465,8 +461,13 @@ static void host_bits_message_suggests_the_network(void **state)
     lex(&l, "network a.z 10.0.10.5/24;");
     expect_error(&l, 1, 13, "'10.0.10.5/24' has host bits set; did you mean '10.0.10.0/24'?");
     arena_free(&l.mem);
+    lex(&l, "x 192.168.1.1/0");
+    expect_error(&l, 1, 3, "did you mean '0.0.0.0/0'?");
+    arena_free(&l.mem);
+    lex(&l, "x 239.255.255.255/4");
+    expect_error(&l, 1, 3, "did you mean '224.0.0.0/4'?");
+    arena_free(&l.mem);
 }
-*/
 
 static void prefix_32_and_0_are_fine(void **state)
 {
@@ -523,6 +524,22 @@ static void unterminated_block_comment_points_at_opening(void **state)
     arena_free(&l.mem);
 }
 
+static void wrong_arrows(void **state)
+{
+    (void)state;
+    static const struct { const char *text, *shown; } bad[] = {
+        {"a => b", "'=>'"}, {"a --> b", "'-->'"}, {"a <- b", "'<-'"}, {"a <=> b", "'<=>'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        lexed l;
+        lex(&l, bad[i].text);
+        expect_error(&l, 1, 3, bad[i].shown);
+        assert_non_null(strstr(l.diags.items[0]->message, "is not an arrow"));
+        assert_int_equal(l.n, 1);
+        arena_free(&l.mem);
+    }
+}
+
 static void lexical_errors_reach_parse_diagnostics(void **state)
 {
     (void)state;
@@ -569,11 +586,13 @@ int main(void)
         cmocka_unit_test(stray_characters),
         cmocka_unit_test(bad_addresses),
         cmocka_unit_test(address_with_host_bits_set),
+        cmocka_unit_test(host_bits_message_suggests_the_network),
         cmocka_unit_test(prefix_32_and_0_are_fine),
         cmocka_unit_test(number_limits),
         cmocka_unit_test(number_glued_to_letters),
         cmocka_unit_test(lone_dollar),
         cmocka_unit_test(unterminated_block_comment_points_at_opening),
+        cmocka_unit_test(wrong_arrows),
         cmocka_unit_test(lexical_errors_reach_parse_diagnostics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

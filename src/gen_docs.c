@@ -1,0 +1,724 @@
+/* gen_docs.c: `berth gen docs`. Takes the checked model; gives Markdown
+ * port tables in the vendors' shape (one page per system, one per site),
+ * the findings, and the flows as a Graphviz graph (plus SVG when `dot` is
+ * installed). Every policy text is escaped for the language it lands in. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "check.h"
+#include "gen.h"
+
+typedef struct {
+    gen_ctx *g;
+    model *m;
+    size_t *first;               /* rows of instance i: [first[i], first[i + 1]) */
+    strbuf t;                    /* scratch: one cell's or label's raw text */
+} docs;
+
+/* ---- escaping: one helper per output language ---- */
+
+/* Markdown: nothing can end a cell or row, open HTML, code or a link. */
+static void md(strbuf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("|\\`[]", *s)) sb_putc(b, '\\'), sb_putc(b, *s);
+        else if (*s == '<') sb_puts(b, "&lt;");
+        else if (*s == '>') sb_puts(b, "&gt;");
+        else if (*s == '&') sb_puts(b, "&amp;");
+        else if (*s == '\n') sb_puts(b, "<br>");
+        else sb_putc(b, *s == '\r' || *s == '\t' ? ' ' : *s);
+    }
+}
+
+/* The inside of an HTML, XML or DOT line comment: one line, never "--". */
+static void comment_text(strbuf *b, const char *s)
+{
+    for (; *s; s++) {
+        sb_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
+        if (*s == '-' && s[1] == '-') sb_putc(b, ' ');
+    }
+}
+
+/* A quoted DOT string. */
+static void dot_str(strbuf *b, const char *s)
+{
+    sb_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') sb_putc(b, '\\'), sb_putc(b, *s);
+        else if (*s == '\n') sb_puts(b, "\\n");
+        else sb_putc(b, *s == '\r' ? ' ' : *s);
+    }
+    sb_putc(b, '"');
+}
+
+static const char *text(const strbuf *t) { return t->data && !t->failed ? t->data : ""; }
+
+static void reset(strbuf *t)
+{
+    t->len = 0;
+    if (t->data) t->data[0] = '\0';
+}
+
+/* The scratch text as one escaped Markdown cell; clears the scratch. */
+static void cell(docs *d, strbuf *b)
+{
+    sb_putc(b, ' ');
+    md(b, text(&d->t));
+    sb_puts(b, " |");
+    if (d->t.failed) b->failed = true;
+    reset(&d->t);
+}
+
+static void text_cell(docs *d, strbuf *b, const char *s)
+{
+    sb_puts(&d->t, s ? s : "");
+    cell(d, b);
+}
+
+/* A table's heading and header row, before its first row only. */
+static void table_head(strbuf *b, bool *started, const char *head)
+{
+    if (!*started) sb_puts(b, head);
+    *started = true;
+}
+
+/* ---- raw texts: values, ports, endpoints ---- */
+
+static void put_addr(strbuf *b, uint32_t a)
+{
+    sb_printf(b, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+}
+
+static void put_addr_range(strbuf *b, uint32_t lo, uint32_t hi, int prefix)
+{
+    put_addr(b, lo);
+    if (prefix < 32) sb_printf(b, "/%d", prefix);
+    else if (hi != lo) sb_puts(b, " - "), put_addr(b, hi);
+}
+
+static void put_value(strbuf *b, const value *v)
+{
+    if (v->kind == V_ADDR)
+        put_addr_range(b, (uint32_t)v->lo, (uint32_t)v->hi, v->lo == v->hi ? v->prefix : 32);
+    else if (v->lo == v->hi) sb_printf(b, "%lld", (long long)v->lo);
+    else sb_printf(b, "%lld-%lld", (long long)v->lo, (long long)v->hi);
+}
+
+/* The policy text of a span (its first line), for what has no value. */
+static void put_source(strbuf *b, loc w)
+{
+    size_t len;
+    const char *line = w.src ? source_line(w.src, w.line, &len) : "";
+    size_t from = w.col > 0 ? (size_t)w.col - 1 : 0;
+    size_t to = w.src && w.end_line == w.line && (size_t)w.end_col < len ? (size_t)w.end_col
+                                                                         : w.src ? len : 0;
+    if (from < to) sb_putn(b, line + from, to - from);
+}
+
+/* A role's or zone's description, else its name (qualified when foreign). */
+static void put_named(strbuf *b, const decl *x, const system_decl *home)
+{
+    if (x->desc) sb_puts(b, x->desc);
+    else if (x->system && x->system != home) sb_printf(b, "%s.%s", x->system->name, x->name);
+    else sb_puts(b, x->name);
+}
+
+static const char *os_text(os_kind os)
+{
+    return os == OS_WINDOWS ? "Windows" : os == OS_LINUX ? "Linux" : "";
+}
+
+/* "9000-9020, 10000" in the instance's values; what has none as written.
+ * A pool used alone is its whole range, as elab.c reads it. */
+static void put_ports(strbuf *b, docs *d, instance *in, const port_item *list)
+{
+    for (const port_item *p = list; p; p = p->next) {
+        value lo, hi;
+        if (p != list) sb_puts(b, ", ");
+        if (eval_expr(d->m, in, p->lo, &lo) && eval_expr(d->m, in, p->hi ? p->hi : p->lo, &hi))
+            put_value(b, &(value){V_INT, lo.lo, hi.hi, 0, lo.origin});
+        else put_source(b, p->where);
+    }
+}
+
+/* Destination ports, then "from" source ports; a label says "from" even alone. */
+static void put_flow_ports(strbuf *b, docs *d, instance *in, const flow_decl *f, bool label)
+{
+    put_ports(b, d, in, f->ports);
+    if (f->sports && (f->ports || label)) sb_puts(b, f->ports ? " from " : "from ");
+    put_ports(b, d, in, f->sports);
+}
+
+static const flow_end *end_value(const docs *d, const instance *in, const endpoint *e)
+{
+    for (size_t i = d->first[in->index]; i < d->first[in->index + 1]; i++) {
+        const flow_row *r = &d->m->rows[i];
+        if (r->src.ast == e) return &r->src;
+        if (r->dst.ast == e) return &r->dst;
+    }
+    return NULL;
+}
+
+static void put_end(strbuf *b, const docs *d, const instance *in, const endpoint *e)
+{
+    const flow_end *v = e->kind == EP_NAME || e->kind == EP_ANY ? NULL : end_value(d, in, e);
+    if (e->kind == EP_NAME && e->target) put_named(b, e->target, in->sys);
+    else if (e->kind == EP_ANY) sb_puts(b, "Any");
+    else if (v) put_addr_range(b, v->lo, v->hi, v->prefix);
+    else if (e->lo) put_source(b, e->hi ? loc_join(e->lo->where, e->hi->where) : e->lo->where);
+}
+
+static void put_ends(strbuf *b, const docs *d, const instance *in, const endpoint *list)
+{
+    for (const endpoint *e = list; e; e = e->next) {
+        if (e != list) sb_putc(b, '\n');
+        put_end(b, d, in, e);
+    }
+}
+
+static bool is_group(const docs *d, const instance *in, const endpoint *e)
+{
+    const flow_end *v = e->kind == EP_NAME || e->kind == EP_ANY ? NULL : end_value(d, in, e);
+    return v ? v->kind == EP_GROUP : e->kind == EP_GROUP;
+}
+
+/* A multicast flow: every endpoint is a group. */
+static bool multicast_flow(const docs *d, const instance *in, const flow_decl *f)
+{
+    for (const endpoint *e = f->dst; e; e = e->next)
+        if (!is_group(d, in, e)) return false;
+    return f->dst != NULL;
+}
+
+static const char *proto_text(unsigned protos, bool lower)
+{
+    if (protos == (PROTO_TCP | PROTO_UDP)) return lower ? "tcp+udp" : "TCP & UDP";
+    if (protos == PROTO_TCP) return lower ? "tcp" : "TCP";
+    return lower ? "udp" : "UDP";
+}
+
+/* Seen from the host that owns the ports listed: the endpoint listens
+ * (Inbound), or only the source's ports are fixed (Outbound). */
+static const char *direction(const flow_decl *f)
+{
+    if (f->local) return "Local";
+    if (f->bidir) return "Both ways";
+    return f->ports || !f->sports ? "Inbound" : "Outbound";
+}
+
+static void put_scopes(strbuf *b, const flow_decl *f, const system_decl *home)
+{
+    if (!f->scopes) sb_puts(b, f->local ? "Same host" : "Any");
+    for (const scope *s = f->scopes; s; s = s->next) {
+        if (s != f->scopes) sb_puts(b, ", ");
+        if (s->target) put_named(b, s->target, home);
+        else sb_puts(b, s->zone.name);
+        if (s->optional) sb_puts(b, " (Optional)");
+    }
+}
+
+/* ---- system pages ---- */
+
+static strbuf *page(docs *d, const char *prefix, const char *name, const char *suffix)
+{
+    size_t n = strlen(prefix) + strlen(name) + strlen(suffix) + 1;
+    char *file = arena_alloc(d->m->mem, n);
+    snprintf(file, n, "%s%s%s", prefix, name, suffix);
+    strbuf *b = gen_file_new(d->g, file);
+    if (!b) fprintf(stderr, "berth: more than %d output files\n", GEN_MAX_FILES);
+    return b;
+}
+
+static void md_head(docs *d, strbuf *b, const char *desc, const char *kind, const char *name)
+{
+    sb_puts(b, "<!-- ");
+    comment_text(b, gen_banner(d->g));
+    sb_puts(b, " -->\n\n# ");
+    md(b, desc ? desc : name);
+    sb_puts(b, "\n\n");
+    if (kind) sb_printf(b, "%s `%s`.\n\n", kind, name);
+}
+
+static instance *system_instance(const model *m, const system_decl *s)
+{
+    for (size_t i = 0; i < m->ninstances; i++)
+        if (m->instances[i]->sys == s && !m->instances[i]->site) return m->instances[i];
+    return NULL;
+}
+
+static void decl_list(strbuf *b, const system_decl *s, decl_kind kind, const char *head)
+{
+    bool any = false;
+    for (const decl *x = s->decls; x; x = x->next) {
+        if (x->kind != kind) continue;
+        table_head(b, &any, head);
+        sb_printf(b, "- `%s`", x->name);
+        if (x->desc) sb_puts(b, ": "), md(b, x->desc);
+        if (x->os) sb_printf(b, " (%s)", os_text(x->os));
+        sb_putc(b, '\n');
+    }
+    if (any) sb_putc(b, '\n');
+}
+
+static void param_table(docs *d, strbuf *b, const system_decl *s, instance *in)
+{
+    bool any = false;
+    for (decl *p = s->decls; p; p = p->next) {
+        value v;
+        if (p->kind != D_PARAM && p->kind != D_POOL) continue;
+        table_head(b, &any, "## Parameters\n\n| Parameter | Default | Description |\n"
+                            "|---|---|---|\n");
+        sb_printf(b, "| `%s` |", p->name);
+        if (eval_param(d->m, in, p, p->name_loc, &v)) put_value(&d->t, &v);
+        else sb_puts(&d->t, "(set per site)");
+        cell(d, b);
+        text_cell(d, b, p->desc);
+        sb_putc(b, '\n');
+    }
+    if (any) sb_putc(b, '\n');
+}
+
+/* The vendor's port table, or (mcast) its multicast table. */
+static void flow_table(docs *d, strbuf *b, const system_decl *s, instance *in, bool mcast)
+{
+    bool any = false;
+    for (const decl *sv = s->decls; sv; sv = sv->next)
+        for (const flow_decl *f = sv->flows; f; f = f->next) {
+            if (multicast_flow(d, in, f) != mcast) continue;
+            table_head(b, &any, mcast ? "## Multicast\n\n| Ports | Multicast Address | "
+                                        "Description | Source |\n|---|---|---|---|\n"
+                                      : "## Ports\n\n| Port | Protocol | Direction | Scope | "
+                                        "Description | Source | Endpoint |\n"
+                                        "|---|---|---|---|---|---|---|\n");
+            sb_putc(b, '|');
+            put_flow_ports(&d->t, d, in, f, mcast);
+            cell(d, b);
+            if (mcast) put_ends(&d->t, d, in, f->dst), cell(d, b);
+            else sb_printf(b, " %s | %s |", proto_text(f->protos, false), direction(f));
+            if (!mcast) put_scopes(&d->t, f, s), cell(d, b);
+            text_cell(d, b, sv->desc ? sv->desc : sv->name);
+            put_ends(&d->t, d, in, f->src);
+            cell(d, b);
+            if (!mcast) put_ends(&d->t, d, in, f->dst), cell(d, b);
+            sb_putc(b, '\n');
+        }
+    if (any) sb_putc(b, '\n');
+}
+
+static int system_page(docs *d, const system_decl *s)
+{
+    instance *in = system_instance(d->m, s);
+    /* "findings" would collide with the findings page. */
+    strbuf *b = page(d, strcmp(s->name, "findings") ? "" : "system-", s->name, ".md");
+    if (!b || !in) return b ? 0 : 2;
+    md_head(d, b, s->desc, "System", s->name);
+    decl_list(b, s, D_ZONE, "## Zones\n\n");
+    decl_list(b, s, D_ROLE, "## Roles\n\n");
+    param_table(d, b, s, in);
+    flow_table(d, b, s, in, false);
+    flow_table(d, b, s, in, true);
+    return 0;
+}
+
+/* ---- site pages ---- */
+
+static void host_table(docs *d, strbuf *b, const site_decl *site)
+{
+    sb_puts(b, "## Hosts\n\n| Host | Address | OS | Ephemeral ports | Runs |\n"
+               "|---|---|---|---|---|\n");
+    for (size_t i = 0; i < d->m->nhosts; i++) {
+        const host *h = d->m->hosts[i];
+        if (h->site != site) continue;
+        sb_printf(b, "| `%s` | ", h->decl->name);
+        put_addr(b, h->addr);
+        sb_printf(b, " | %s |", os_text(h->os));
+        if (h->eph_lo) sb_printf(b, " %d-%d", h->eph_lo, h->eph_hi);
+        sb_puts(b, " |");
+        for (int k = 0; k < h->nruns; k++)
+            sb_printf(&d->t, "%s%s.%s", k ? ", " : "", h->runs[k].inst->name,
+                      h->runs[k].role->name);
+        cell(d, b);
+        sb_putc(b, '\n');
+    }
+    sb_putc(b, '\n');
+}
+
+static void network_table(docs *d, strbuf *b, const site_decl *site)
+{
+    bool any = false;
+    for (size_t i = 0; i < d->m->nnetworks; i++) {
+        const network *n = &d->m->networks[i];
+        if (n->inst->site != site) continue;
+        table_head(b, &any, "## Networks\n\n| Zone | Description | Subnet |\n|---|---|---|\n");
+        sb_printf(b, "| `%s.%s` |", n->inst->name, n->zone->name);
+        text_cell(d, b, n->zone->desc);
+        sb_putc(b, ' ');
+        put_addr(b, n->addr);
+        sb_printf(b, "/%d |\n", n->prefix);
+    }
+    if (any) sb_putc(b, '\n');
+}
+
+/* Parameters whose value at the site differs from the system's default. */
+static void set_table(docs *d, strbuf *b, const site_decl *site)
+{
+    bool any = false;
+    for (size_t i = 0; i < d->m->ninstances; i++) {
+        instance *in = d->m->instances[i], *def = system_instance(d->m, in->sys);
+        for (decl *p = in->sys->decls; p && in->site == site && def; p = p->next) {
+            value v, dv;
+            if ((p->kind != D_PARAM && p->kind != D_POOL) ||
+                !eval_param(d->m, in, p, p->name_loc, &v))
+                continue;
+            bool has = eval_param(d->m, def, p, p->name_loc, &dv);
+            if (has && v.kind == dv.kind && v.lo == dv.lo && v.hi == dv.hi &&
+                (v.kind != V_ADDR || v.prefix == dv.prefix))
+                continue;
+            table_head(b, &any, "## Parameters\n\n| Instance | Parameter | Value | Default |\n"
+                                "|---|---|---|---|\n");
+            sb_printf(b, "| `%s` | `%s` | ", in->name, p->name);
+            put_value(b, &v);
+            sb_puts(b, " | ");
+            if (has) put_value(b, &dv);
+            else sb_puts(b, "(none)");
+            sb_puts(b, " |\n");
+        }
+    }
+    if (any) sb_putc(b, '\n');
+}
+
+/* Does host h run, for instance in, a role that the endpoint list names? */
+static bool host_runs(const host *h, const instance *in, const endpoint *list)
+{
+    for (const endpoint *e = list; e; e = e->next)
+        for (int k = 0; k < h->nruns && e->kind == EP_NAME; k++)
+            if (h->runs[k].role == e->target &&
+                (h->runs[k].inst == in || e->target->system != in->sys))
+                return true;
+    return false;
+}
+
+/* What a host listens on: the flows whose endpoint it runs (either side of
+ * a `<->`), in its site's instances, with their values there. */
+static void listen_table(docs *d, strbuf *b, const host *h)
+{
+    bool any = false;
+    sb_printf(b, "### `%s` (", h->decl->name);
+    put_addr(b, h->addr);
+    sb_puts(b, ")\n\n");
+    for (size_t i = 0; i < d->m->ninstances; i++) {
+        instance *in = d->m->instances[i];
+        for (const decl *sv = in->sys->decls; sv && in->site == h->site; sv = sv->next)
+            for (const flow_decl *f = sv->flows; f; f = f->next) {
+                bool dst = host_runs(h, in, f->dst);
+                if (!f->ports || (!dst && !(f->bidir && host_runs(h, in, f->src)))) continue;
+                table_head(b, &any, "| Protocol | Ports | Service | Description | Source |\n"
+                                    "|---|---|---|---|---|\n");
+                sb_printf(b, "| %s |", proto_text(f->protos, false));
+                put_ports(&d->t, d, in, f->ports);
+                cell(d, b);
+                sb_printf(b, " `%s.%s`%s |", in->name, sv->name, f->local ? " (local)" : "");
+                text_cell(d, b, sv->desc);
+                put_ends(&d->t, d, in, dst ? f->src : f->dst);
+                cell(d, b);
+                sb_putc(b, '\n');
+            }
+    }
+    sb_puts(b, any ? "\n" : "Listens on no port of the policy.\n\n");
+}
+
+static int site_page(docs *d, const site_decl *site)
+{
+    strbuf *b = page(d, "site-", site->name, ".md");
+    if (!b) return 2;
+    md_head(d, b, site->desc, "Site", site->name);
+    host_table(d, b, site);
+    network_table(d, b, site);
+    set_table(d, b, site);
+    sb_puts(b, "## Listening ports\n\n");
+    for (size_t i = 0; i < d->m->nhosts; i++)
+        if (d->m->hosts[i]->site == site) listen_table(d, b, d->m->hosts[i]);
+    return 0;
+}
+
+/* ---- findings ---- */
+
+static int findings_page(docs *d)
+{
+    const diag_sink *s = d->m->diags;
+    strbuf *b = page(d, "", "findings", ".md");
+    if (!b) return 2;
+    md_head(d, b, "Findings", NULL, "findings");
+    if (!s->count) sb_puts(b, "No findings.\n");
+    if (!s->count) return 0;
+    sb_printf(b, "%zu errors, %zu warnings, %zu notes (%zu waived).\n\n",
+              diag_count(s, SEV_ERROR), diag_count(s, SEV_WARNING), diag_count(s, SEV_NOTE),
+              diag_waived(s));
+    sb_puts(b, "| Severity | Check | Location | Message | Waiver |\n|---|---|---|---|---|\n");
+    for (size_t i = 0; i < s->count; i++) {
+        const diag *x = s->items[i];
+        severity sev = diag_shown(x);
+        sb_printf(b, "| %s | `%s` |",
+                  sev == SEV_ERROR ? "error" : sev == SEV_WARNING ? "warning" : "note",
+                  check_table[x->check].id);
+        if (x->where.src) {
+            const char *name = x->where.src->name, *slash = strrchr(name, '/');
+            sb_printf(&d->t, "%s:%d:%d", name[0] == '/' ? slash + 1 : name, x->where.line,
+                      x->where.col);
+        }
+        cell(d, b);
+        text_cell(d, b, x->message);
+        text_cell(d, b, x->waiver);
+        sb_putc(b, '\n');
+    }
+    return 0;
+}
+
+/* ---- flows.dot and flows.svg ---- */
+
+enum { NK_ROLE, NK_HOST, NK_ZONE, NK_OTHER, NK_GROUP };
+
+typedef struct {
+    int kind;
+    const void *key;             /* role, host or zone; NULL: keyed by label */
+    const char *label;
+    const decl *zone;            /* its cluster, or NULL */
+} dnode;
+
+typedef struct {
+    dnode *v;
+    size_t n, cap;
+    strbuf edges;
+} graph;
+
+/* The node of that key (or label), made on first use; clears label. */
+static int node(docs *d, graph *gr, int kind, const void *key, strbuf *label, const decl *zone)
+{
+    size_t i = 0;
+    while (i < gr->n && !(gr->v[i].kind == kind && gr->v[i].key == key &&
+                          (key || strcmp(gr->v[i].label, text(label)) == 0)))
+        i++;
+    if (i == gr->n) {
+        gr->v = arena_grow(d->m->mem, gr->v, sizeof *gr->v, &gr->cap, gr->n + 1);
+        gr->v[gr->n++] = (dnode){kind, key, arena_strdup(d->m->mem, text(label)), zone};
+    }
+    if (label->failed) gr->edges.failed = true;
+    reset(label);
+    return (int)i;
+}
+
+static bool mentions(const endpoint *list, const decl *x)
+{
+    for (const endpoint *e = list; e; e = e->next)
+        if (e->kind == EP_NAME && e->target == x) return true;
+    return false;
+}
+
+/* The first zone of the flows that name role, in source order. */
+static const decl *first_zone(const model *m, const decl *role)
+{
+    for (const system_decl *s = m->prog->systems; s; s = s->next)
+        for (const decl *sv = s->decls; sv; sv = sv->next)
+            for (const flow_decl *f = sv->flows; f; f = f->next)
+                if (f->scopes && f->scopes->target &&
+                    (mentions(f->src, role) || mentions(f->dst, role)))
+                    return f->scopes->target;
+    return NULL;
+}
+
+/* The nodes one endpoint stands for: with --site, the hosts running it. */
+static void end_nodes(docs *d, graph *gr, const instance *in, const endpoint *e, int *out,
+                      size_t *n)
+{
+    const decl *x = e->kind == EP_NAME ? e->target : NULL;
+    size_t before = *n;
+    for (size_t i = 0; x && d->g->site && i < gr->n; i++) {
+        const host *h = gr->v[i].kind == NK_HOST ? gr->v[i].key : NULL;
+        for (int k = 0; h && k < h->nruns; k++)
+            if (h->runs[k].role == x && (h->runs[k].inst == in || x->system != in->sys)) {
+                out[(*n)++] = (int)i;
+                break;
+            }
+    }
+    if (*n > before) return;
+    if (x) put_named(&d->t, x, in->sys);
+    else put_end(&d->t, d, in, e);
+    if (x && x->kind == D_ZONE) out[(*n)++] = node(d, gr, NK_ZONE, x, &d->t, x);
+    else if (x && !d->g->site) out[(*n)++] = node(d, gr, NK_ROLE, x, &d->t, first_zone(d->m, x));
+    else if (x) sb_puts(&d->t, "\n(no host)"), out[(*n)++] = node(d, gr, NK_OTHER, x, &d->t, NULL);
+    else out[(*n)++] = node(d, gr, is_group(d, in, e) ? NK_GROUP : NK_OTHER, NULL, &d->t, NULL);
+}
+
+/* One edge per source and endpoint node of a flow, labelled "tcp 4352";
+ * with --site, none from a host to itself unless the flow is local. */
+static void flow_edges(docs *d, graph *gr, instance *in, const flow_decl *f)
+{
+    size_t ns = 0, nd = 0, hosts = gr->n + 1;
+    for (const endpoint *e = f->src; e; e = e->next) ns += hosts;
+    for (const endpoint *e = f->dst; e; e = e->next) nd += hosts;
+    int *src = arena_alloc(d->m->mem, ns * sizeof *src);
+    int *dst = arena_alloc(d->m->mem, nd * sizeof *dst);
+    ns = nd = 0;
+    for (const endpoint *e = f->src; e; e = e->next) end_nodes(d, gr, in, e, src, &ns);
+    for (const endpoint *e = f->dst; e; e = e->next) end_nodes(d, gr, in, e, dst, &nd);
+    sb_printf(&d->t, "%s ", proto_text(f->protos, true));
+    put_flow_ports(&d->t, d, in, f, true);
+    for (size_t a = 0; a < ns; a++)
+        for (size_t b = 0; b < nd; b++) {
+            if (d->g->site && src[a] == dst[b] && !f->local) continue;
+            sb_printf(&gr->edges, "  n%d -> n%d [label=", src[a], dst[b]);
+            dot_str(&gr->edges, text(&d->t));
+            sb_printf(&gr->edges, "%s%s];\n", f->bidir ? ", dir=both" : "",
+                      f->local ? ", style=dashed" : "");
+        }
+    if (d->t.failed) gr->edges.failed = true;
+    reset(&d->t);
+}
+
+static void dot_node(strbuf *b, const graph *gr, size_t i, const char *indent)
+{
+    static const char *const shape[] = {"box", "box", "folder", "box, style=dashed", "ellipse"};
+    sb_printf(b, "%sn%zu [label=", indent, i);
+    dot_str(b, gr->v[i].label);
+    sb_printf(b, ", shape=%s];\n", shape[gr->v[i].kind]);
+}
+
+/* A cluster's label: the zone, and with --site its subnet there. */
+static void zone_label(docs *d, strbuf *b, const decl *z)
+{
+    if (z->desc) sb_printf(&d->t, "%s\n", z->desc);
+    sb_printf(&d->t, "%s.%s", z->system->name, z->name);
+    for (size_t i = 0; d->g->site && i < d->m->nnetworks; i++) {
+        const network *n = &d->m->networks[i];
+        if (n->zone != z || !n->inst->site || strcmp(n->inst->site->name, d->g->site)) continue;
+        sb_putc(&d->t, ' ');
+        put_addr(&d->t, n->addr);
+        sb_printf(&d->t, "/%d", n->prefix);
+        break;
+    }
+    dot_str(b, text(&d->t));
+    reset(&d->t);
+}
+
+static void dot_write(docs *d, strbuf *b, const graph *gr)
+{
+    int cluster = 0;
+    for (const system_decl *s = d->m->prog->systems; s; s = s->next)
+        for (const decl *z = s->decls; z; z = z->next) {
+            bool open = false;
+            for (size_t i = 0; z->kind == D_ZONE && i < gr->n; i++) {
+                if (gr->v[i].zone != z) continue;
+                if (!open) sb_printf(b, "  subgraph cluster_%d {\n    label=", cluster++);
+                if (!open) zone_label(d, b, z), sb_puts(b, ";\n");
+                open = true;
+                dot_node(b, gr, i, "    ");
+            }
+            if (open) sb_puts(b, "  }\n");
+        }
+    for (size_t i = 0; i < gr->n; i++)
+        if (!gr->v[i].zone) dot_node(b, gr, i, "  ");
+    sb_putn(b, text(&gr->edges), gr->edges.len);
+    if (gr->edges.failed) b->failed = true;
+    sb_puts(b, "}\n");
+}
+
+/* Render with `dot` from a private temporary file (never the terminal);
+ * no SVG, silently, when dot is missing or fails. */
+static int render_svg(docs *d, const strbuf *dot)
+{
+    char tmp[] = "/tmp/berth-dot-XXXXXX", cmd[96], buf[8192];
+    int fd = dot->failed ? -1 : mkstemp(tmp);
+    if (fd < 0) return 0;
+    bool ok = true;
+    for (size_t done = 0, n; ok && done < dot->len; done += n) {
+        ssize_t w = write(fd, dot->data + done, dot->len - done);
+        ok = w > 0;
+        n = ok ? (size_t)w : 0;
+    }
+    ok = close(fd) == 0 && ok;
+    strbuf svg;
+    sb_init(&svg);
+    snprintf(cmd, sizeof cmd, "dot -Tsvg %s </dev/null 2>/dev/null", tmp);
+    FILE *p = ok ? popen(cmd, "r") : NULL;
+    for (size_t n; p && (n = fread(buf, 1, sizeof buf, p)) > 0;) sb_putn(&svg, buf, n);
+    ok = p && pclose(p) == 0 && !svg.failed && svg.len;
+    unlink(tmp);
+    const char *body = ok ? strstr(svg.data, "?>\n") : NULL;   /* after the XML declaration */
+    strbuf *b = body ? page(d, "", "flows", ".svg") : NULL;
+    if (b) {
+        sb_putn(b, svg.data, (size_t)(body + 3 - svg.data));
+        sb_puts(b, "<!-- ");
+        comment_text(b, gen_banner(d->g));
+        sb_puts(b, " -->\n");
+        sb_puts(b, body + 3);
+    }
+    sb_free(&svg);
+    return body && !b ? 2 : 0;
+}
+
+static int flows_graph(docs *d)
+{
+    graph gr = {NULL, 0, 0, {0}};
+    sb_init(&gr.edges);
+    for (size_t i = 0; d->g->site && i < d->m->nhosts; i++) {   /* every host, unlinked too */
+        const host *h = d->m->hosts[i];
+        const decl *z = NULL;
+        if (strcmp(h->site->name, d->g->site)) continue;
+        for (int k = 0; k < h->nruns && !z; k++) z = first_zone(d->m, h->runs[k].role);
+        sb_printf(&d->t, "%s\n", h->decl->name);
+        put_addr(&d->t, h->addr);
+        node(d, &gr, NK_HOST, h, &d->t, z);
+    }
+    for (const system_decl *s = d->m->prog->systems; s && !d->g->site; s = s->next)
+        for (const decl *r = s->decls; r; r = r->next)
+            if (r->kind == D_ROLE && names_get(&d->m->systems, s->name) == s) {
+                put_named(&d->t, r, s);
+                node(d, &gr, NK_ROLE, r, &d->t, first_zone(d->m, r));
+            }
+    for (size_t i = 0; i < d->m->ninstances; i++) {
+        instance *in = d->m->instances[i];
+        bool shown = d->g->site ? in->site && !strcmp(in->site->name, d->g->site) : !in->site;
+        for (const decl *sv = in->sys->decls; sv && shown; sv = sv->next)
+            for (const flow_decl *f = sv->flows; f; f = f->next) flow_edges(d, &gr, in, f);
+    }
+    strbuf *b = page(d, "", "flows", ".dot");
+    if (b) {
+        sb_puts(b, "// ");
+        comment_text(b, gen_banner(d->g));
+        sb_puts(b, "\ndigraph flows {\n  graph [rankdir=LR, label=");
+        sb_printf(&d->t, d->g->site ? "Site %s" : "Every system at its defaults", d->g->site);
+        dot_str(b, text(&d->t));
+        reset(&d->t);
+        sb_puts(b, "];\n  node [fontname=\"Helvetica\"];\n"
+                   "  edge [fontname=\"Helvetica\", fontsize=10];\n");
+        dot_write(d, b, &gr);
+    }
+    sb_free(&gr.edges);
+    return b ? render_svg(d, b) : 2;
+}
+
+/* ---- entry ---- */
+
+int gen_docs(gen_ctx *g)
+{
+    docs d = {g, g->m, NULL, {0}};
+    model *m = g->m;
+    sb_init(&d.t);
+    d.first = arena_alloc(m->mem, (m->ninstances + 1) * sizeof *d.first);
+    for (size_t i = 0, k = 0; i <= m->ninstances; i++) {
+        while (k < m->nrows && (size_t)m->rows[k].inst->index < i) k++;
+        d.first[i] = k;
+    }
+    int rc = 0;
+    for (const system_decl *s = m->prog->systems; s && !rc; s = s->next)
+        if (names_get(&m->systems, s->name) == s) rc = system_page(&d, s);
+    for (const site_decl *s = m->prog->sites; s && !rc; s = s->next)
+        if (names_get(&m->sites, s->name) == s && (!g->site || strcmp(g->site, s->name) == 0))
+            rc = site_page(&d, s);
+    if (!rc) rc = findings_page(&d);
+    if (!rc) rc = flows_graph(&d);
+    if (!rc && d.t.failed) rc = 2, fputs("berth: out of memory\n", stderr);
+    sb_free(&d.t);
+    return rc;
+}
