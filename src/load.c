@@ -59,12 +59,47 @@ static char *dir_of(arena *a, const char *path)
     return arena_strndup(a, path, (size_t)(slash - path));
 }
 
+/* Drop "." and fold "x/.." so messages name tests/../policies/a.ports as
+ * policies/a.ports. Only for display: identity uses realpath(). */
+static void normalize(char *p)
+{
+    char *out = p, *seg = p;
+    bool abs = p[0] == '/';
+    size_t kept = 0;             /* folding stops at leading ".." segments */
+    if (abs) out++, seg++;
+    while (*seg) {
+        char *end = strchr(seg, '/');
+        size_t len = end ? (size_t)(end - seg) : strlen(seg);
+        if (len == 0 || (len == 1 && seg[0] == '.')) {
+            /* skip */
+        } else if (len == 2 && seg[0] == '.' && seg[1] == '.' && kept > 0) {
+            out--;                                  /* back over the last '/' or start */
+            while (out > p + abs && out[-1] != '/') out--;
+            kept--;
+        } else {
+            memmove(out, seg, len);
+            out += len;
+            *out++ = '/';
+            if (!(len == 2 && seg[0] == '.' && seg[1] == '.')) kept++;
+        }
+        seg += len + (end ? 1 : 0);
+    }
+    if (out > p + abs) out--;                       /* the trailing '/' */
+    *out = '\0';
+    if (!p[0]) strcpy(p, ".");
+}
+
 static char *join_path(arena *a, const char *dir, const char *rel)
 {
-    if (rel[0] == '/' || strcmp(dir, ".") == 0) return arena_strdup(a, rel);
+    if (rel[0] == '/' || strcmp(dir, ".") == 0) {
+        char *p = arena_strdup(a, rel);
+        normalize(p);
+        return p;
+    }
     size_t n = strlen(dir) + strlen(rel) + 2;
     char *p = arena_alloc(a, n);
     snprintf(p, n, "%s/%s", dir, rel);
+    normalize(p);
     return p;
 }
 
