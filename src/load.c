@@ -63,30 +63,34 @@ static char *dir_of(arena *a, const char *path)
  * policies/a.ports. Only for display: identity uses realpath(). */
 static void normalize(char *p)
 {
-    char *out = p, *seg = p;
+    size_t n = strlen(p);
+    char *out = malloc(n + 2);
+    if (!out) return;
+    size_t w = 0, kept = 0;      /* kept: segments that a ".." may fold */
     bool abs = p[0] == '/';
-    size_t kept = 0;             /* folding stops at leading ".." segments */
-    if (abs) out++, seg++;
-    while (*seg) {
-        char *end = strchr(seg, '/');
+    if (abs) out[w++] = '/';
+    for (const char *seg = p; *seg;) {
+        const char *end = strchr(seg, '/');
         size_t len = end ? (size_t)(end - seg) : strlen(seg);
+        bool dotdot = len == 2 && seg[0] == '.' && seg[1] == '.';
         if (len == 0 || (len == 1 && seg[0] == '.')) {
-            /* skip */
-        } else if (len == 2 && seg[0] == '.' && seg[1] == '.' && kept > 0) {
-            out--;                                  /* back over the last '/' or start */
-            while (out > p + abs && out[-1] != '/') out--;
+            /* nothing */
+        } else if (dotdot && kept > 0) {
+            while (w > (size_t)abs && out[w - 1] != '/') w--;    /* drop the segment */
+            if (w > (size_t)abs) w--;                            /* and its '/' */
             kept--;
         } else {
-            memmove(out, seg, len);
-            out += len;
-            *out++ = '/';
-            if (!(len == 2 && seg[0] == '.' && seg[1] == '.')) kept++;
+            if (w > (size_t)abs) out[w++] = '/';
+            memcpy(out + w, seg, len);
+            w += len;
+            if (!dotdot) kept++;
         }
-        seg += len + (end ? 1 : 0);
+        seg += len + (end != NULL);
     }
-    if (out > p + abs) out--;                       /* the trailing '/' */
-    *out = '\0';
-    if (!p[0]) strcpy(p, ".");
+    if (w == 0) out[w++] = '.';
+    out[w] = '\0';
+    memcpy(p, out, w + 1);
+    free(out);
 }
 
 static char *join_path(arena *a, const char *dir, const char *rel)
