@@ -515,21 +515,21 @@ static void imports_parse_without_a_loader(void **state)
     arena_free(&mem);
 }
 
-/* BUG: the grammar's `items: item | items item` needs at least one item, so
- * an empty file or one holding only comments is a syntax error ("unexpected
- * end of file, expected 'allow', 'import', 'site' or 'system'" at 2:1);
- * docs/language.md lets a file hold any number of items.
-static void empty_input_is_fine(void **state)
+/* An empty file, or one holding only comments, is a syntax error. */
+static void empty_input_is_an_error(void **state)
 {
     (void)state;
-    pipeline p;
-    unit_run(&p, "  # only a comment\n");
-    assert_int_equal(p.diags.count, 0);
-    assert_null(p.prog.systems);
-    assert_int_equal(p.m.nrows, 0);
-    unit_free(&p);
+    static const char *const texts[] = {"", "  # only a comment\n", "/* a comment */\n"};
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+        pipeline p;
+        unit_run(&p, texts[t]);
+        assert_int_equal(count_check(&p, CK_SYNTAX), 1);
+        int i = unit_find(&p, CK_SYNTAX);
+        assert_int_equal(p.diags.items[i]->sev, SEV_ERROR);
+        assert_non_null(strstr(p.diags.items[i]->message, "unexpected end of file"));
+        unit_free(&p);
+    }
 }
-*/
 
 static void declarations_keep_source_order(void **state)
 {
@@ -708,6 +708,51 @@ static void too_long_expression_is_a_limit(void **state)
     unit_free(&p);
 }
 
+static void recovery_keeps_later_systems(void **state)
+{
+    (void)state;
+    pipeline p;
+    unit_parse(&p, "system s { role a; service x { tcp (1 a -> a; tcp 2 a -> a; } }\n"
+                   "system t { role b; }\n");
+    assert_int_equal(count_check(&p, CK_SYNTAX), 1);
+    assert_int_equal(count_check(&p, CK_LIMIT), 0);
+    assert_non_null(p.prog.systems);
+    assert_non_null(p.prog.systems->next);
+    assert_string_equal(p.prog.systems->next->name, "t");
+    unit_free(&p);
+}
+
+/* After recovery drops an unclosed '(', the end-of-file note names the unclosed '{'. */
+static void stale_paren_does_not_take_the_eof_note(void **state)
+{
+    (void)state;
+    pipeline p;
+    unit_parse(&p, "system s {\n  service x { tcp (1 a -> a; }\n");
+    diag_finish(&p.diags);
+    const diag *d = p.diags.items[p.diags.count - 1];
+    assert_non_null(strstr(d->message, "end of file"));
+    assert_non_null(d->notes);
+    assert_string_equal(d->notes->message, "to match this '{'");
+    assert_int_equal(d->notes->where.line, 1);
+    assert_int_equal(d->notes->where.col, 10);
+    unit_free(&p);
+}
+
+/* Parentheses dropped by recovery do not add up to the nesting limit. */
+static void leaked_parens_do_not_reach_the_nesting_limit(void **state)
+{
+    (void)state;
+    char text[1024] = "system s { role a; service x {\n";
+    for (int i = 0; i < 7; i++) strcat(text, "  tcp ((((((((((1 a -> a;\n");
+    strcat(text, "} }\nsystem t { role b; service y { tcp (1) b -> b; } }\n");
+    pipeline p;
+    unit_parse(&p, text);
+    assert_int_equal(count_check(&p, CK_LIMIT), 0);
+    assert_int_equal(count_check(&p, CK_SYNTAX), 7);
+    assert_non_null(p.prog.systems->next);
+    unit_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -727,6 +772,7 @@ int main(void)
         cmocka_unit_test(waivers_top_level_and_in_site),
         cmocka_unit_test(waiver_needs_a_reason),
         cmocka_unit_test(imports_parse_without_a_loader),
+        cmocka_unit_test(empty_input_is_an_error),
         cmocka_unit_test(declarations_keep_source_order),
         cmocka_unit_test(three_errors_in_three_statements),
         cmocka_unit_test(errors_in_separate_top_level_items),
@@ -738,6 +784,9 @@ int main(void)
         cmocka_unit_test(unclosed_brace_at_eof_has_a_note),
         cmocka_unit_test(too_deep_nesting_is_a_limit),
         cmocka_unit_test(too_long_expression_is_a_limit),
+        cmocka_unit_test(recovery_keeps_later_systems),
+        cmocka_unit_test(stale_paren_does_not_take_the_eof_note),
+        cmocka_unit_test(leaked_parens_do_not_reach_the_nesting_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -573,6 +573,47 @@ static void valid_waiver_resolves_cleanly(void **state)
     unit_free(&p);
 }
 
+static void parameter_suggestion_is_a_parameter_when_one_is_close(void **state)
+{
+    (void)state;
+    pipeline p;
+    unit_run(&p, "system s { role a; param osc_port = 9000; service x { udp $osc_prt a -> a; } }");
+    const diag *d = diag_at(&p, CK_UNKNOWN_NAME, 1, 59);
+    assert_non_null(strstr(d->message, "did you mean '$osc_port'?"));
+    unit_free(&p);
+}
+
+/* A parameter, set or waiver service name is never suggested a role. */
+static void parameter_suggestion_is_never_a_role(void **state)
+{
+    (void)state;
+    pipeline p;
+    unit_run(&p, "system s { role tablet; service x { tcp $tablett tablet -> tablet; } }\n"
+                 "site k { set s.tablett = 2; }\n"
+                 "allow bind-conflict s.tablett because \"r\";");
+    const diag *d = diag_at(&p, CK_UNKNOWN_NAME, 1, 41);
+    assert_null(strstr(d->message, "did you mean"));
+    d = diag_at(&p, CK_UNKNOWN_NAME, 2, 14);
+    assert_null(strstr(d->message, "did you mean"));
+    d = diag_at(&p, CK_UNKNOWN_NAME, 3, 21);
+    assert_non_null(strstr(d->message, "unknown service 'tablett'"));
+    assert_null(strstr(d->message, "did you mean"));
+    unit_free(&p);
+}
+
+/* `instance i of s.a;` says the qualified name is not a system name. */
+static void instance_of_qualified_name(void **state)
+{
+    (void)state;
+    pipeline p;
+    unit_run(&p, "system s { role a; }\nsite k { instance i of s.a; }");
+    const diag *d = diag_at(&p, CK_SYNTAX, 2, 24);
+    assert_null(strstr(d->message, "did you mean"));
+    assert_non_null(strstr(d->message, "'s.a' is not a system name"));
+    assert_int_equal(p.diags.count, 1);
+    unit_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -608,6 +649,9 @@ int main(void)
         cmocka_unit_test(network_needs_a_zone),
         cmocka_unit_test(waiver_names),
         cmocka_unit_test(valid_waiver_resolves_cleanly),
+        cmocka_unit_test(parameter_suggestion_is_a_parameter_when_one_is_close),
+        cmocka_unit_test(parameter_suggestion_is_never_a_role),
+        cmocka_unit_test(instance_of_qualified_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
