@@ -106,5 +106,31 @@ test: berth build/asan/berth $(UNIT) $(UNIT_SAN)
 
 -include $(wildcard build/asan/*.d)
 
+# ---- install ----
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INSTALL ?= install
+LUA_FILES = $(wildcard lua/*.lua)
+
+install: berth
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/berth/lua \
+	  $(DESTDIR)$(PREFIX)/lib/cmake/berth \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	$(INSTALL) -m 755 berth $(DESTDIR)$(PREFIX)/bin/berth
+	$(if $(LUA_FILES),$(INSTALL) -m 644 $(LUA_FILES) $(DESTDIR)$(PREFIX)/share/berth/lua/)
+	$(INSTALL) -m 644 cmake/BerthGenerate.cmake $(DESTDIR)$(PREFIX)/lib/cmake/berth/BerthGenerate.cmake
+	$(INSTALL) -m 644 docs/berth.1 $(DESTDIR)$(PREFIX)/share/man/man1/berth.1
+	$(INSTALL) -m 644 docs/berth.5 $(DESTDIR)$(PREFIX)/share/man/man5/berth.5
+
+# berth as a build step of a make and of a CMake project (tests/run.sh runs it too).
+integration: berth
+	tests/integration.sh
+
+# Both pages at once, from docs/, so each finds the other.
+man-lint:
+	cd docs && mandoc -T lint -W all berth.1 berth.5
+
+.PHONY: install integration man-lint
+
 clean:
 	rm -rf build berth

@@ -2,7 +2,8 @@
 BerthGenerate
 -------------
 
-Generate C tables from berth port policies at build time.
+Generate C tables from berth port policies at build time.  Needs CMake 3.15
+or later.
 
 .. code-block:: cmake
 
@@ -47,7 +48,8 @@ a policy with errors fails the build and generates nothing.
 ``BERTH_EXECUTABLE <path-or-target>``
   The ``berth`` program, or the name of an executable target that builds
   it.  Default: the ``BERTH_EXECUTABLE`` variable, found with
-  :command:`find_program` when unset.
+  :command:`find_program` when unset (first in the ``bin`` directory of the
+  prefix this module is installed under, then on the ``PATH``).
 
 The function sets, in the caller's scope:
 
@@ -161,7 +163,11 @@ function(berth_generate name)
     set(berth "${_bg_BERTH_EXECUTABLE}")
   else()
     if(NOT BERTH_EXECUTABLE)
-      find_program(BERTH_EXECUTABLE NAMES berth DOC "the berth program")
+      # Installed as PREFIX/lib/cmake/berth/BerthGenerate.cmake: try PREFIX/bin.
+      get_property(module GLOBAL PROPERTY _BERTH_GENERATE_MODULE)
+      get_filename_component(prefix "${module}" DIRECTORY)
+      get_filename_component(prefix "${prefix}/../../.." ABSOLUTE)
+      find_program(BERTH_EXECUTABLE NAMES berth HINTS "${prefix}/bin" DOC "the berth program")
       mark_as_advanced(BERTH_EXECUTABLE)
     endif()
     if(NOT BERTH_EXECUTABLE)
@@ -193,6 +199,10 @@ function(berth_generate name)
   set(inputs "")
   foreach(p IN LISTS policies)
     get_filename_component(p "${p}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    get_source_file_property(generated "${p}" GENERATED)
+    if(NOT EXISTS "${p}" AND NOT generated)
+      message(FATAL_ERROR "berth_generate(${name}): no policy file '${p}'")
+    endif()
     list(APPEND inputs "${p}")
   endforeach()
 

@@ -296,11 +296,8 @@ static void emit_constants(cgen *cg)
     }
 }
 
-static const char *guard_name(cgen *cg)
-{
-    const char *g = macro_name(cg, cg->g->name, "H", "");
-    return g + strlen(cg->U) + 1;  /* NAME_H without the prefix */
-}
+/* PREFIX_NAME_H: a user's own name.h keeps its guard. */
+static const char *guard_name(cgen *cg) { return macro_name(cg, cg->g->name, "H", ""); }
 
 static void emit_header(cgen *cg, uint64_t hash)
 {
@@ -458,8 +455,8 @@ int gen_c(gen_ctx *g)
     char hname[300], cname[300];
     snprintf(hname, sizeof hname, "%s.h", g->name);
     snprintf(cname, sizeof cname, "%s.c", g->name);
+    cg.h = gen_file_new(g, hname);   /* first: a depfile's first target is the header */
     cg.c = gen_file_new(g, cname);
-    cg.h = gen_file_new(g, hname);
     if (!cg.c || !cg.h) return 2;
     sb_printf(cg.c, "/* %s */\n#include \"%s\"\n#include <string.h>\n\n", gen_banner(g), hname);
     emit_services(&cg);

@@ -6,15 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "check.h"
-#include "gen.h"
+#include "gen_docs.h"
 
-typedef struct {
-    gen_ctx *g;
-    model *m;
-    size_t *first;               /* rows of instance i: [first[i], first[i + 1]) */
-    strbuf t;                    /* scratch: one cell's or label's raw text */
-} docs;
 
 /* ---- escaping: one helper per output language ---- */
 
@@ -32,7 +25,7 @@ static void md(strbuf *b, const char *s)
 }
 
 /* The inside of an HTML, XML or DOT line comment: one line, never "--". */
-static void comment_text(strbuf *b, const char *s)
+void docs_comment_text(strbuf *b, const char *s)
 {
     for (; *s; s++) {
         sb_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
@@ -41,7 +34,7 @@ static void comment_text(strbuf *b, const char *s)
 }
 
 /* A quoted DOT string. */
-static void dot_str(strbuf *b, const char *s)
+void docs_dot_str(strbuf *b, const char *s)
 {
     sb_putc(b, '"');
     for (; *s; s++) {
@@ -52,9 +45,9 @@ static void dot_str(strbuf *b, const char *s)
     sb_putc(b, '"');
 }
 
-static const char *text(const strbuf *t) { return t->data && !t->failed ? t->data : ""; }
+const char *docs_text(const strbuf *t) { return t->data && !t->failed ? t->data : ""; }
 
-static void reset(strbuf *t)
+void docs_reset(strbuf *t)
 {
     t->len = 0;
     if (t->data) t->data[0] = '\0';
@@ -64,10 +57,10 @@ static void reset(strbuf *t)
 static void cell(docs *d, strbuf *b)
 {
     sb_putc(b, ' ');
-    md(b, text(&d->t));
+    md(b, docs_text(&d->t));
     sb_puts(b, " |");
     if (d->t.failed) b->failed = true;
-    reset(&d->t);
+    docs_reset(&d->t);
 }
 
 static void text_cell(docs *d, strbuf *b, const char *s)
@@ -85,16 +78,16 @@ static void table_head(strbuf *b, bool *started, const char *head)
 
 /* ---- raw texts: values, ports, endpoints ---- */
 
-static void put_addr(strbuf *b, uint32_t a)
+void docs_put_addr(strbuf *b, uint32_t a)
 {
     sb_printf(b, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
 }
 
 static void put_addr_range(strbuf *b, uint32_t lo, uint32_t hi, int prefix)
 {
-    put_addr(b, lo);
+    docs_put_addr(b, lo);
     if (prefix < 32) sb_printf(b, "/%d", prefix);
-    else if (hi != lo) sb_puts(b, " - "), put_addr(b, hi);
+    else if (hi != lo) sb_puts(b, " - "), docs_put_addr(b, hi);
 }
 
 static void put_value(strbuf *b, const value *v)
@@ -117,7 +110,7 @@ static void put_source(strbuf *b, loc w)
 }
 
 /* A role's or zone's description, else its name (qualified when foreign). */
-static void put_named(strbuf *b, const decl *x, const system_decl *home)
+void docs_put_named(strbuf *b, const decl *x, const system_decl *home)
 {
     if (x->desc) sb_puts(b, x->desc);
     else if (x->system && x->system != home) sb_printf(b, "%s.%s", x->system->name, x->name);
@@ -143,7 +136,7 @@ static void put_ports(strbuf *b, docs *d, instance *in, const port_item *list)
 }
 
 /* Destination ports, then "from" source ports; a label says "from" even alone. */
-static void put_flow_ports(strbuf *b, docs *d, instance *in, const flow_decl *f, bool label)
+void docs_put_flow_ports(strbuf *b, docs *d, instance *in, const flow_decl *f, bool label)
 {
     put_ports(b, d, in, f->ports);
     if (f->sports && (f->ports || label)) sb_puts(b, f->ports ? " from " : "from ");
@@ -160,10 +153,10 @@ static const flow_end *end_value(const docs *d, const instance *in, const endpoi
     return NULL;
 }
 
-static void put_end(strbuf *b, const docs *d, const instance *in, const endpoint *e)
+void docs_put_end(strbuf *b, const docs *d, const instance *in, const endpoint *e)
 {
     const flow_end *v = e->kind == EP_NAME || e->kind == EP_ANY ? NULL : end_value(d, in, e);
-    if (e->kind == EP_NAME && e->target) put_named(b, e->target, in->sys);
+    if (e->kind == EP_NAME && e->target) docs_put_named(b, e->target, in->sys);
     else if (e->kind == EP_ANY) sb_puts(b, "Any");
     else if (v) put_addr_range(b, v->lo, v->hi, v->prefix);
     else if (e->lo) put_source(b, e->hi ? loc_join(e->lo->where, e->hi->where) : e->lo->where);
@@ -173,11 +166,11 @@ static void put_ends(strbuf *b, const docs *d, const instance *in, const endpoin
 {
     for (const endpoint *e = list; e; e = e->next) {
         if (e != list) sb_putc(b, '\n');
-        put_end(b, d, in, e);
+        docs_put_end(b, d, in, e);
     }
 }
 
-static bool is_group(const docs *d, const instance *in, const endpoint *e)
+bool docs_is_group(const docs *d, const instance *in, const endpoint *e)
 {
     const flow_end *v = e->kind == EP_NAME || e->kind == EP_ANY ? NULL : end_value(d, in, e);
     return v ? v->kind == EP_GROUP : e->kind == EP_GROUP;
@@ -187,11 +180,11 @@ static bool is_group(const docs *d, const instance *in, const endpoint *e)
 static bool multicast_flow(const docs *d, const instance *in, const flow_decl *f)
 {
     for (const endpoint *e = f->dst; e; e = e->next)
-        if (!is_group(d, in, e)) return false;
+        if (!docs_is_group(d, in, e)) return false;
     return f->dst != NULL;
 }
 
-static const char *proto_text(unsigned protos, bool lower)
+const char *docs_proto_text(unsigned protos, bool lower)
 {
     if (protos == (PROTO_TCP | PROTO_UDP)) return lower ? "tcp+udp" : "TCP & UDP";
     if (protos == PROTO_TCP) return lower ? "tcp" : "TCP";
@@ -204,7 +197,7 @@ static const char *direction(const flow_decl *f)
 {
     if (f->local) return "Local";
     if (f->bidir) return "Both ways";
-    return f->ports || !f->sports ? "Inbound" : "Outbound";
+    return f->ports || !f->sports ? "To endpoint" : "From source";
 }
 
 static void put_scopes(strbuf *b, const flow_decl *f, const system_decl *home)
@@ -212,7 +205,7 @@ static void put_scopes(strbuf *b, const flow_decl *f, const system_decl *home)
     if (!f->scopes) sb_puts(b, f->local ? "Same host" : "Any");
     for (const scope *s = f->scopes; s; s = s->next) {
         if (s != f->scopes) sb_puts(b, ", ");
-        if (s->target) put_named(b, s->target, home);
+        if (s->target) docs_put_named(b, s->target, home);
         else sb_puts(b, s->zone.name);
         if (s->optional) sb_puts(b, " (Optional)");
     }
@@ -220,7 +213,7 @@ static void put_scopes(strbuf *b, const flow_decl *f, const system_decl *home)
 
 /* ---- system pages ---- */
 
-static strbuf *page(docs *d, const char *prefix, const char *name, const char *suffix)
+strbuf *docs_page(docs *d, const char *prefix, const char *name, const char *suffix)
 {
     size_t n = strlen(prefix) + strlen(name) + strlen(suffix) + 1;
     char *file = arena_alloc(d->m->mem, n);
@@ -233,7 +226,7 @@ static strbuf *page(docs *d, const char *prefix, const char *name, const char *s
 static void md_head(docs *d, strbuf *b, const char *desc, const char *kind, const char *name)
 {
     sb_puts(b, "<!-- ");
-    comment_text(b, gen_banner(d->g));
+    docs_comment_text(b, gen_banner(d->g));
     sb_puts(b, " -->\n\n# ");
     md(b, desc ? desc : name);
     sb_puts(b, "\n\n");
@@ -292,11 +285,15 @@ static void flow_table(docs *d, strbuf *b, const system_decl *s, instance *in, b
                                         "Description | Source | Endpoint |\n"
                                         "|---|---|---|---|---|---|---|\n");
             sb_putc(b, '|');
-            put_flow_ports(&d->t, d, in, f, mcast);
+            docs_put_flow_ports(&d->t, d, in, f, mcast);
             cell(d, b);
-            if (mcast) put_ends(&d->t, d, in, f->dst), cell(d, b);
-            else sb_printf(b, " %s | %s |", proto_text(f->protos, false), direction(f));
-            if (!mcast) put_scopes(&d->t, f, s), cell(d, b);
+            if (mcast) {
+                put_ends(&d->t, d, in, f->dst);
+            } else {
+                sb_printf(b, " %s | %s |", docs_proto_text(f->protos, false), direction(f));
+                put_scopes(&d->t, f, s);
+            }
+            cell(d, b);
             text_cell(d, b, sv->desc ? sv->desc : sv->name);
             put_ends(&d->t, d, in, f->src);
             cell(d, b);
@@ -310,7 +307,7 @@ static int system_page(docs *d, const system_decl *s)
 {
     instance *in = system_instance(d->m, s);
     /* "findings" would collide with the findings page. */
-    strbuf *b = page(d, strcmp(s->name, "findings") ? "" : "system-", s->name, ".md");
+    strbuf *b = docs_page(d, strcmp(s->name, "findings") ? "" : "system-", s->name, ".md");
     if (!b || !in) return b ? 0 : 2;
     md_head(d, b, s->desc, "System", s->name);
     decl_list(b, s, D_ZONE, "## Zones\n\n");
@@ -331,9 +328,9 @@ static void host_table(docs *d, strbuf *b, const site_decl *site)
         const host *h = d->m->hosts[i];
         if (h->site != site) continue;
         sb_printf(b, "| `%s` | ", h->decl->name);
-        put_addr(b, h->addr);
-        sb_printf(b, " | %s |", os_text(h->os));
-        if (h->eph_lo) sb_printf(b, " %d-%d", h->eph_lo, h->eph_hi);
+        docs_put_addr(b, h->addr);
+        sb_printf(b, " | %s | ", os_text(h->os));
+        if (h->eph_lo) sb_printf(b, "%d-%d", h->eph_lo, h->eph_hi);
         sb_puts(b, " |");
         for (int k = 0; k < h->nruns; k++)
             sb_printf(&d->t, "%s%s.%s", k ? ", " : "", h->runs[k].inst->name,
@@ -354,7 +351,7 @@ static void network_table(docs *d, strbuf *b, const site_decl *site)
         sb_printf(b, "| `%s.%s` |", n->inst->name, n->zone->name);
         text_cell(d, b, n->zone->desc);
         sb_putc(b, ' ');
-        put_addr(b, n->addr);
+        docs_put_addr(b, n->addr);
         sb_printf(b, "/%d |\n", n->prefix);
     }
     if (any) sb_putc(b, '\n');
@@ -405,7 +402,7 @@ static void listen_table(docs *d, strbuf *b, const host *h)
 {
     bool any = false;
     sb_printf(b, "### `%s` (", h->decl->name);
-    put_addr(b, h->addr);
+    docs_put_addr(b, h->addr);
     sb_puts(b, ")\n\n");
     for (size_t i = 0; i < d->m->ninstances; i++) {
         instance *in = d->m->instances[i];
@@ -415,7 +412,7 @@ static void listen_table(docs *d, strbuf *b, const host *h)
                 if (!f->ports || (!dst && !(f->bidir && host_runs(h, in, f->src)))) continue;
                 table_head(b, &any, "| Protocol | Ports | Service | Description | Source |\n"
                                     "|---|---|---|---|---|\n");
-                sb_printf(b, "| %s |", proto_text(f->protos, false));
+                sb_printf(b, "| %s |", docs_proto_text(f->protos, false));
                 put_ports(&d->t, d, in, f->ports);
                 cell(d, b);
                 sb_printf(b, " `%s.%s`%s |", in->name, sv->name, f->local ? " (local)" : "");
@@ -430,7 +427,7 @@ static void listen_table(docs *d, strbuf *b, const host *h)
 
 static int site_page(docs *d, const site_decl *site)
 {
-    strbuf *b = page(d, "site-", site->name, ".md");
+    strbuf *b = docs_page(d, "site-", site->name, ".md");
     if (!b) return 2;
     md_head(d, b, site->desc, "Site", site->name);
     host_table(d, b, site);
@@ -447,7 +444,7 @@ static int site_page(docs *d, const site_decl *site)
 static int findings_page(docs *d)
 {
     const diag_sink *s = d->m->diags;
-    strbuf *b = page(d, "", "findings", ".md");
+    strbuf *b = docs_page(d, "", "findings", ".md");
     if (!b) return 2;
     md_head(d, b, "Findings", NULL, "findings");
     if (!s->count) sb_puts(b, "No findings.\n");
@@ -475,229 +472,6 @@ static int findings_page(docs *d)
     return 0;
 }
 
-/* ---- flows.dot and flows.svg ---- */
-
-enum { NK_ROLE, NK_HOST, NK_ZONE, NK_OTHER, NK_GROUP };
-
-typedef struct {
-    int kind;
-    const void *key;             /* role, host or zone; NULL: keyed by label */
-    const char *label;
-    const decl *zone;            /* its cluster, or NULL */
-} dnode;
-
-typedef struct {
-    dnode *v;
-    size_t n, cap;
-    strbuf edges;
-} graph;
-
-/* The node of that key (or label), made on first use; clears label. */
-static int node(docs *d, graph *gr, int kind, const void *key, strbuf *label, const decl *zone)
-{
-    size_t i = 0;
-    while (i < gr->n && !(gr->v[i].kind == kind && gr->v[i].key == key &&
-                          (key || strcmp(gr->v[i].label, text(label)) == 0)))
-        i++;
-    if (i == gr->n) {
-        gr->v = arena_grow(d->m->mem, gr->v, sizeof *gr->v, &gr->cap, gr->n + 1);
-        gr->v[gr->n++] = (dnode){kind, key, arena_strdup(d->m->mem, text(label)), zone};
-    }
-    if (label->failed) gr->edges.failed = true;
-    reset(label);
-    return (int)i;
-}
-
-static bool mentions(const endpoint *list, const decl *x)
-{
-    for (const endpoint *e = list; e; e = e->next)
-        if (e->kind == EP_NAME && e->target == x) return true;
-    return false;
-}
-
-/* The first zone of the flows that name role, in source order. */
-static const decl *first_zone(const model *m, const decl *role)
-{
-    for (const system_decl *s = m->prog->systems; s; s = s->next)
-        for (const decl *sv = s->decls; sv; sv = sv->next)
-            for (const flow_decl *f = sv->flows; f; f = f->next)
-                if (f->scopes && f->scopes->target &&
-                    (mentions(f->src, role) || mentions(f->dst, role)))
-                    return f->scopes->target;
-    return NULL;
-}
-
-/* The nodes one endpoint stands for: with --site, the hosts running it. */
-static void end_nodes(docs *d, graph *gr, const instance *in, const endpoint *e, int *out,
-                      size_t *n)
-{
-    const decl *x = e->kind == EP_NAME ? e->target : NULL;
-    size_t before = *n;
-    for (size_t i = 0; x && d->g->site && i < gr->n; i++) {
-        const host *h = gr->v[i].kind == NK_HOST ? gr->v[i].key : NULL;
-        for (int k = 0; h && k < h->nruns; k++)
-            if (h->runs[k].role == x && (h->runs[k].inst == in || x->system != in->sys)) {
-                out[(*n)++] = (int)i;
-                break;
-            }
-    }
-    if (*n > before) return;
-    if (x) put_named(&d->t, x, in->sys);
-    else put_end(&d->t, d, in, e);
-    if (x && x->kind == D_ZONE) out[(*n)++] = node(d, gr, NK_ZONE, x, &d->t, x);
-    else if (x && !d->g->site) out[(*n)++] = node(d, gr, NK_ROLE, x, &d->t, first_zone(d->m, x));
-    else if (x) sb_puts(&d->t, "\n(no host)"), out[(*n)++] = node(d, gr, NK_OTHER, x, &d->t, NULL);
-    else out[(*n)++] = node(d, gr, is_group(d, in, e) ? NK_GROUP : NK_OTHER, NULL, &d->t, NULL);
-}
-
-/* One edge per source and endpoint node of a flow, labelled "tcp 4352";
- * with --site, none from a host to itself unless the flow is local. */
-static void flow_edges(docs *d, graph *gr, instance *in, const flow_decl *f)
-{
-    size_t ns = 0, nd = 0, hosts = gr->n + 1;
-    for (const endpoint *e = f->src; e; e = e->next) ns += hosts;
-    for (const endpoint *e = f->dst; e; e = e->next) nd += hosts;
-    int *src = arena_alloc(d->m->mem, ns * sizeof *src);
-    int *dst = arena_alloc(d->m->mem, nd * sizeof *dst);
-    ns = nd = 0;
-    for (const endpoint *e = f->src; e; e = e->next) end_nodes(d, gr, in, e, src, &ns);
-    for (const endpoint *e = f->dst; e; e = e->next) end_nodes(d, gr, in, e, dst, &nd);
-    sb_printf(&d->t, "%s ", proto_text(f->protos, true));
-    put_flow_ports(&d->t, d, in, f, true);
-    for (size_t a = 0; a < ns; a++)
-        for (size_t b = 0; b < nd; b++) {
-            if (d->g->site && src[a] == dst[b] && !f->local) continue;
-            sb_printf(&gr->edges, "  n%d -> n%d [label=", src[a], dst[b]);
-            dot_str(&gr->edges, text(&d->t));
-            sb_printf(&gr->edges, "%s%s];\n", f->bidir ? ", dir=both" : "",
-                      f->local ? ", style=dashed" : "");
-        }
-    if (d->t.failed) gr->edges.failed = true;
-    reset(&d->t);
-}
-
-static void dot_node(strbuf *b, const graph *gr, size_t i, const char *indent)
-{
-    static const char *const shape[] = {"box", "box", "folder", "box, style=dashed", "ellipse"};
-    sb_printf(b, "%sn%zu [label=", indent, i);
-    dot_str(b, gr->v[i].label);
-    sb_printf(b, ", shape=%s];\n", shape[gr->v[i].kind]);
-}
-
-/* A cluster's label: the zone, and with --site its subnet there. */
-static void zone_label(docs *d, strbuf *b, const decl *z)
-{
-    if (z->desc) sb_printf(&d->t, "%s\n", z->desc);
-    sb_printf(&d->t, "%s.%s", z->system->name, z->name);
-    for (size_t i = 0; d->g->site && i < d->m->nnetworks; i++) {
-        const network *n = &d->m->networks[i];
-        if (n->zone != z || !n->inst->site || strcmp(n->inst->site->name, d->g->site)) continue;
-        sb_putc(&d->t, ' ');
-        put_addr(&d->t, n->addr);
-        sb_printf(&d->t, "/%d", n->prefix);
-        break;
-    }
-    dot_str(b, text(&d->t));
-    reset(&d->t);
-}
-
-static void dot_write(docs *d, strbuf *b, const graph *gr)
-{
-    int cluster = 0;
-    for (const system_decl *s = d->m->prog->systems; s; s = s->next)
-        for (const decl *z = s->decls; z; z = z->next) {
-            bool open = false;
-            for (size_t i = 0; z->kind == D_ZONE && i < gr->n; i++) {
-                if (gr->v[i].zone != z) continue;
-                if (!open) sb_printf(b, "  subgraph cluster_%d {\n    label=", cluster++);
-                if (!open) zone_label(d, b, z), sb_puts(b, ";\n");
-                open = true;
-                dot_node(b, gr, i, "    ");
-            }
-            if (open) sb_puts(b, "  }\n");
-        }
-    for (size_t i = 0; i < gr->n; i++)
-        if (!gr->v[i].zone) dot_node(b, gr, i, "  ");
-    sb_putn(b, text(&gr->edges), gr->edges.len);
-    if (gr->edges.failed) b->failed = true;
-    sb_puts(b, "}\n");
-}
-
-/* Render with `dot` from a private temporary file (never the terminal);
- * no SVG, silently, when dot is missing or fails. */
-static int render_svg(docs *d, const strbuf *dot)
-{
-    char tmp[] = "/tmp/berth-dot-XXXXXX", cmd[96], buf[8192];
-    int fd = dot->failed ? -1 : mkstemp(tmp);
-    if (fd < 0) return 0;
-    bool ok = true;
-    for (size_t done = 0, n; ok && done < dot->len; done += n) {
-        ssize_t w = write(fd, dot->data + done, dot->len - done);
-        ok = w > 0;
-        n = ok ? (size_t)w : 0;
-    }
-    ok = close(fd) == 0 && ok;
-    strbuf svg;
-    sb_init(&svg);
-    snprintf(cmd, sizeof cmd, "dot -Tsvg %s </dev/null 2>/dev/null", tmp);
-    FILE *p = ok ? popen(cmd, "r") : NULL;
-    for (size_t n; p && (n = fread(buf, 1, sizeof buf, p)) > 0;) sb_putn(&svg, buf, n);
-    ok = p && pclose(p) == 0 && !svg.failed && svg.len;
-    unlink(tmp);
-    const char *body = ok ? strstr(svg.data, "?>\n") : NULL;   /* after the XML declaration */
-    strbuf *b = body ? page(d, "", "flows", ".svg") : NULL;
-    if (b) {
-        sb_putn(b, svg.data, (size_t)(body + 3 - svg.data));
-        sb_puts(b, "<!-- ");
-        comment_text(b, gen_banner(d->g));
-        sb_puts(b, " -->\n");
-        sb_puts(b, body + 3);
-    }
-    sb_free(&svg);
-    return body && !b ? 2 : 0;
-}
-
-static int flows_graph(docs *d)
-{
-    graph gr = {NULL, 0, 0, {0}};
-    sb_init(&gr.edges);
-    for (size_t i = 0; d->g->site && i < d->m->nhosts; i++) {   /* every host, unlinked too */
-        const host *h = d->m->hosts[i];
-        const decl *z = NULL;
-        if (strcmp(h->site->name, d->g->site)) continue;
-        for (int k = 0; k < h->nruns && !z; k++) z = first_zone(d->m, h->runs[k].role);
-        sb_printf(&d->t, "%s\n", h->decl->name);
-        put_addr(&d->t, h->addr);
-        node(d, &gr, NK_HOST, h, &d->t, z);
-    }
-    for (const system_decl *s = d->m->prog->systems; s && !d->g->site; s = s->next)
-        for (const decl *r = s->decls; r; r = r->next)
-            if (r->kind == D_ROLE && names_get(&d->m->systems, s->name) == s) {
-                put_named(&d->t, r, s);
-                node(d, &gr, NK_ROLE, r, &d->t, first_zone(d->m, r));
-            }
-    for (size_t i = 0; i < d->m->ninstances; i++) {
-        instance *in = d->m->instances[i];
-        bool shown = d->g->site ? in->site && !strcmp(in->site->name, d->g->site) : !in->site;
-        for (const decl *sv = in->sys->decls; sv && shown; sv = sv->next)
-            for (const flow_decl *f = sv->flows; f; f = f->next) flow_edges(d, &gr, in, f);
-    }
-    strbuf *b = page(d, "", "flows", ".dot");
-    if (b) {
-        sb_puts(b, "// ");
-        comment_text(b, gen_banner(d->g));
-        sb_puts(b, "\ndigraph flows {\n  graph [rankdir=LR, label=");
-        sb_printf(&d->t, d->g->site ? "Site %s" : "Every system at its defaults", d->g->site);
-        dot_str(b, text(&d->t));
-        reset(&d->t);
-        sb_puts(b, "];\n  node [fontname=\"Helvetica\"];\n"
-                   "  edge [fontname=\"Helvetica\", fontsize=10];\n");
-        dot_write(d, b, &gr);
-    }
-    sb_free(&gr.edges);
-    return b ? render_svg(d, b) : 2;
-}
-
 /* ---- entry ---- */
 
 int gen_docs(gen_ctx *g)
@@ -717,7 +491,7 @@ int gen_docs(gen_ctx *g)
         if (names_get(&m->sites, s->name) == s && (!g->site || strcmp(g->site, s->name) == 0))
             rc = site_page(&d, s);
     if (!rc) rc = findings_page(&d);
-    if (!rc) rc = flows_graph(&d);
+    if (!rc) rc = docs_flows_graph(&d);
     if (!rc && d.t.failed) rc = 2, fputs("berth: out of memory\n", stderr);
     sb_free(&d.t);
     return rc;

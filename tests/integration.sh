@@ -95,62 +95,63 @@ M=(make -C "$cdir" --no-print-directory)
 snap_a() { for f in gen/policy.h gen/policy.c consumer cxx_consumer; do mtime "$cdir/$f"; done; }
 
 run "$logs/a-build" "${M[@]}" -j4
-check "make: first build (-j4) succeeds" [ $? -eq 0 ]
+check "make: first build (-j4) succeeds" '[ $rc -eq 0 ]'
 run "$logs/a-run" "$cdir/consumer"
-check "make: ./consumer passes its lookups" [ $? -eq 0 ]
+check "make: ./consumer passes its lookups" '[ $rc -eq 0 ]'
 run "$logs/a-run-cxx" "$cdir/cxx_consumer"
-check "make: the header compiles and links as C++11 (./cxx_consumer passes)" [ $? -eq 0 ]
-check "make: berth wrote a depfile naming the imported dante.ports" \
-    grep -q 'dante\.ports' "$cdir/gen/policy.d"
+check "make: the header compiles and links as C++11 (./cxx_consumer passes)" '[ $rc -eq 0 ]'
+check "make: berth's depfile names the imported dante.ports" \
+    'grep -q "dante\.ports" "$cdir/gen/policy.d"'
 
 before=$(snap_a)
 run "$logs/a-q" "${M[@]}" -q
-check "make: up to date after the build (make -q)" [ $? -eq 0 ]
+check "make: up to date after the build (make -q)" '[ $rc -eq 0 ]'
 run "$logs/a-again" "${M[@]}"
 check "make: a second make rebuilds nothing" \
-    [ $? -eq 0 ] && [ "$(snap_a)" = "$before" ] && grep -q 'Nothing to be done' "$logs/a-again"
+    '[ $rc -eq 0 ] && [ "$(snap_a)" = "$before" ] && grep -q "Nothing to be done" "$logs/a-again"'
 
 tick
 touch "$dante"
 run "$logs/a-touch" "${M[@]}"
 check "make: touching imported dante.ports reruns berth" \
-    [ $? -eq 0 ] && grep -q ' gen c ' "$logs/a-touch"
-check "make: ... which leaves the unchanged outputs and programs alone" [ "$(snap_a)" = "$before" ]
+    '[ $rc -eq 0 ] && grep -q " gen c " "$logs/a-touch"'
+check "make: ... which leaves the unchanged outputs and programs alone" \
+    '[ "$(snap_a)" = "$before" ]'
 run "$logs/a-touch-q" "${M[@]}" -q
-check "make: up to date after the touch (make -q)" [ $? -eq 0 ]
+check "make: up to date after the touch (make -q)" '[ $rc -eq 0 ]'
 
 tick
 edit_dante
 run "$logs/a-edit" "${M[@]}"
-check "make: editing dante.ports regenerates and rebuilds" [ $? -eq 0 ]
+check "make: editing dante.ports regenerates and rebuilds" '[ $rc -eq 0 ]'
 check "make: ... the generated source has the new service" \
-    grep -q '"integration_probe"' "$cdir/gen/policy.c"
+    'grep -q "\"integration_probe\"" "$cdir/gen/policy.c"'
 check "make: ... ./consumer and ./cxx_consumer were relinked" \
-    [ "$(mtime "$cdir/consumer")" != "$(sed -n 3p <<<"$before")" ] &&
-    [ "$(mtime "$cdir/cxx_consumer")" != "$(sed -n 4p <<<"$before")" ]
+    '[ "$(mtime "$cdir/consumer")" != "$(sed -n 3p <<<"$before")" ] &&
+     [ "$(mtime "$cdir/cxx_consumer")" != "$(sed -n 4p <<<"$before")" ]'
 run "$logs/a-edit-run" "$cdir/consumer"
-check "make: ... and ./consumer still passes" [ $? -eq 0 ]
+check "make: ... and ./consumer still passes" '[ $rc -eq 0 ]'
 before=$(snap_a)
 run "$logs/a-edit-q" "${M[@]}" -q
-check "make: up to date after the edit (make -q)" [ $? -eq 0 ]
+check "make: up to date after the edit (make -q)" '[ $rc -eq 0 ]'
 run "$logs/a-edit-again" "${M[@]}"
-check "make: a second make rebuilds nothing" [ $? -eq 0 ] && [ "$(snap_a)" = "$before" ]
+check "make: a second make rebuilds nothing" '[ $rc -eq 0 ] && [ "$(snap_a)" = "$before" ]'
 
 tick
 break_dante
 run "$logs/a-broken" "${M[@]}"
-check "make: a policy error fails the build" [ $? -ne 0 ]
-check "make: ... with berth's diagnostic" grep -q 'error:.*\[syntax\]' "$logs/a-broken"
-check "make: ... and touches nothing" [ "$(snap_a)" = "$before" ]
+check "make: a policy error fails the build, with berth's diagnostic" \
+    '[ $rc -ne 0 ] && grep -q "error:.*\[syntax\]" "$logs/a-broken"'
+check "make: ... and changes no output" '[ "$(snap_a)" = "$before" ]'
 tick
 restore_dante
 run "$logs/a-restored" "${M[@]}" check
-check "make: the restored policy builds and passes (make check)" [ $? -eq 0 ]
+check "make: the restored policy builds and passes (make check)" '[ $rc -eq 0 ]'
 
 rm -f "$cdir/gen/policy.c"
 run "$logs/a-deleted" "${M[@]}"
 check "make: a deleted generated file is generated again" \
-    [ $? -eq 0 ] && [ -f "$cdir/gen/policy.c" ]
+    '[ $rc -eq 0 ] && [ -f "$cdir/gen/policy.c" ]'
 
 # ---- B: CMake ----
 gens=("Unix Makefiles")
@@ -166,61 +167,65 @@ for gen in "${gens[@]}"; do
     restore_dante
     b=$tmp/build-$tag
     out=$b/gen
-    snap_b() { for f in "$out/site_ports.h" "$out/site_ports.c" "$b/cmake_consumer" "$b/cmake_cxx_consumer"; do mtime "$f"; done; }
-    # No "berth: generating" and no compiler or linker run.
-    quiet() { ! grep -Eq 'berth: generating|Building|Linking' "$1"; }
+    snap_b() {
+        for f in "$out/site_ports.h" "$out/site_ports.c" "$b/cmake_consumer" "$b/cmake_cxx_consumer"; do
+            mtime "$f"
+        done
+    }
+    # LOG shows no berth, compiler or linker run.
+    quiet() { ! grep -Eq "berth: generating|Building|Linking" "$1"; }
 
     run "$logs/b-$tag-configure" cmake -S "$tmp/tests/cmake-consumer" -B "$b" -G "$gen"
-    check "cmake $tag: configure succeeds" [ $? -eq 0 ]
+    check "cmake $tag: configure succeeds" '[ $rc -eq 0 ]'
     run "$logs/b-$tag-build" cmake --build "$b" -j 4
-    check "cmake $tag: first build succeeds" [ $? -eq 0 ]
+    check "cmake $tag: first build (-j4) succeeds" '[ $rc -eq 0 ]'
     run "$logs/b-$tag-run" "$b/cmake_consumer"
-    check "cmake $tag: cmake_consumer passes its lookups" [ $? -eq 0 ]
+    check "cmake $tag: cmake_consumer passes its lookups" '[ $rc -eq 0 ]'
     run "$logs/b-$tag-run-cxx" "$b/cmake_cxx_consumer"
-    check "cmake $tag: cmake_cxx_consumer passes" [ $? -eq 0 ]
+    check "cmake $tag: cmake_cxx_consumer passes (C++11)" '[ $rc -eq 0 ]'
 
     before=$(snap_b)
     run "$logs/b-$tag-again" cmake --build "$b"
     check "cmake $tag: a second build rebuilds nothing" \
-        [ $? -eq 0 ] && quiet "$logs/b-$tag-again" && [ "$(snap_b)" = "$before" ]
+        '[ $rc -eq 0 ] && quiet "$last_log" && [ "$(snap_b)" = "$before" ]'
 
     tick
     touch "$dante"
     run "$logs/b-$tag-touch" cmake --build "$b"
     check "cmake $tag: touching imported dante.ports reruns berth" \
-        [ $? -eq 0 ] && grep -q 'berth: generating' "$logs/b-$tag-touch"
+        '[ $rc -eq 0 ] && grep -q "berth: generating" "$last_log"'
     check "cmake $tag: ... which leaves the unchanged outputs and programs alone" \
-        [ "$(snap_b)" = "$before" ] && ! grep -Eq 'Building|Linking' "$logs/b-$tag-touch"
+        '[ "$(snap_b)" = "$before" ] && ! grep -Eq "Building|Linking" "$last_log"'
     run "$logs/b-$tag-touch-again" cmake --build "$b"
     check "cmake $tag: a build after the touch does nothing" \
-        [ $? -eq 0 ] && quiet "$logs/b-$tag-touch-again" && [ "$(snap_b)" = "$before" ]
+        '[ $rc -eq 0 ] && quiet "$last_log" && [ "$(snap_b)" = "$before" ]'
 
     tick
     edit_dante
     run "$logs/b-$tag-edit" cmake --build "$b"
     check "cmake $tag: editing dante.ports regenerates and rebuilds" \
-        [ $? -eq 0 ] && grep -q '"integration_probe"' "$out/site_ports.c"
+        '[ $rc -eq 0 ] && grep -q "\"integration_probe\"" "$out/site_ports.c"'
     check "cmake $tag: ... both programs were relinked" \
-        [ "$(mtime "$b/cmake_consumer")" != "$(sed -n 3p <<<"$before")" ] &&
-        [ "$(mtime "$b/cmake_cxx_consumer")" != "$(sed -n 4p <<<"$before")" ]
+        '[ "$(mtime "$b/cmake_consumer")" != "$(sed -n 3p <<<"$before")" ] &&
+         [ "$(mtime "$b/cmake_cxx_consumer")" != "$(sed -n 4p <<<"$before")" ]'
     run "$logs/b-$tag-edit-run" "$b/cmake_consumer"
-    check "cmake $tag: ... and cmake_consumer still passes" [ $? -eq 0 ]
+    check "cmake $tag: ... and cmake_consumer still passes" '[ $rc -eq 0 ]'
     before=$(snap_b)
     run "$logs/b-$tag-edit-again" cmake --build "$b"
     check "cmake $tag: a build after the edit does nothing" \
-        [ $? -eq 0 ] && quiet "$logs/b-$tag-edit-again" && [ "$(snap_b)" = "$before" ]
+        '[ $rc -eq 0 ] && quiet "$last_log" && [ "$(snap_b)" = "$before" ]'
 
     tick
     break_dante
     run "$logs/b-$tag-broken" cmake --build "$b"
     check "cmake $tag: a policy error fails the build, with berth's diagnostic" \
-        [ $? -ne 0 ] && grep -q 'error:.*\[syntax\]' "$logs/b-$tag-broken"
+        '[ $rc -ne 0 ] && grep -q "error:.*\[syntax\]" "$last_log"'
     tick
     restore_dante
     run "$logs/b-$tag-restored" cmake --build "$b"
-    check "cmake $tag: the restored policy builds" [ $? -eq 0 ]
+    check "cmake $tag: the restored policy builds" '[ $rc -eq 0 ]'
     run "$logs/b-$tag-restored-run" "$b/cmake_consumer"
-    check "cmake $tag: ... and cmake_consumer passes" [ $? -eq 0 ]
+    check "cmake $tag: ... and cmake_consumer passes" '[ $rc -eq 0 ]'
 done
 
 last_log=

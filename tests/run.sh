@@ -128,5 +128,20 @@ check test ! -e "$tmp/none"
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/site" -o "$tmp/site-lookups" tests/gen/lookups.c "$tmp/site/berth_policy.c"
 check "$tmp/site-lookups"
 
+# 6. berth as a build step (tests/integration.sh: make and CMake consumers,
+#    rebuilds on policy edits, quiet otherwise), the man pages, install.
+out=$(tests/integration.sh 2>&1); rc=$?
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$out" | tail -1)
+if [ -n "$line" ]; then
+  pass=$((pass + ${line%% passed*})); f=${line#*passed, }; fail=$((fail + ${f%% failed}))
+  [ "$rc" -eq 0 ] || grep -E 'FAIL' <<<"$out" | head -20
+else bad "tests/integration.sh printed no summary (exit $rc)"; printf '%s\n' "$out" | tail -20; fi
+lint=$(cd docs && mandoc -T lint -W all berth.1 berth.5 2>&1 | grep -v "outdated mandoc.db")  # the system database, not our pages
+if [ -z "$lint" ]; then ok; else bad "mandoc -T lint: $lint"; fi
+make --no-print-directory install DESTDIR="$tmp/dest" PREFIX=/opt/berth >/dev/null 2>&1
+for f in bin/berth lib/cmake/berth/BerthGenerate.cmake share/man/man1/berth.1 share/man/man5/berth.5; do
+  check test -e "$tmp/dest/opt/berth/$f"
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,28 @@
+/* gen_docs.h: what the two halves of `gen docs` share: gen_docs.c writes
+ * the Markdown pages, gen_dot.c the Graphviz graph and its SVG. */
+#ifndef BERTH_GEN_DOCS_H
+#define BERTH_GEN_DOCS_H
+#include "check.h"
+#include "gen.h"
+
+typedef struct {
+    gen_ctx *g;
+    model *m;
+    size_t *first;               /* rows of instance i: [first[i], first[i + 1]) */
+    strbuf t;                    /* scratch: one cell's or label's raw text */
+} docs;
+
+void docs_comment_text(strbuf *b, const char *s);
+void docs_dot_str(strbuf *b, const char *s);
+const char *docs_text(const strbuf *t);
+void docs_reset(strbuf *t);
+void docs_put_addr(strbuf *b, uint32_t a);
+void docs_put_named(strbuf *b, const decl *x, const system_decl *home);
+void docs_put_flow_ports(strbuf *b, docs *d, instance *in, const flow_decl *f, bool label);
+void docs_put_end(strbuf *b, const docs *d, const instance *in, const endpoint *e);
+bool docs_is_group(const docs *d, const instance *in, const endpoint *e);
+const char *docs_proto_text(unsigned protos, bool lower);
+strbuf *docs_page(docs *d, const char *prefix, const char *name, const char *suffix);
+int docs_flows_graph(docs *d);
+
+#endif
