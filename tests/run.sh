@@ -86,6 +86,10 @@ check ./berth --list-checks
 # 4. fmt: the bundled policies are formatted; fmt is idempotent and keeps
 #    the flow table of every input that parses.
 check ./berth fmt --check policies/*.ports
+# docs/language.md's examples: the same text as tests/fmt/language-examples.ports, clean.
+check ./berth check tests/fmt/language-examples.ports
+check ./berth fmt --check tests/fmt/language-examples.ports
+check diff <(sed -n '/^## Examples, one per construct/,$p' docs/language.md | sed -n '/^```$/,/^```$/p' | sed '1d;$d') <(tail -n +2 tests/fmt/language-examples.ports)
 for f in tests/fmt/*.ports; do
   golden ./berth "${f%.ports}.expected" 0 fmt - <"$f"
 done
