@@ -184,10 +184,10 @@ static void system_page_has_vendor_rows(void **state)
     contains(md, "- `server`: Media server (Windows)\n");
     contains(md, "- `lan`: Room LAN\n");
     contains(md, "| Port | Protocol | Direction | Scope | Description | Source | Endpoint |\n");
-    contains(md, "\n| 4352, 9000-9020 | TCP & UDP | Inbound | Room LAN, Outside (Optional) | "
+    contains(md, "\n| 4352, 9000-9020 | TCP & UDP | To endpoint | Room LAN, Outside (Optional) | "
                  "Projector control. | Media server | Touch panel |\n");
     contains(md, "\n| 10000 | UDP | Both ways | Room LAN | OSC. | Media server | Touch panel |\n");
-    contains(md, "\n| 8000-8010 | UDP | Outbound | Room LAN | Feed. | Media server | Touch panel |\n");
+    contains(md, "\n| 8000-8010 | UDP | From source | Room LAN | Feed. | Media server | Touch panel |\n");
     contains(md, "| Ports | Multicast Address | Description | Source |\n");
     contains(md, "\n| 5353 | 224.0.0.251 | Discovery. | Media server |\n");
     contains(md, "| `ctl` | 4352 | control port |\n");
