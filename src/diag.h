@@ -35,7 +35,6 @@ typedef struct {
     arena *mem;
     diag **items;
     size_t count, cap;
-    unsigned max_errors_per_file;
     bool color;
     bool hide_waived;            /* text output leaves accepted findings out */
 } diag_sink;

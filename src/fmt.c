@@ -15,7 +15,6 @@
 typedef struct {
     const raw_token *t;
     size_t n;
-    size_t *match;               /* for '{': index of its '}' */
     bool *inline_block;          /* for '{' and '}': the block stays on one line */
     strbuf *out;
     int depth;
@@ -36,7 +35,6 @@ static void mark_blocks(fmt_state *f)
         size_t open = stack[--sp];
         bool one_line = f->t[open].where.line == f->t[i].where.line;
         for (size_t k = open + 1; k < i && one_line; k++) one_line = !is_comment(&f->t[k]);
-        f->match[open] = i;
         f->inline_block[open] = f->inline_block[i] = one_line;
     }
     free(stack);
@@ -118,8 +116,7 @@ static bool format_source(arena *mem, diag_sink *diags, const source *src, strbu
     size_t n;
     if (!parse_tokens(mem, diags, src, &toks, &n) || diag_count(diags, SEV_ERROR) > before)
         return false;
-    fmt_state f = {toks, n, arena_alloc(mem, (n + 1) * sizeof(size_t)),
-                   arena_alloc(mem, n + 1), out, 0};
+    fmt_state f = {toks, n, arena_alloc(mem, n + 1), out, 0};
     mark_blocks(&f);
     if (n) emit(&f);
     return !out->failed;

@@ -10,13 +10,6 @@ static const decl *nth_decl(const decl *d, int n)
     return d;
 }
 
-static size_t count_check(const pipeline *p, check_id ck)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < p->diags.count; i++) n += p->diags.items[i]->check == ck;
-    return n;
-}
-
 /* The first flow of the first service of the first system. */
 static const flow_decl *first_flow(const pipeline *p)
 {

@@ -3,28 +3,6 @@
  * notes, instances and hosts of sites, parameter settings. */
 #include "unit.h"
 
-static size_t count_check(const pipeline *p, check_id ck)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < p->diags.count; i++) n += p->diags.items[i]->check == ck;
-    return n;
-}
-
-/* The diagnostic of that check at line:col; fails when there is none. */
-static const diag *diag_at(const pipeline *p, check_id ck, int line, int col)
-{
-    for (size_t i = 0; i < p->diags.count; i++) {
-        const diag *d = p->diags.items[i];
-        if (d->check == ck && d->where.line == line && d->where.col == col) return d;
-    }
-    for (size_t i = 0; i < p->diags.count; i++)
-        print_message("  have %s at %d:%d: %s\n", check_table[p->diags.items[i]->check].id,
-                      p->diags.items[i]->where.line, p->diags.items[i]->where.col,
-                      p->diags.items[i]->message);
-    fail_msg("no %s diagnostic at %d:%d", check_table[ck].id, line, col);
-    return NULL;
-}
-
 static const system_decl *system_named(const pipeline *p, const char *name)
 {
     for (const system_decl *s = p->prog.systems; s; s = s->next)
