@@ -129,6 +129,18 @@ check test "$before" = "$(stat -c %Y "$tmp/hostile/hostile.h")"
 # A policy with errors writes nothing.
 ./berth gen c -o "$tmp/none" tests/bad/030-port-zero.ports >/dev/null 2>&1; check test $? = 1
 check test ! -e "$tmp/none"
+# The flow diagram renders, and the SVG shows every host of the example site.
+check dot -Tsvg -o "$tmp/flows.svg" generated/docs/flows.dot
+for h in media1 omni1 omni2 tablet1 projector1; do check grep -q ">$h" "$tmp/flows.svg"; done
+# Hostile descriptions leave every Markdown table row with its columns.
+./berth gen docs -o "$tmp/hostile-docs" tests/gen/hostile.ports 2>/dev/null
+check "$PY" - "$tmp/hostile-docs/evil.md" <<'PYEOF'
+import re, sys
+rows = [l for l in open(sys.argv[1], encoding="utf-8") if l.startswith("|")]
+cells = lambda l: len(re.findall(r"(?<!\\)\|", l))
+assert rows and all(cells(r) == cells(rows[0]) for r in rows), rows
+assert "<script>" not in open(sys.argv[1], encoding="utf-8").read()
+PYEOF
 ./berth gen c -o "$tmp/site" --site example --name berth_policy policies/*.ports 2>/dev/null
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/site" -o "$tmp/site-lookups" tests/gen/lookups.c "$tmp/site/berth_policy.c"
 check "$tmp/site-lookups"
