@@ -12,6 +12,14 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
 check() { if "$@" >/dev/null 2>&1; then ok; else bad "$*"; fi; }   # passes when CMD succeeds
+# add_summary NAME OUTPUT: fold a sub-suite's "N passed, N failed" into ours.
+add_summary() {
+  local line f
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$2" | tail -1)
+  if [ -z "$line" ]; then bad "$1 printed no summary"; printf '%s\n' "$2" | tail -20; return; fi
+  pass=$((pass + ${line%% passed*})); f=${line#*passed, }; fail=$((fail + ${f%% failed}))
+  grep -E '^FAIL' <<<"$2" | head -20
+}
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 BINS="./berth build/asan/berth"
@@ -145,14 +153,13 @@ PYEOF
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/site" -o "$tmp/site-lookups" tests/gen/lookups.c "$tmp/site/berth_policy.c"
 check "$tmp/site-lookups"
 
+# 5b. No input crashes it: a fixed, seeded run of the mutation fuzzer over
+#     the sanitizer build (tests/fuzz/mutate.py runs longer by hand).
+add_summary "the fuzzer" "$("$PY" tests/fuzz/mutate.py build/asan/berth 200 1 2>&1)"
+
 # 6. berth as a build step (tests/integration.sh: make and CMake consumers,
 #    rebuilds on policy edits, quiet otherwise), the man pages, install.
-out=$(tests/integration.sh 2>&1); rc=$?
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$out" | tail -1)
-if [ -n "$line" ]; then
-  pass=$((pass + ${line%% passed*})); f=${line#*passed, }; fail=$((fail + ${f%% failed}))
-  [ "$rc" -eq 0 ] || grep -E 'FAIL' <<<"$out" | head -20
-else bad "tests/integration.sh printed no summary (exit $rc)"; printf '%s\n' "$out" | tail -20; fi
+add_summary tests/integration.sh "$(tests/integration.sh 2>&1)"
 lint=$(cd docs && mandoc -T lint -W all berth.1 berth.5 2>&1 | grep -v "outdated mandoc.db")  # the system database, not our pages
 if [ -z "$lint" ]; then ok; else bad "mandoc -T lint: $lint"; fi
 make --no-print-directory install DESTDIR="$tmp/dest" PREFIX=/opt/berth >/dev/null 2>&1
