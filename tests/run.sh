@@ -50,7 +50,7 @@ for bin in $BINS; do
   for f in tests/bad/*.ports; do
     golden "$bin" "${f%.ports}.err" 1 check --color=never "$f"
   done
-  golden "$bin" tests/seeds/check.err 1 check --color=never tests/seeds/igloo-seed.ports tests/seeds/omnicast-seed.ports
+  golden "$bin" tests/checks/seeds.err 1 check --color=never tests/seeds/*
   golden "$bin" tests/checks/example-site-nowaivers.err 1 check --color=never --root . tests/checks/example-site-nowaivers.ports
   check "$bin" check --color=never policies/*.ports
 done
