@@ -230,6 +230,11 @@ static int command(int argc, char **argv)
         return usage_error("gen needs a kind: 'gen c' or 'gen docs'%s", "");
     int rc = parse_options(argc, argv, is_gen ? 3 : 2, &o);
     if (rc) return rc;
+    if (!is_gen && o.output && o.format < FMT_JSON) {
+        free(o.files);
+        return usage_error("--output writes a machine format: add --format=json, sarif or "
+                           "github%s", "");
+    }
     if (is_gen) {
         o.gen_kind = argv[2];
         if (!o.output) rc = usage_error("gen %s needs an output directory: -o DIR", argv[2]);
