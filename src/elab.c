@@ -3,6 +3,7 @@
  * substituted, expanded to one row per protocol, port item, source and
  * endpoint, sorted in a total order. Port and group errors surface here. */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
@@ -186,32 +187,54 @@ static void elab_flow(model *m, instance *in, const flow_decl *f)
     }
 }
 
-static int cmp_loc(loc a, loc b)
+/* The table's order: instance, protocol, destination range, source range,
+ * then the order rows were made in (declarations in source order, then
+ * their protocols, port items, sources and endpoints): total and repeatable,
+ * and sorted on integer keys rather than by comparing locations. */
+typedef struct {
+    uint64_t major;              /* instance, protocol */
+    uint64_t minor;              /* lo, hi, slo, shi */
+    size_t seq;
+} row_key;
+
+static int key_cmp(const void *pa, const void *pb)
 {
-    int ia = a.src ? a.src->index : -1, ib = b.src ? b.src->index : -1;
-    if (ia != ib) return ia < ib ? -1 : 1;
-    if (a.line != b.line) return a.line < b.line ? -1 : 1;
-    return (a.col > b.col) - (a.col < b.col);
+    const row_key *a = pa, *b = pb;
+    if (a->major != b->major) return a->major < b->major ? -1 : 1;
+    if (a->minor != b->minor) return a->minor < b->minor ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-#define CMP(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
-
-/* Total order: instance, protocol, ports, declaration, endpoints, half. */
-static int row_cmp(const void *pa, const void *pb)
+/* Sort the keys, then move the rows into place by following the cycles of
+ * the permutation: no second copy of the table. */
+static void sort_rows(model *m)
 {
-    const flow_row *a = pa, *b = pb;
-    CMP(a->inst->index, b->inst->index);
-    CMP(a->proto, b->proto);
-    CMP(a->lo, b->lo);
-    CMP(a->hi, b->hi);
-    CMP(a->slo, b->slo);
-    CMP(a->shi, b->shi);
-    int c = cmp_loc(a->decl->where, b->decl->where);
-    if (c) return c;
-    if ((c = cmp_loc(a->src.ast->where, b->src.ast->where))) return c;
-    if ((c = cmp_loc(a->dst.ast->where, b->dst.ast->where))) return c;
-    CMP(a->reverse, b->reverse);
-    return 0;
+    row_key *k = malloc((m->nrows + 1) * sizeof *k);
+    if (!k) {
+        fputs("berth: out of memory\n", stderr);
+        exit(2);
+    }
+    for (size_t i = 0; i < m->nrows; i++) {
+        const flow_row *r = &m->rows[i];
+        k[i] = (row_key){(uint64_t)r->inst->index << 8 | r->proto,
+                         (uint64_t)r->lo << 48 | (uint64_t)r->hi << 32 |
+                             (uint64_t)r->slo << 16 | r->shi, i};
+    }
+    qsort(k, m->nrows, sizeof *k, key_cmp);
+    for (size_t i = 0; i < m->nrows; i++) {
+        if (k[i].seq == i || k[i].seq == SIZE_MAX) continue;
+        flow_row held = m->rows[i];
+        size_t j = i;
+        while (k[j].seq != i) {
+            size_t from = k[j].seq;
+            m->rows[j] = m->rows[from];
+            k[j].seq = SIZE_MAX;          /* placed */
+            j = from;
+        }
+        m->rows[j] = held;
+        k[j].seq = SIZE_MAX;
+    }
+    free(k);
 }
 
 static size_t list_len(const void *first, size_t next_offset)
@@ -255,5 +278,5 @@ void elab_program(model *m)
             for (const flow_decl *f = d->flows; f; f = f->next) elab_flow(m, in, f);
         }
     }
-    if (m->nrows) qsort(m->rows, m->nrows, sizeof *m->rows, row_cmp);
+    if (m->nrows > 1) sort_rows(m);
 }
