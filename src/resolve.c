@@ -317,28 +317,30 @@ static void declare_site_names(model *m, site_decl *site)
     }
 }
 
+/* The instance `sys.x` or `inst.x` names in a site statement; an
+ * unqualified name is reported with the statement to write. */
+static instance *ref_instance(model *m, site_decl *site, const ref *r, const char *stmt,
+                              const char *tail)
+{
+    if (!r->qual) {
+        diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, r->where,
+                    "'%s' needs its system or instance: write '%s SYSTEM.%s%s'", r->name, stmt,
+                    r->name, tail);
+        return NULL;
+    }
+    return site_instance(m, site, r->qual, r->where);
+}
+
 /* `set sys.param = v;` at site level, or `set param = v;` inside an instance. */
 static void resolve_site_set(model *m, site_decl *site, decl *set)
 {
-    if (!set->target.qual) {
-        diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, set->target.where,
-                    "'%s' needs its system or instance: write 'set SYSTEM.%s = ...'",
-                    set->target.name, set->target.name);
-        return;
-    }
-    instance *in = site_instance(m, site, set->target.qual, set->target.where);
+    instance *in = ref_instance(m, site, &set->target, "set", " = ...");
     if (in) apply_set(m, in, set);
 }
 
 static void resolve_network(model *m, site_decl *site, decl *d)
 {
-    if (!d->target.qual) {
-        diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, d->target.where,
-                    "'%s' needs its system or instance: write 'network SYSTEM.%s ...'",
-                    d->target.name, d->target.name);
-        return;
-    }
-    instance *in = site_instance(m, site, d->target.qual, d->target.where);
+    instance *in = ref_instance(m, site, &d->target, "network", " ...");
     if (!in) return;
     ref zone = {d->target.where, NULL, d->target.name};
     decl *z = resolve_role_or_zone(m, in->sys, &zone, true);
@@ -387,13 +389,7 @@ static void resolve_host(model *m, site_decl *site, decl *d)
     h->runs = arena_alloc(m->mem, ((size_t)d->nruns + 1) * sizeof *h->runs);
     for (int i = 0; i < d->nruns; i++) {
         const ref *r = &d->runs[i];
-        if (!r->qual) {
-            diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, r->where,
-                        "'%s' needs its system or instance: write 'runs SYSTEM.%s'", r->name,
-                        r->name);
-            continue;
-        }
-        instance *in = site_instance(m, site, r->qual, r->where);
+        instance *in = ref_instance(m, site, r, "runs", "");
         if (!in) continue;
         decl *role = names_get(in->sys->scope, r->name);
         if (!role || role->kind != D_ROLE) {
