@@ -102,7 +102,7 @@ struct decl {
     decl *sets;                  /* D_INSTANCE: its set statements */
     ref *runs;                   /* D_HOST: instance.role list */
     int nruns;
-    int index;                   /* resolved: D_PARAM/D_POOL slot; D_SERVICE number */
+    int index;                   /* resolved: D_PARAM/D_POOL slot; D_SERVICE, D_ROLE number */
     bool port_use;               /* resolved: D_PARAM is a port of a network flow */
     struct instance *inst;       /* resolved: D_INSTANCE's instance */
     struct host *host;           /* resolved: D_HOST's host */

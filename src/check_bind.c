@@ -60,6 +60,15 @@ static size_t hosts_running(const run_index *ix, int inst, const decl *role, siz
     return end - lo;
 }
 
+/* Who binds: one role of one service of one instance. Two owners on a
+ * host are two sockets; one owner naming a port twice is one. The fields'
+ * widths are checked in check_bindings(). */
+static uint64_t owner_id(const flow_row *r, const decl *role)
+{
+    return (uint64_t)r->inst->index << 42 | (uint64_t)r->decl->service->index << 21 |
+           (uint64_t)role->index;
+}
+
 static void add_binding(model *m, binding_table *t, size_t *cap, binding b)
 {
     t->v = arena_grow(m->mem, t->v, sizeof *t->v, cap, t->n + 1);
@@ -74,15 +83,19 @@ static void bind_side(model *m, binding_table *t, size_t *cap, const run_index *
     size_t first, n = hosts_running(ix, r->inst->index, e->target, &first);
     for (size_t k = 0; k < n; k++)
         add_binding(m, t, cap, (binding){ix->v[first + k].h, r, e->target, lo, hi, r->proto,
-                                         source, (uint64_t)r->inst->index *
-                                             (uint64_t)m->nservices +
-                                             (uint64_t)r->decl->service->index});
+                                         source, owner_id(r, e->target)});
 }
 
 binding_table check_bindings(model *m)
 {
     binding_table t = {NULL, 0};
     size_t cap = 0;
+    if (m->ninstances >= (1u << 22) || m->nservices >= (1 << 21) || m->nroles >= (1 << 21)) {
+        diag_report(m->diags, SEV_ERROR, CK_LIMIT, (loc){0},
+                    "too many instances, services or roles for the bind checks "
+                    "(limits 4194303, 2097151, 2097151)");
+        return t;
+    }
     run_index ix = index_runs(m);
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
@@ -125,31 +138,50 @@ const char *check_range_text(char buf[32], int64_t lo, int64_t hi)
     return buf;
 }
 
-/* Merge each owner's ranges per (host, proto) so a service never pairs
- * with itself and overlapping rows of one service count once. Gives the
- * merged intervals keyed by (host, proto) with item = binding index. */
+/* One binding's place in the merge: host and protocol, owner, range. */
+typedef struct {
+    uint64_t key, owner;
+    int64_t lo, hi;
+    size_t item;
+} owned;
+
+static int owned_cmp(const void *pa, const void *pb)
+{
+    const owned *a = pa, *b = pb;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    if (a->owner != b->owner) return a->owner < b->owner ? -1 : 1;
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    return (a->item > b->item) - (a->item < b->item);
+}
+
+/* Merge each owner's ranges per (host, proto) so an owner never pairs with
+ * itself and overlapping rows of one owner count once. Gives the merged
+ * intervals keyed by (host, proto), or by host alone, with item = the
+ * owner's first binding. */
 static size_t merged_by_owner(const binding_table *t, interval *out, bool listen_only,
                               bool key_proto)
 {
+    owned *v = malloc((t->n + 1) * sizeof *v);
+    if (!v) return 0;
     size_t n = 0;
     for (size_t i = 0; i < t->n; i++) {
         if (listen_only && t->v[i].source) continue;
-        /* host:20 | proto:2 | owner:42 bits: stable, and unique for the sizes we allow */
-        uint64_t key = (uint64_t)t->v[i].h->index << 44 | (uint64_t)t->v[i].proto << 42 |
-                       (owner(&t->v[i]) & ((1ULL << 42) - 1));
-        out[n++] = (interval){key, t->v[i].lo, t->v[i].hi, i};
+        uint64_t key = (uint64_t)t->v[i].h->index << 2 | t->v[i].proto;
+        v[n++] = (owned){key, owner(&t->v[i]), t->v[i].lo, t->v[i].hi, i};
     }
-    interval_sort(out, n);
+    if (n > 1) qsort(v, n, sizeof *v, owned_cmp);
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
-        if (w && out[w - 1].key == out[i].key && out[i].lo <= out[w - 1].hi + 1) {
-            if (out[i].hi > out[w - 1].hi) out[w - 1].hi = out[i].hi;
+        if (w && v[w - 1].key == v[i].key && v[w - 1].owner == v[i].owner &&
+            v[i].lo <= v[w - 1].hi + 1) {
+            if (v[i].hi > v[w - 1].hi) v[w - 1].hi = v[i].hi;
             continue;
         }
-        out[w++] = out[i];
+        v[w++] = v[i];
     }
     for (size_t i = 0; i < w; i++)
-        out[i].key = key_proto ? out[i].key >> 42 : out[i].key >> 44;
+        out[i] = (interval){key_proto ? v[i].key : v[i].key >> 2, v[i].lo, v[i].hi, v[i].item};
+    free(v);
     return w;
 }
 
@@ -173,7 +205,9 @@ static int collect(void *ctx, const interval *ia, const interval *ib, int64_t lo
     pair_ctx *c = ctx;
     const binding *a = &c->t->v[ia->item], *b = &c->t->v[ib->item];
     /* One role of one product naming a port twice is one socket; two roles
-     * of it on one host (Gateway and Virtual Matrix) are two. */
+     * of it on one host (Gateway and Virtual Matrix) are two. Distinct
+     * owners of one instance and role are two services describing that
+     * same socket. */
     if (a->row->inst == b->row->inst && a->role == b->role) return 0;
     if (c->cross && a->proto == b->proto) return 0;
     if (owner(a) > owner(b) || (owner(a) == owner(b) && a->proto > b->proto)) {
@@ -234,14 +268,25 @@ static void describe_side(model *m, diag *d, const binding *b)
                   proto_name(b->proto), check_range_text(r, b->lo, b->hi));
 }
 
+/* "dante.audio_control", or "s.fed (role vm)" when both sides are one service. */
+static const char *side_name(model *m, const binding *x, const binding *other)
+{
+    const char *svc = check_service_name(m, x->row);
+    if (x->row->inst != other->row->inst || x->row->decl->service != other->row->decl->service)
+        return svc;
+    size_t n = strlen(svc) + strlen(x->role->name) + 10;
+    char *s = arena_alloc(m->mem, n);
+    snprintf(s, n, "%s (role %s)", svc, x->role->name);
+    return s;
+}
+
 static void report_bind_group(model *m, const pair *g, size_t n)
 {
     const binding *a = g[0].a, *b = g[0].b;
     diag *d = diag_report(m->diags, SEV_ERROR, CK_BIND_CONFLICT, binding_loc(b),
                           "bind conflict on host '%s': %s and %s both bind %s %s",
-                          a->h->decl->name, check_service_name(m, a->row),
-                          check_service_name(m, b->row), proto_name(a->proto),
-                          ranges_text(m->mem, g, n));
+                          a->h->decl->name, side_name(m, a, b), side_name(m, b, a),
+                          proto_name(a->proto), ranges_text(m->mem, g, n));
     describe_side(m, d, a);
     describe_side(m, d, b);
     check_tag(d, a->row, b->row, a->h);

@@ -97,6 +97,7 @@ typedef struct {
     flow_row *rows;
     size_t nrows, rows_cap;
     int nservices;
+    int nroles;
     bool rows_capped;
     int eval_depth;
 } model;

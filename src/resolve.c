@@ -99,6 +99,7 @@ static void declare_system(model *m, system_decl *s)
         if (prev) duplicate(m, kind_name(d->kind), d->name, d->name_loc, prev->name_loc);
         if (d->kind == D_PARAM || d->kind == D_POOL) d->index = s->nparams++;
         if (d->kind == D_SERVICE) d->index = m->nservices++;
+        if (d->kind == D_ROLE) d->index = m->nroles++;
     }
 }
 

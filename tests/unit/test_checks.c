@@ -186,6 +186,25 @@ static void bind_conflict_two_roles_of_one_instance(void **state)
     unit_free(&p);
 }
 
+static void bind_conflict_two_roles_of_one_service(void **state)
+{
+    (void)state;
+    pipeline p;
+    /* One service, two roles on one host, one port: two sockets. */
+    run(&p, "system a { role g; role vm; role rg;\n"
+            "  service fed { tcp 6000 rg -> g; tcp 6000 g -> vm; } }\n"
+            "site x { host h1 10.0.0.1 { runs a.g, a.vm; } }");
+    const diag *d = only(&p, CK_BIND_CONFLICT);
+    says(d, "a.fed (role g) and a.fed (role vm)");
+    unit_free(&p);
+
+    run(&p, "system a { role g; role vm; role rg;\n"
+            "  service fed { tcp 6000 rg -> g; tcp 6000 g -> vm; } }\n"
+            "site x { host h1 10.0.0.1 { runs a.g; } host h2 10.0.0.2 { runs a.vm; } }");
+    none(&p, CK_BIND_CONFLICT);
+    unit_free(&p);
+}
+
 static void bind_conflict_two_instances_of_one_system(void **state)
 {
     (void)state;
@@ -1007,6 +1026,7 @@ int main(void)
         cmocka_unit_test(bind_conflict_none_across_protocols),
         cmocka_unit_test(bind_conflict_none_for_one_role_naming_a_port_twice),
         cmocka_unit_test(bind_conflict_two_roles_of_one_instance),
+        cmocka_unit_test(bind_conflict_two_roles_of_one_service),
         cmocka_unit_test(bind_conflict_two_instances_of_one_system),
         cmocka_unit_test(bind_conflict_fixed_source_range_vs_listener),
         cmocka_unit_test(bind_conflict_source_range_binds_only_the_sender),
