@@ -75,15 +75,33 @@ static void add_binding(model *m, binding_table *t, size_t *cap, binding b)
     t->v[t->n++] = b;
 }
 
+static void bind_hosts_of(model *m, binding_table *t, size_t *cap, const run_index *ix,
+                          const flow_row *r, const decl *role, int inst, uint16_t lo,
+                          uint16_t hi, bool source)
+{
+    size_t first, n = hosts_running(ix, inst, role, &first);
+    for (size_t k = 0; k < n; k++)
+        add_binding(m, t, cap, (binding){ix->v[first + k].h, r, role, lo, hi, r->proto, source,
+                                         owner_id(r, role)});
+}
+
+/* A role of the flow's own system binds on the hosts running it in this
+ * instance; another system's role (`igloo.tablet` in a Dante flow) on the
+ * hosts running it in any instance of that system in the same site. */
 static void bind_side(model *m, binding_table *t, size_t *cap, const run_index *ix,
                       const flow_row *r, const flow_end *e, uint16_t lo, uint16_t hi,
                       bool source)
 {
     if (lo == 0 || e->kind != EP_NAME || e->target->kind != D_ROLE) return;
-    size_t first, n = hosts_running(ix, r->inst->index, e->target, &first);
-    for (size_t k = 0; k < n; k++)
-        add_binding(m, t, cap, (binding){ix->v[first + k].h, r, e->target, lo, hi, r->proto,
-                                         source, owner_id(r, e->target)});
+    if (e->target->system == r->inst->sys) {
+        bind_hosts_of(m, t, cap, ix, r, e->target, r->inst->index, lo, hi, source);
+        return;
+    }
+    for (size_t i = 0; i < m->ninstances; i++) {
+        const instance *in = m->instances[i];
+        if (in->site == r->inst->site && in->sys == e->target->system)
+            bind_hosts_of(m, t, cap, ix, r, e->target, in->index, lo, hi, source);
+    }
 }
 
 binding_table check_bindings(model *m)

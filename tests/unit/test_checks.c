@@ -205,6 +205,27 @@ static void bind_conflict_two_roles_of_one_service(void **state)
     unit_free(&p);
 }
 
+static void bind_conflict_through_another_systems_role(void **state)
+{
+    (void)state;
+    pipeline p;
+    /* b's flow names a's role: where b is deployed, hosts running a.srv
+     * bind b's port too. */
+    run(&p, "system a { role srv; role c; service web { tcp 8080 c -> srv; } }\n"
+            "system b { role d; service api { tcp 8080 d -> a.srv; } }\n"
+            "site x { host h1 10.0.0.1 { runs a.srv; } host h2 10.0.0.2 { runs b.d; } }");
+    const diag *d = only(&p, CK_BIND_CONFLICT);
+    says(d, "a.web");
+    says(d, "b.api");
+    unit_free(&p);
+
+    run(&p, "system a { role srv; role c; service web { tcp 8080 c -> srv; } }\n"
+            "system b { role d; service api { tcp 8081 d -> a.srv; } }\n"
+            "site x { host h1 10.0.0.1 { runs a.srv; } host h2 10.0.0.2 { runs b.d; } }");
+    none(&p, CK_BIND_CONFLICT);
+    unit_free(&p);
+}
+
 static void bind_conflict_two_instances_of_one_system(void **state)
 {
     (void)state;
@@ -1027,6 +1048,7 @@ int main(void)
         cmocka_unit_test(bind_conflict_none_for_one_role_naming_a_port_twice),
         cmocka_unit_test(bind_conflict_two_roles_of_one_instance),
         cmocka_unit_test(bind_conflict_two_roles_of_one_service),
+        cmocka_unit_test(bind_conflict_through_another_systems_role),
         cmocka_unit_test(bind_conflict_two_instances_of_one_system),
         cmocka_unit_test(bind_conflict_fixed_source_range_vs_listener),
         cmocka_unit_test(bind_conflict_source_range_binds_only_the_sender),
