@@ -2,6 +2,7 @@
  * pages' helpers (gen_docs.h); gives flows.dot (roles or hosts as nodes,
  * zones as clusters, flows as labelled edges) and flows.svg when `dot` is
  * installed. Labels pass through dot_str(), the one DOT escaper. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 /* ---- flows.dot and flows.svg ---- */
 
 enum { NK_ROLE, NK_HOST, NK_ZONE, NK_OTHER, NK_GROUP };
+enum { GRAPH_MAX_NODES = 400, GRAPH_MAX_BYTES = 200000 };   /* beyond: no SVG */
 
 typedef struct {
     int kind;
@@ -22,45 +24,56 @@ typedef struct {
 typedef struct {
     dnode *v;
     size_t n, cap;
+    names index;                 /* "kind:key" or "kind=label" -> node number + 1 */
     strbuf edges;
 } graph;
 
 /* The node of that key (or label), made on first use; clears label. */
 static int node(docs *d, graph *gr, int kind, const void *key, strbuf *label, const decl *zone)
 {
-    size_t i = 0;
-    while (i < gr->n && !(gr->v[i].kind == kind && gr->v[i].key == key &&
-                          (key || strcmp(gr->v[i].label, docs_text(label)) == 0)))
-        i++;
-    if (i == gr->n) {
+    /* Looked up by kind and key (or label); numbered in order of creation,
+     * so the lookup key never shows in the output. */
+    char *id;
+    size_t n = 32 + (key ? 0 : label->len);
+    id = arena_alloc(d->m->mem, n);
+    if (key) snprintf(id, n, "%d:%p", kind, key);
+    else snprintf(id, n, "%d=%s", kind, docs_text(label));
+    void *found = names_get(&gr->index, id);
+    size_t i = found ? (size_t)(uintptr_t)found - 1 : gr->n;
+    if (!found) {
         gr->v = arena_grow(d->m->mem, gr->v, sizeof *gr->v, &gr->cap, gr->n + 1);
         gr->v[gr->n++] = (dnode){kind, key, arena_strdup(d->m->mem, docs_text(label)), zone};
+        names_put(d->m->mem, &gr->index, id, (void *)(uintptr_t)gr->n);
     }
     if (label->failed) gr->edges.failed = true;
     docs_reset(label);
     return (int)i;
 }
 
-static bool mentions(const endpoint *list, const decl *x)
+/* The zone of the first flow (in source order) that names each role, in
+ * one pass over the flows: a role's cluster in the diagram. */
+static const decl **role_zones(const model *m)
 {
-    for (const endpoint *e = list; e; e = e->next)
-        if (e->kind == EP_NAME && e->target == x) return true;
-    return false;
-}
-
-/* The first zone of the flows that name role, in source order. */
-static const decl *first_zone(const model *m, const decl *role)
-{
+    const decl **z = arena_alloc(m->mem, ((size_t)m->nroles + 1) * sizeof *z);
     for (const system_decl *s = m->prog->systems; s; s = s->next)
         for (const decl *sv = s->decls; sv; sv = sv->next)
-            for (const flow_decl *f = sv->flows; f; f = f->next)
-                if (f->scopes && f->scopes->target &&
-                    (mentions(f->src, role) || mentions(f->dst, role)))
-                    return f->scopes->target;
-    return NULL;
+            for (const flow_decl *f = sv->flows; f; f = f->next) {
+                if (!f->scopes || !f->scopes->target) continue;
+                const endpoint *sides[2] = {f->src, f->dst};
+                for (int k = 0; k < 2; k++)
+                    for (const endpoint *e = sides[k]; e; e = e->next)
+                        if (e->kind == EP_NAME && e->target && e->target->kind == D_ROLE &&
+                            !z[e->target->index])
+                            z[e->target->index] = f->scopes->target;
+            }
+    return z;
 }
 
-/* The nodes one endpoint stands for: with --site, the hosts running it. */
+static const decl *first_zone(const docs *d, const decl *role)
+{
+    return d->role_zone[role->index];
+}
+
 static void end_nodes(docs *d, graph *gr, const instance *in, const endpoint *e, int *out,
                       size_t *n)
 {
@@ -78,7 +91,7 @@ static void end_nodes(docs *d, graph *gr, const instance *in, const endpoint *e,
     if (x) docs_put_named(&d->t, x, in->sys);
     else docs_put_end(&d->t, d, in, e);
     if (x && x->kind == D_ZONE) out[(*n)++] = node(d, gr, NK_ZONE, x, &d->t, x);
-    else if (x && !d->g->site) out[(*n)++] = node(d, gr, NK_ROLE, x, &d->t, first_zone(d->m, x));
+    else if (x && !d->g->site) out[(*n)++] = node(d, gr, NK_ROLE, x, &d->t, first_zone(d, x));
     else if (x) sb_puts(&d->t, "\n(no host)"), out[(*n)++] = node(d, gr, NK_OTHER, x, &d->t, NULL);
     else out[(*n)++] = node(d, gr, docs_is_group(d, in, e) ? NK_GROUP : NK_OTHER, NULL, &d->t, NULL);
 }
@@ -196,13 +209,15 @@ static int render_svg(docs *d, const strbuf *dot)
 
 int docs_flows_graph(docs *d)
 {
-    graph gr = {NULL, 0, 0, {0}};
+    d->role_zone = role_zones(d->m);
+    graph gr = {NULL, 0, 0, {0}, {0}};
+    names_init(&gr.index);
     sb_init(&gr.edges);
     for (size_t i = 0; d->g->site && i < d->m->nhosts; i++) {   /* every host, unlinked too */
         const host *h = d->m->hosts[i];
         const decl *z = NULL;
         if (strcmp(h->site->name, d->g->site)) continue;
-        for (int k = 0; k < h->nruns && !z; k++) z = first_zone(d->m, h->runs[k].role);
+        for (int k = 0; k < h->nruns && !z; k++) z = first_zone(d, h->runs[k].role);
         sb_printf(&d->t, "%s\n", h->decl->name);
         docs_put_addr(&d->t, h->addr);
         node(d, &gr, NK_HOST, h, &d->t, z);
@@ -211,7 +226,7 @@ int docs_flows_graph(docs *d)
         for (const decl *r = s->decls; r; r = r->next)
             if (r->kind == D_ROLE && names_get(&d->m->systems, s->name) == s) {
                 docs_put_named(&d->t, r, s);
-                node(d, &gr, NK_ROLE, r, &d->t, first_zone(d->m, r));
+                node(d, &gr, NK_ROLE, r, &d->t, first_zone(d, r));
             }
     for (size_t i = 0; i < d->m->ninstances; i++) {
         instance *in = d->m->instances[i];
@@ -232,5 +247,14 @@ int docs_flows_graph(docs *d)
         dot_write(d, b, &gr);
     }
     sb_free(&gr.edges);
-    return b ? render_svg(d, b) : 2;
+    if (!b) return 2;
+    /* Graphviz's layout is far from linear: a graph this large would stall
+     * the build, and nobody reads it as a picture anyway. */
+    if (gr.n > GRAPH_MAX_NODES || b->len > GRAPH_MAX_BYTES) {
+        fprintf(stderr, "berth: flows.svg not rendered: the graph has %zu nodes (limit %d) "
+                        "and %zu bytes (limit %d); flows.dot is written\n",
+                gr.n, GRAPH_MAX_NODES, b->len, GRAPH_MAX_BYTES);
+        return 0;
+    }
+    return render_svg(d, b);
 }

@@ -154,6 +154,14 @@ PYEOF
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/site" -o "$tmp/site-lookups" tests/gen/lookups.c "$tmp/site/berth_policy.c"
 check "$tmp/site-lookups"
 
+# 5a. Nothing quadratic: 20,000 flows through check and both generators,
+#     each under 10 s (linear code takes well under one; a pairwise loop
+#     over flows takes minutes).
+"$PY" tests/perf/mkpolicy.py 20000 | sed '/^site big/,$d' >"$tmp/big.ports"
+check timeout 10 ./berth check "$tmp/big.ports"
+check timeout 10 ./berth gen c -o "$tmp/big-c" "$tmp/big.ports"
+check timeout 10 ./berth gen docs -o "$tmp/big-docs" "$tmp/big.ports"
+
 # 5b. No input crashes it: a fixed, seeded run of the mutation fuzzer over
 #     the sanitizer build (tests/fuzz/mutate.py runs longer by hand).
 add_summary "the fuzzer" "$("$PY" tests/fuzz/mutate.py build/asan/berth 200 1 2>&1)"
