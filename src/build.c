@@ -356,10 +356,8 @@ decl *build_host_runs(parse_ctx *pc, decl *props, ref_list *roles)
     return props;
 }
 
-decl *build_host_ephemeral(parse_ctx *pc, decl *props, port_item *range, loc where)
+decl *build_host_ephemeral(decl *props, port_item *range)
 {
-    (void)pc;
-    (void)where;
     props->ephemeral = range;
     return props;
 }
