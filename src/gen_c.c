@@ -64,6 +64,19 @@ static const char *macro_name(cgen *cg, const char *a, const char *b, const char
     return kept;
 }
 
+/* BASE_SUFFIX, made unique like every other emitted name. */
+static const char *derived_name(cgen *cg, const char *base, const char *suffix)
+{
+    char name[300], unique[320];
+    snprintf(name, sizeof name, "%s_%s", base, suffix);
+    snprintf(unique, sizeof unique, "%s", name);
+    for (int n = 2; names_get(&cg->macros, unique); n++)
+        snprintf(unique, sizeof unique, "%.300s_%d", name, n);
+    const char *kept = arena_strdup(cg->g->m->mem, unique);
+    names_put(cg->g->m->mem, &cg->macros, kept, (void *)kept);
+    return kept;
+}
+
 static const char *qualified(arena *a, const char *x, const char *y)
 {
     size_t n = strlen(x) + strlen(y) + 2;
@@ -257,10 +270,34 @@ static listen_entry *build_listens(cgen *cg, size_t *n)
 
 /* ---- the header ---- */
 
+static void emit_scalar(cgen *cg, const char *name, value_kind kind, int64_t x)
+{
+    if (kind == V_INT) {
+        sb_printf(cg->h, "#define %s %lld\n", name, (long long)x);
+        return;
+    }
+    char a[40];
+    addr_str(a, (uint32_t)x, (uint32_t)x, 32);
+    sb_printf(cg->h, "#define %s \"%s\"\n#define %s 0x%08Xu\n", name, a,
+              derived_name(cg, name, "ADDR"), (uint32_t)x);
+}
+
+static void emit_value(cgen *cg, const char *name, const value *v)
+{
+    if (v->lo == v->hi) {
+        emit_scalar(cg, name, v->kind, v->lo);
+        return;
+    }
+    emit_scalar(cg, derived_name(cg, name, "FIRST"), v->kind, v->lo);
+    emit_scalar(cg, derived_name(cg, name, "LAST"), v->kind, v->hi);
+}
+
 static void emit_constants(cgen *cg)
 {
     model *m = cg->g->m;
-    sb_puts(cg->h, "\n/* Port parameters of each instance, as deployed. */\n");
+    sb_puts(cg->h, "\n/* Parameters and pools of each instance, as deployed: numbers as\n"
+                   " * numbers, addresses as dotted quads with _ADDR numbers, pools as\n"
+                   " * their first and last values. A parameter without a value is left out. */\n");
     for (size_t i = 0; i < m->ninstances; i++) {
         instance *in = m->instances[i];
         bool wanted = cg->g->site ? in->site && strcmp(in->site->name, cg->g->site) == 0
@@ -268,10 +305,9 @@ static void emit_constants(cgen *cg)
         if (!wanted) continue;
         for (decl *p = in->sys->decls; p; p = p->next) {
             value v;
-            if (p->kind != D_PARAM || !(p->port_use || p->type == TY_PORT)) continue;
-            if (!eval_param(m, in, p, p->name_loc, &v) || v.kind != V_INT) continue;
-            sb_printf(cg->h, "#define %s %lld\n", macro_name(cg, in->name, p->name, ""),
-                      (long long)v.lo);
+            if (p->kind != D_PARAM && p->kind != D_POOL) continue;
+            if (!eval_param(m, in, p, p->name_loc, &v)) continue;
+            emit_value(cg, macro_name(cg, in->name, p->name, ""), &v);
         }
     }
     sb_puts(cg->h, "\n/* Multicast groups, as dotted quads and as host-order numbers. */\n");
@@ -288,11 +324,13 @@ static void emit_constants(cgen *cg)
         addr_str(first, r->dst.lo, r->dst.lo, 32);
         addr_str(last, r->dst.hi, r->dst.hi, 32);
         const char *base = macro_name(cg, r->inst->name, r->decl->service->name, "GROUP");
-        sb_printf(cg->h, "#define %s \"%s\"\n#define %s_ADDR 0x%08Xu\n", base, first, base,
-                  r->dst.lo);
-        if (r->dst.hi != r->dst.lo)
-            sb_printf(cg->h, "#define %s_LAST \"%s\"\n#define %s_LAST_ADDR 0x%08Xu\n", base,
-                      last, base, r->dst.hi);
+        sb_printf(cg->h, "#define %s \"%s\"\n#define %s 0x%08Xu\n", base, first,
+                  derived_name(cg, base, "ADDR"), r->dst.lo);
+        if (r->dst.hi != r->dst.lo) {
+            const char *lastname = derived_name(cg, base, "LAST");
+            sb_printf(cg->h, "#define %s \"%s\"\n#define %s 0x%08Xu\n", lastname, last,
+                      derived_name(cg, lastname, "ADDR"), r->dst.hi);
+        }
     }
 }
 

@@ -131,6 +131,11 @@ check "$tmp/lookups"
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -trigraphs -I"$tmp/hostile" -o "$tmp/hostile/t" tests/gen/hostile.c "$tmp/hostile/hostile.c"
 check "$tmp/hostile/t"
 check g++ -std=c++11 -Wall -Wextra -Werror -x c++ -c -o "$tmp/hostile/x.o" "$tmp/hostile/hostile.c"
+# Parameters, pools and groups whose macro names collide still give a header
+# that compiles with every name defined once.
+./berth gen c -o "$tmp/clash" tests/gen/clash.ports 2>/dev/null
+check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -c -o "$tmp/clash/x.o" "$tmp/clash/berth_policy.c"
+check test "$(grep -c '^#define' "$tmp/clash/berth_policy.h")" = "$(grep '^#define' "$tmp/clash/berth_policy.h" | awk '{print $2}' | sort -u | wc -l)"
 # Generating again leaves the files alone (same mtime): dependents do not rebuild.
 before=$(stat -c %Y "$tmp/hostile/hostile.h"); sleep 1
 ./berth gen c -o "$tmp/hostile" --name hostile --prefix hostile tests/gen/hostile.ports 2>/dev/null

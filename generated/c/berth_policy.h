@@ -15,17 +15,23 @@ extern "C" {
 #define BERTH_TCP 6
 #define BERTH_UDP 17
 
-/* Port parameters of each instance, as deployed. */
+/* Parameters and pools of each instance, as deployed: numbers as
+ * numbers, addresses as dotted quads with _ADDR numbers, pools as
+ * their first and last values. A parameter without a value is left out. */
+#define BERTH_OMNICAST_DIRECTORY_PORT 7998
 #define BERTH_OMNICAST_GATEWAY_COMMAND_PORT 5001
 #define BERTH_OMNICAST_GATEWAY_VIDEO_PORT 5002
 #define BERTH_OMNICAST_GATEWAY_UDP_FIRST 8000
 #define BERTH_OMNICAST_GATEWAY_UDP_LAST 9000
 #define BERTH_OMNICAST_WEB_CLIENT_PORT 80
+#define BERTH_OMNICAST_ENCODERS 1
 #define BERTH_OMNICAST_DIRECTORY_VIDEO_PORT 47806
 #define BERTH_OMNICAST_DIRECTORY_AUDIO_PORT 47807
 #define BERTH_OMNICAST_FEDERATION_PORT 6000
+#define BERTH_OMNICAST_FEDERATED_CAMERAS 1
 #define BERTH_OMNICAST_DFC_PORT 7999
 #define BERTH_OMNICAST_MATRIX_VIDEO_PORT 6000
+#define BERTH_OMNICAST_MATRIX_CAMERAS 1
 
 /* Multicast groups, as dotted quads and as host-order numbers. */
 #define BERTH_DANTE_PTP_GROUP "224.0.1.129"
