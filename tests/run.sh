@@ -90,6 +90,8 @@ out=$(./berth check --format=json policies/*.ports 2>/dev/null); check test -n "
 ./berth check -Werror --no-waivers policies/*.ports >/dev/null 2>&1; check test $? = 1
 ./berth check -Wbogus policies/*.ports >/dev/null 2>&1; check test $? = 2
 check ./berth --list-checks
+# docs/checks.md: a section per check id, whose examples do what the page says.
+check "$PY" tests/docs/checks_doc.py
 ./berth check --output "$tmp/x.txt" policies/*.ports >/dev/null 2>&1; check test $? = 2
 
 # 4. fmt: the bundled policies are formatted; fmt is idempotent and keeps
