@@ -204,6 +204,7 @@ static int render_svg(docs *d, const strbuf *dot)
         if (ver_end) sb_puts(b, ver_end + 4);
     }
     sb_free(&svg);
+    if (!body) gen_retire(d->g, "flows.svg");     /* dot missing or failed */
     return body && !b ? 2 : 0;
 }
 
@@ -254,6 +255,7 @@ int docs_flows_graph(docs *d)
         fprintf(stderr, "berth: flows.svg not rendered: the graph has %zu nodes (limit %d) "
                         "and %zu bytes (limit %d); flows.dot is written\n",
                 gr.n, GRAPH_MAX_NODES, b->len, GRAPH_MAX_BYTES);
+        gen_retire(d->g, "flows.svg");
         return 0;
     }
     return render_svg(d, b);

@@ -148,6 +148,14 @@ check test ! -e "$tmp/none"
 # The flow diagram renders, and the SVG shows every host of the example site.
 check dot -Tsvg -o "$tmp/flows.svg" generated/docs/flows.dot
 for h in media1 omni1 omni2 tablet1 projector1; do check grep -q ">$h" "$tmp/flows.svg"; done
+# Without dot, a flows.svg of ours from an earlier run goes; a user's stays.
+./berth gen docs -o "$tmp/svg" --site example policies/*.ports 2>/dev/null
+check test -e "$tmp/svg/flows.svg"
+PATH=/nonexistent ./berth gen docs -o "$tmp/svg" --site example policies/*.ports 2>/dev/null
+check test ! -e "$tmp/svg/flows.svg"
+echo "not ours" >"$tmp/svg/flows.svg"
+PATH=/nonexistent ./berth gen docs -o "$tmp/svg" --site example policies/*.ports 2>/dev/null
+check grep -q "not ours" "$tmp/svg/flows.svg"
 # Hostile descriptions leave every Markdown table row with its columns.
 ./berth gen docs -o "$tmp/hostile-docs" tests/gen/hostile.ports 2>/dev/null
 check "$PY" - "$tmp/hostile-docs/evil.md" <<'PYEOF'
