@@ -321,10 +321,8 @@ static const char *meeting_place(model *m, const instance *a, const instance *b)
             has_b |= host_runs_instance(h, b);
         }
         if (has_a && has_b) {
-            char *s = arena_alloc(m->mem, 40);
-            uint32_t x = net->addr;
-            snprintf(s, 40, "network %u.%u.%u.%u/%d", x >> 24, x >> 16 & 255, x >> 8 & 255,
-                     x & 255, net->prefix);
+            char a[ADDR_TEXT], *s = arena_alloc(m->mem, ADDR_TEXT + 8);
+            snprintf(s, ADDR_TEXT + 8, "network %s", addr_text(a, net->addr, net->addr, net->prefix));
             return s;
         }
     }

@@ -7,13 +7,6 @@
 #include "check.h"
 #include "interval.h"
 
-static void addr_text(char buf[32], uint32_t lo, uint32_t hi)
-{
-    int n = snprintf(buf, 32, "%u.%u.%u.%u", lo >> 24, lo >> 16 & 255, lo >> 8 & 255, lo & 255);
-    if (hi != lo)
-        snprintf(buf + n, (size_t)(32 - n), "-%u.%u.%u.%u", hi >> 24, hi >> 16 & 255,
-                 hi >> 8 & 255, hi & 255);
-}
 
 typedef struct {
     model *m;
@@ -47,8 +40,8 @@ static int on_group_overlap(void *ctx, const interval *ia, const interval *ib, i
         a = b;
         b = x;
     }
-    char g[32], p[32];
-    addr_text(g, (uint32_t)glo, (uint32_t)ghi);
+    char g[ADDR_TEXT], p[32];
+    addr_text(g, (uint32_t)glo, (uint32_t)ghi, 32);
     diag *d = diag_report(m->diags, SEV_WARNING, CK_MULTICAST_COLLISION, b->decl->where,
                           "multicast collision: %s and %s both use group %s on %s port %s",
                           check_service_name(m, a), check_service_name(m, b), g,
@@ -101,15 +94,15 @@ static void scopes(model *m)
 {
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
-        char g[32];
+        char g[ADDR_TEXT];
         if (r->src.kind == EP_GROUP && !r->reverse) {
-            addr_text(g, r->src.lo, r->src.hi);
+            addr_text(g, r->src.lo, r->src.hi, 32);
             scope_warning(m, r, r->src.ast->where,
                           "multicast group %s used as a source: a group only receives; "
                           "name the senders instead", g);
         }
         if (r->dst.kind != EP_GROUP) continue;
-        addr_text(g, r->dst.lo, r->dst.hi);
+        addr_text(g, r->dst.lo, r->dst.hi, 32);
         loc at = r->dst.ast->where;
         if (r->proto == PROTO_TCP)
             scope_warning(m, r, at, "TCP cannot be sent to multicast group %s; "

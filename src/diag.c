@@ -25,11 +25,18 @@ static char *vformat(arena *a, const char *fmt, va_list ap)
 diag *diag_report(diag_sink *s, severity sev, check_id check, loc where,
                   const char *fmt, ...)
 {
-    diag *d = arena_alloc(s->mem, sizeof *d);
     va_list ap;
     va_start(ap, fmt);
-    d->message = vformat(s->mem, fmt, ap);
+    diag *d = diag_vreport(s, sev, check, where, fmt, ap);
     va_end(ap);
+    return d;
+}
+
+diag *diag_vreport(diag_sink *s, severity sev, check_id check, loc where, const char *fmt,
+                   va_list ap)
+{
+    diag *d = arena_alloc(s->mem, sizeof *d);
+    d->message = vformat(s->mem, fmt, ap);
     d->sev = sev;
     d->check = check;
     d->where = where;

@@ -3,6 +3,7 @@
  * by position and printed once, as text with a caret or in machine formats. */
 #ifndef BERTH_DIAG_H
 #define BERTH_DIAG_H
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include "arena.h"
@@ -43,6 +44,8 @@ void diag_init(diag_sink *s, arena *mem);
 diag *diag_report(diag_sink *s, severity sev, check_id check, loc where,
                   const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+diag *diag_vreport(diag_sink *s, severity sev, check_id check, loc where, const char *fmt,
+                   va_list ap);
 void diag_add_note(diag_sink *s, diag *d, loc where, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* The severity shown: a waived finding is a note. */

@@ -2,13 +2,26 @@
  * table (model.rows): every flow of every instance, with its parameters
  * substituted, expanded to one row per protocol, port item, source and
  * endpoint, sorted in a total order. Port and group errors surface here. */
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
 
 typedef struct { uint16_t lo, hi; const port_item *ast; } port_span;
+
+static size_t count_ports(const port_item *p)
+{
+    size_t n = 0;
+    for (; p; p = p->next) n++;
+    return n;
+}
+
+static size_t count_ends(const endpoint *e)
+{
+    size_t n = 0;
+    for (; e; e = e->next) n++;
+    return n;
+}
 
 static void port_error(model *m, const expr *top, const value *v, int64_t bad, loc use)
 {
@@ -111,10 +124,10 @@ static bool eval_end(model *m, instance *in, const endpoint *e, flow_end *out)
     bool mc_lo = addr_is_multicast(out->lo), mc_hi = addr_is_multicast(out->hi);
     if (e->kind == EP_GROUP && (!mc_lo || !mc_hi)) {
         uint32_t a = !mc_lo ? out->lo : out->hi;
+        char t[ADDR_TEXT];
         diag_report(m->diags, SEV_ERROR, CK_NOT_MULTICAST, !mc_lo ? lo.origin : hi.origin,
-                    "%u.%u.%u.%u is not a multicast group: groups are in 224.0.0.0/4 "
-                    "(224.0.0.0-239.255.255.255)", a >> 24, a >> 16 & 255, a >> 8 & 255,
-                    a & 255);
+                    "%s is not a multicast group: groups are in 224.0.0.0/4 "
+                    "(224.0.0.0-239.255.255.255)", addr_text(t, a, a, 32));
         return false;
     }
     if (mc_lo && mc_hi) out->kind = EP_GROUP;
@@ -126,8 +139,7 @@ static bool eval_end(model *m, instance *in, const endpoint *e, flow_end *out)
  * typo does not hide the rest of the row from the checks. */
 static int eval_ports(model *m, instance *in, const port_item *list, port_span **out)
 {
-    int n = 0;
-    for (const port_item *p = list; p; p = p->next) n++;
+    int n = (int)count_ports(list);
     *out = arena_alloc(m->mem, (size_t)(n ? n : 1) * sizeof **out);
     if (!list) {
         (*out)[0] = (port_span){0, 0, NULL};
@@ -141,8 +153,7 @@ static int eval_ports(model *m, instance *in, const port_item *list, port_span *
 
 static int eval_ends(model *m, instance *in, const endpoint *list, flow_end **out)
 {
-    int n = 0;
-    for (const endpoint *e = list; e; e = e->next) n++;
+    int n = (int)count_ends(list);
     *out = arena_alloc(m->mem, (size_t)n * sizeof **out);
     int ok = 0;
     for (const endpoint *e = list; e; e = e->next)
@@ -237,12 +248,6 @@ static void sort_rows(model *m)
     free(k);
 }
 
-static size_t list_len(const void *first, size_t next_offset)
-{
-    size_t n = 0;
-    for (const char *p = first; p; p = *(const char *const *)(p + next_offset)) n++;
-    return n;
-}
 
 /* An upper bound of the rows, so the table is allocated once. */
 static size_t count_rows(const model *m)
@@ -252,10 +257,9 @@ static size_t count_rows(const model *m)
         for (const decl *d = m->instances[i]->sys->decls; d; d = d->next)
             for (const flow_decl *f = d->flows; f; f = f->next) {
                 size_t n = (size_t)((f->protos & PROTO_TCP) != 0) + ((f->protos & PROTO_UDP) != 0);
-                n *= f->ports ? list_len(f->ports, offsetof(port_item, next)) : 1;
-                n *= f->sports ? list_len(f->sports, offsetof(port_item, next)) : 1;
-                n *= list_len(f->src, offsetof(endpoint, next));
-                n *= list_len(f->dst, offsetof(endpoint, next));
+                n *= f->ports ? count_ports(f->ports) : 1;
+                n *= f->sports ? count_ports(f->sports) : 1;
+                n *= count_ends(f->src) * count_ends(f->dst);
                 total += n * (f->bidir ? 2 : 1);
                 if (total > MODEL_MAX_ROWS) return MODEL_MAX_ROWS + 1;
             }

@@ -2,35 +2,53 @@
  * expressions and the instance's `set`s; gives typed values (number,
  * address, or a range of either from a pool), with overflow, cycle, type
  * and pool-size errors reported where the offending value was written. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include "model.h"
 
 enum { ST_NEW, ST_BUSY, ST_OK, ST_FAILED };
 enum { INT_LIMIT = 2147483647 };
 
-static bool fail(model *m, check_id ck, loc where, const char *msg, const char *name)
+__attribute__((format(printf, 4, 5)))
+static bool fail(model *m, check_id ck, loc where, const char *fmt, ...)
 {
-    diag_report(m->diags, SEV_ERROR, ck, where, msg, name);
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(m->diags, SEV_ERROR, ck, where, fmt, ap);
+    va_end(ap);
     return false;
+}
+
+const char *addr_text(char buf[ADDR_TEXT], uint32_t lo, uint32_t hi, int prefix)
+{
+    int n = snprintf(buf, ADDR_TEXT, "%u.%u.%u.%u", lo >> 24, lo >> 16 & 255, lo >> 8 & 255,
+                     lo & 255);
+    if (prefix < 32)
+        snprintf(buf + n, (size_t)(ADDR_TEXT - n), "/%d", prefix);
+    else if (hi != lo)
+        snprintf(buf + n, (size_t)(ADDR_TEXT - n), "-%u.%u.%u.%u", hi >> 24, hi >> 16 & 255,
+                 hi >> 8 & 255, hi & 255);
+    return buf;
 }
 
 static bool arith(model *m, const expr *e, const value *a, const value *b, value *out)
 {
     if (a->lo != a->hi || b->lo != b->hi)
-        return fail(m, CK_TYPE, e->where, "a pool is a range of values%s; it cannot take part "
-                    "in arithmetic", "");
+        return fail(m, CK_TYPE, e->where, "a pool is a range of values; it cannot take part "
+                    "in arithmetic");
     if (b->kind == V_ADDR || (a->kind == V_ADDR && e->kind == EX_MUL))
         return fail(m, CK_TYPE, e->where, "addresses can only be counted up or down by a "
-                    "number%s, as in $start + 1", "");
+                    "number, as in $start + 1");
     int64_t r = e->kind == EX_ADD ? a->lo + b->lo : e->kind == EX_SUB ? a->lo - b->lo
                                                                       : a->lo * b->lo;
     /* Operands are at most 2^32 in magnitude, so r cannot overflow int64. */
     int64_t max = a->kind == V_ADDR ? 0xffffffffLL : INT_LIMIT;
     int64_t min = a->kind == V_ADDR ? 0 : -INT_LIMIT;
     if (r > max || r < min)
-        return fail(m, CK_OVERFLOW, e->where, a->kind == V_ADDR
-                    ? "address arithmetic leaves the IPv4 space%s"
-                    : "arithmetic overflow%s: the result is beyond +-2147483647", "");
+        return fail(m, CK_OVERFLOW, e->where, "%s", a->kind == V_ADDR
+                    ? "address arithmetic leaves the IPv4 space"
+                    : "arithmetic overflow: the result is beyond +-2147483647");
     *out = (value){a->kind, r, r, a->prefix, e->where};
     return true;
 }
@@ -98,9 +116,9 @@ static bool eval_pool(model *m, instance *in, decl *p, value *out)
     value start, count;
     if (!eval_expr(m, in, p->value, &start) | !eval_expr(m, in, p->count, &count)) return false;
     if (start.lo != start.hi)
-        return fail(m, CK_TYPE, p->value->where, "a pool must start from one value%s", "");
+        return fail(m, CK_TYPE, p->value->where, "a pool must start from one value");
     if (count.kind != V_INT)
-        return fail(m, CK_TYPE, p->count->where, "a pool's count must be a number%s", "");
+        return fail(m, CK_TYPE, p->count->where, "a pool's count must be a number");
     if (count.lo < 1 || count.lo > MODEL_MAX_POOL) {
         diag_report(m->diags, SEV_ERROR, count.lo < 1 ? CK_TYPE : CK_LIMIT, count.origin,
                     "pool '%s' counts %lld values; it must count 1 to %d", p->name,
@@ -134,7 +152,7 @@ bool eval_param(model *m, instance *in, decl *p, loc use, value *out)
     }
     if (m->eval_depth >= MODEL_MAX_EVAL_DEPTH)
         return fail(m, CK_LIMIT, use, "parameters defined through too many other parameters "
-                    "(limit is 64 deep) at '%s'", p->name);
+                    "(limit is %d deep) at '%s'", MODEL_MAX_EVAL_DEPTH, p->name);
     *st = ST_BUSY;
     m->eval_depth++;
     bool ok;

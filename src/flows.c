@@ -10,10 +10,6 @@ static void print_ports(FILE *out, unsigned lo, unsigned hi)
     else fprintf(out, "%u-%u", lo, hi);
 }
 
-static void print_addr(FILE *out, uint32_t a)
-{
-    fprintf(out, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
-}
 
 static void print_end(FILE *out, const flow_end *e, const system_decl *home)
 {
@@ -24,11 +20,11 @@ static void print_end(FILE *out, const flow_end *e, const system_decl *home)
         break;
     case EP_ANY: fputs("any", out); break;
     case EP_GROUP: fputs("group ", out); /* fall through */
-    case EP_ADDR:
-        print_addr(out, e->lo);
-        if (e->prefix < 32) fprintf(out, "/%d", e->prefix);
-        else if (e->hi != e->lo) fputc('-', out), print_addr(out, e->hi);
+    case EP_ADDR: {
+        char a[ADDR_TEXT];
+        fputs(addr_text(a, e->lo, e->hi, e->prefix), out);
         break;
+    }
     }
 }
 

@@ -47,6 +47,18 @@ static void c_string(strbuf *b, const char *s)
     sb_putc(b, '"');
 }
 
+/* Keep NAME as emitted, or NAME_2, NAME_3... when it is taken. */
+static const char *unique_name(cgen *cg, const char *name)
+{
+    char unique[320];
+    snprintf(unique, sizeof unique, "%.300s", name);
+    for (int n = 2; names_get(&cg->macros, unique); n++)
+        snprintf(unique, sizeof unique, "%.300s_%d", name, n);
+    const char *kept = arena_strdup(cg->g->m->mem, unique);
+    names_put(cg->g->m->mem, &cg->macros, kept, (void *)kept);
+    return kept;
+}
+
 /* An upper-case macro name from parts, unique among those emitted. */
 static const char *macro_name(cgen *cg, const char *a, const char *b, const char *suffix)
 {
@@ -55,26 +67,15 @@ static const char *macro_name(cgen *cg, const char *a, const char *b, const char
     for (char *p = raw; *p; p++)
         *p = (*p >= 'a' && *p <= 'z') ? (char)(*p - 32)
            : ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')) ? *p : '_';
-    char name[272];
-    snprintf(name, sizeof name, "%s", raw);
-    for (int n = 2; names_get(&cg->macros, name); n++)
-        snprintf(name, sizeof name, "%s_%d", raw, n);
-    const char *kept = arena_strdup(cg->g->m->mem, name);
-    names_put(cg->g->m->mem, &cg->macros, kept, (void *)kept);
-    return kept;
+    return unique_name(cg, raw);
 }
 
 /* BASE_SUFFIX, made unique like every other emitted name. */
 static const char *derived_name(cgen *cg, const char *base, const char *suffix)
 {
-    char name[300], unique[320];
-    snprintf(name, sizeof name, "%s_%s", base, suffix);
-    snprintf(unique, sizeof unique, "%s", name);
-    for (int n = 2; names_get(&cg->macros, unique); n++)
-        snprintf(unique, sizeof unique, "%.300s_%d", name, n);
-    const char *kept = arena_strdup(cg->g->m->mem, unique);
-    names_put(cg->g->m->mem, &cg->macros, kept, (void *)kept);
-    return kept;
+    char name[300];
+    snprintf(name, sizeof name, "%.280s_%s", base, suffix);
+    return unique_name(cg, name);
 }
 
 static const char *qualified(arena *a, const char *x, const char *y)
@@ -85,19 +86,11 @@ static const char *qualified(arena *a, const char *x, const char *y)
     return s;
 }
 
-static void addr_str(char buf[40], uint32_t lo, uint32_t hi, int prefix)
-{
-    int n = snprintf(buf, 40, "%u.%u.%u.%u", lo >> 24, lo >> 16 & 255, lo >> 8 & 255, lo & 255);
-    if (prefix < 32) snprintf(buf + n, (size_t)(40 - n), "/%d", prefix);
-    else if (hi != lo)
-        snprintf(buf + n, (size_t)(40 - n), "-%u.%u.%u.%u", hi >> 24, hi >> 16 & 255,
-                 hi >> 8 & 255, hi & 255);
-}
 
 /* "igloo.media_server", "any", "224.0.0.251", "zone igloo.outside" */
 static const char *end_text(arena *a, const flow_row *r, const flow_end *e)
 {
-    char buf[40];
+    char buf[ADDR_TEXT];
     switch (e->kind) {
     case EP_NAME:
         return e->target->kind == D_ZONE
@@ -105,7 +98,7 @@ static const char *end_text(arena *a, const flow_row *r, const flow_end *e)
                    : qualified(a, r->inst->name, e->target->name);
     case EP_ANY: return "any";
     default:
-        addr_str(buf, e->lo, e->hi, e->prefix);
+        addr_text(buf, e->lo, e->hi, e->prefix);
         return arena_strdup(a, buf);
     }
 }
@@ -276,8 +269,8 @@ static void emit_scalar(cgen *cg, const char *name, value_kind kind, int64_t x)
         sb_printf(cg->h, "#define %s %lld\n", name, (long long)x);
         return;
     }
-    char a[40];
-    addr_str(a, (uint32_t)x, (uint32_t)x, 32);
+    char a[ADDR_TEXT];
+    addr_text(a, (uint32_t)x, (uint32_t)x, 32);
     sb_printf(cg->h, "#define %s \"%s\"\n#define %s 0x%08Xu\n", name, a,
               derived_name(cg, name, "ADDR"), (uint32_t)x);
 }
@@ -320,9 +313,9 @@ static void emit_constants(cgen *cg)
         const char *seen_key = qualified(m->mem, svc, key);
         if (names_get(&cg->macros, seen_key)) continue;
         names_put(m->mem, &cg->macros, seen_key, (void *)seen_key);
-        char first[40], last[40];
-        addr_str(first, r->dst.lo, r->dst.lo, 32);
-        addr_str(last, r->dst.hi, r->dst.hi, 32);
+        char first[ADDR_TEXT], last[ADDR_TEXT];
+        addr_text(first, r->dst.lo, r->dst.lo, 32);
+        addr_text(last, r->dst.hi, r->dst.hi, 32);
         const char *base = macro_name(cg, r->inst->name, r->decl->service->name, "GROUP");
         sb_printf(cg->h, "#define %s \"%s\"\n#define %s 0x%08Xu\n", base, first,
                   derived_name(cg, base, "ADDR"), r->dst.lo);

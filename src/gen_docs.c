@@ -33,17 +33,6 @@ void docs_comment_text(strbuf *b, const char *s)
     }
 }
 
-/* A quoted DOT string. */
-void docs_dot_str(strbuf *b, const char *s)
-{
-    sb_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') sb_putc(b, '\\'), sb_putc(b, *s);
-        else if (*s == '\n') sb_puts(b, "\\n");
-        else sb_putc(b, *s == '\r' ? ' ' : *s);
-    }
-    sb_putc(b, '"');
-}
 
 const char *docs_text(const strbuf *t) { return t->data && !t->failed ? t->data : ""; }
 
@@ -80,7 +69,8 @@ static void table_head(strbuf *b, bool *started, const char *head)
 
 void docs_put_addr(strbuf *b, uint32_t a)
 {
-    sb_printf(b, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+    char t[ADDR_TEXT];
+    sb_puts(b, addr_text(t, a, a, 32));
 }
 
 static void put_addr_range(strbuf *b, uint32_t lo, uint32_t hi, int prefix)

@@ -14,7 +14,6 @@ typedef struct {
 } docs;
 
 void docs_comment_text(strbuf *b, const char *s);
-void docs_dot_str(strbuf *b, const char *s);
 const char *docs_text(const strbuf *t);
 void docs_reset(strbuf *t);
 void docs_put_addr(strbuf *b, uint32_t a);

@@ -11,6 +11,18 @@
 
 /* ---- flows.dot and flows.svg ---- */
 
+/* A quoted DOT string: the one DOT escaper. */
+static void dot_str(strbuf *b, const char *s)
+{
+    sb_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') sb_putc(b, '\\'), sb_putc(b, *s);
+        else if (*s == '\n') sb_puts(b, "\\n");
+        else sb_putc(b, *s == '\r' ? ' ' : *s);
+    }
+    sb_putc(b, '"');
+}
+
 enum { NK_ROLE, NK_HOST, NK_ZONE, NK_OTHER, NK_GROUP };
 enum { GRAPH_MAX_NODES = 400, GRAPH_MAX_BYTES = 200000 };   /* beyond: no SVG */
 
@@ -114,7 +126,7 @@ static void flow_edges(docs *d, graph *gr, instance *in, const flow_decl *f)
         for (size_t b = 0; b < nd; b++) {
             if (d->g->site && src[a] == dst[b] && !f->local) continue;
             sb_printf(&gr->edges, "  n%d -> n%d [label=", src[a], dst[b]);
-            docs_dot_str(&gr->edges, docs_text(&d->t));
+            dot_str(&gr->edges, docs_text(&d->t));
             sb_printf(&gr->edges, "%s%s];\n", f->bidir ? ", dir=both" : "",
                       f->local ? ", style=dashed" : "");
         }
@@ -126,7 +138,7 @@ static void dot_node(strbuf *b, const graph *gr, size_t i, const char *indent)
 {
     static const char *const shape[] = {"box", "box", "folder", "box, style=dashed", "ellipse"};
     sb_printf(b, "%sn%zu [label=", indent, i);
-    docs_dot_str(b, gr->v[i].label);
+    dot_str(b, gr->v[i].label);
     sb_printf(b, ", shape=%s];\n", shape[gr->v[i].kind]);
 }
 
@@ -143,7 +155,7 @@ static void zone_label(docs *d, strbuf *b, const decl *z)
         sb_printf(&d->t, "/%d", n->prefix);
         break;
     }
-    docs_dot_str(b, docs_text(&d->t));
+    dot_str(b, docs_text(&d->t));
     docs_reset(&d->t);
 }
 
@@ -241,7 +253,7 @@ int docs_flows_graph(docs *d)
         docs_comment_text(b, gen_banner(d->g));
         sb_puts(b, "\ndigraph flows {\n  graph [rankdir=LR, label=");
         sb_printf(&d->t, d->g->site ? "Site %s" : "Every system at its defaults", d->g->site);
-        docs_dot_str(b, docs_text(&d->t));
+        dot_str(b, docs_text(&d->t));
         docs_reset(&d->t);
         sb_puts(b, "];\n  node [fontname=\"Helvetica\"];\n"
                    "  edge [fontname=\"Helvetica\", fontsize=10];\n");

@@ -114,4 +114,9 @@ bool eval_param(model *m, instance *inst, decl *param, loc use, value *out);
 
 static inline bool addr_is_multicast(uint32_t a) { return (a >> 28) == 0xe; }
 
+enum { ADDR_TEXT = 40 };
+/* The one IPv4 formatter: "10.0.0.1", "10.0.0.0/8" (prefix below 32), or
+ * "224.0.1.129-224.0.1.132" (lo below hi). Writes into buf, returns it. */
+const char *addr_text(char buf[ADDR_TEXT], uint32_t lo, uint32_t hi, int prefix);
+
 #endif

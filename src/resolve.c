@@ -57,6 +57,19 @@ static bool is_service(const void *v)
     return d && d->kind == D_SERVICE;
 }
 
+static bool is_zone(const void *v)
+{
+    const decl *d = v;
+    return d && d->kind == D_ZONE;
+}
+
+/* Where a flow can start or end: a role or a zone. */
+static bool is_place(const void *v)
+{
+    const decl *d = v;
+    return d && (d->kind == D_ROLE || d->kind == D_ZONE);
+}
+
 static bool is_host(const void *v)
 {
     const decl *d = v;
@@ -162,11 +175,8 @@ static decl *resolve_role_or_zone(model *m, system_decl *s, const ref *r, bool z
     decl *d = names_get(in->scope, r->name);
     const char *want = zone_only ? "zone" : "role or zone";
     if (!d) {
-        char what[96];
-        snprintf(what, sizeof what, "%s in system '%s',", want, in->name);
-        const char *sug = names_suggest(in->scope, r->name);
-        decl *sd = sug ? names_get(in->scope, sug) : NULL;
-        if (sd && (sd->kind == D_ZONE || (!zone_only && sd->kind == D_ROLE)))
+        const char *sug = names_suggest_if(in->scope, r->name, zone_only ? is_zone : is_place);
+        if (sug)
             diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, r->where,
                         "unknown %s '%s' in system '%s'; did you mean '%s'?", want, r->name,
                         in->name, sug);
