@@ -89,7 +89,23 @@ assert all(f["id"] and f["line"] > 0 for f in d["findings"])' "$tmp/f.json" "$tm
 out=$(./berth check --format=json policies/*.ports 2>/dev/null); check test -n "$out"
 ./berth check -Werror --no-waivers policies/*.ports >/dev/null 2>&1; check test $? = 1
 ./berth check -Wbogus policies/*.ports >/dev/null 2>&1; check test $? = 2
-check ./berth --list-checks
+# --list-checks lists every check id once, bind-conflict among them.
+ids=$(./berth --list-checks | awk '{print $1}')
+check test "$(wc -l <<<"$ids")" = "$(sort -u <<<"$ids" | wc -l)"
+check grep -qx bind-conflict <<<"$ids"
+# Colour: always gives escapes, never and NO_COLOR none, even when forced on a tty-less run.
+check grep -q $'\033\[' <(./berth check --color=always tests/seeds/igloo-seed.ports 2>&1)
+check test -z "$(./berth check --color=never tests/seeds/igloo-seed.ports 2>&1 | grep $'\033')"
+check test -z "$(NO_COLOR=1 ./berth check tests/seeds/igloo-seed.ports 2>&1 | grep $'\033')"
+# --output: the machine format goes to the file, the text still to stderr.
+./berth check --format=json --output "$tmp/o.json" tests/seeds/igloo-seed.ports >"$tmp/o.out" 2>"$tmp/o.err"
+check test ! -s "$tmp/o.out"
+check grep -q 'error: port 65536' "$tmp/o.err"
+check "$PY" -c 'import json,sys; assert json.load(open(sys.argv[1]))["findings"]' "$tmp/o.json"
+# -Wno-<id> drops that check's findings; -W<id> keeps it on.
+out=$(./berth check --color=never --no-waivers -Wno-bind-conflict policies/*.ports 2>&1)
+check test -z "$(grep '\[bind-conflict\]' <<<"$out")"
+check grep -q '\[cross-protocol\]' <<<"$out"
 # docs/checks.md: a section per check id, whose examples do what the page says.
 check "$PY" tests/docs/checks_doc.py
 ./berth check --output "$tmp/x.txt" policies/*.ports >/dev/null 2>&1; check test $? = 2
@@ -97,6 +113,16 @@ check "$PY" tests/docs/checks_doc.py
 # 4. fmt: the bundled policies are formatted; fmt is idempotent and keeps
 #    the flow table of every input that parses.
 check ./berth fmt --check policies/*.ports
+# fmt in place: --check names the file and exits 1; fmt rewrites it keeping
+# its mode; then --check is quiet.
+cp tests/fmt/messy.ports "$tmp/messy.ports"; chmod 640 "$tmp/messy.ports"
+out=$(./berth fmt --check "$tmp/messy.ports"); rc=$?
+check test "$rc" = 1
+check test "$out" = "$tmp/messy.ports"
+check ./berth fmt "$tmp/messy.ports"
+check cmp "$tmp/messy.ports" tests/fmt/messy.expected
+check test "$(stat -c %a "$tmp/messy.ports")" = 640
+check ./berth fmt --check "$tmp/messy.ports"
 # docs/language.md's examples: the same text as tests/fmt/language-examples.ports, clean.
 check ./berth check tests/fmt/language-examples.ports
 check ./berth fmt --check tests/fmt/language-examples.ports
@@ -122,6 +148,10 @@ done
 ./berth gen c -o "$tmp/gen/c" --name berth_policy policies/*.ports 2>/dev/null
 ./berth gen docs -o "$tmp/gen/docs" --site example policies/*.ports 2>/dev/null
 if diff -r generated "$tmp/gen" >/dev/null; then ok; else bad "generated/ is stale: run make generated"; diff -r generated "$tmp/gen" | head -10; fi
+./berth gen c -o "$tmp/gen2" --name berth_policy --depfile "$tmp/gen2.d" policies/example-site.ports 2>/dev/null
+# The depfile names both outputs, then every policy read, imports included.
+check grep -q "^$tmp/gen2/berth_policy.h $tmp/gen2/berth_policy.c: policies/example-site.ports" "$tmp/gen2.d"
+for f in igloo dante omnicast; do check grep -q "^policies/$f.ports:\$" "$tmp/gen2.d"; done
 ./berth gen c -o "$tmp/gen2" --name berth_policy policies/*.ports 2>/dev/null
 check cmp "$tmp/gen/c/berth_policy.c" "$tmp/gen2/berth_policy.c"
 check cmp "$tmp/gen/c/berth_policy.h" "$tmp/gen2/berth_policy.h"
