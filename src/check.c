@@ -1,6 +1,7 @@
 /* check.c: runs the validator's checks in a fixed order over the model,
  * then waivers and severities (see check.h). */
 #include "check.h"
+#include "hostview.h"
 
 void check_options_default(check_options *o)
 {
@@ -19,5 +20,6 @@ void check_program(model *m, const check_options *o)
     if (o->enabled[CK_INCONSISTENT_REDECLARATION]) check_redeclaration(m);
     if (o->enabled[CK_REDUNDANT_FLOW]) check_redundant(m);
     if (o->enabled[CK_INSTANCE_DEFAULTS]) check_instance_defaults(m);
+    if (o->enabled[CK_UNKNOWN_PEER]) hostview_check_peers(m);
     check_apply_waivers(m, o);
 }

@@ -6,59 +6,7 @@
 #include <string.h>
 #include "check.h"
 #include "interval.h"
-
-/* ---- which hosts run (instance, role) ---- */
-
-typedef struct {
-    int inst;
-    const decl *role;
-    const host *h;
-} run_entry;
-
-static int run_cmp(const void *pa, const void *pb)
-{
-    const run_entry *a = pa, *b = pb;
-    if (a->inst != b->inst) return a->inst < b->inst ? -1 : 1;
-    if (a->role != b->role) return strcmp(a->role->name, b->role->name);
-    return (a->h->index > b->h->index) - (a->h->index < b->h->index);
-}
-
-typedef struct {
-    run_entry *v;
-    size_t n;
-} run_index;
-
-static run_index index_runs(model *m)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < m->nhosts; i++) n += (size_t)m->hosts[i]->nruns;
-    run_index ix = {arena_alloc(m->mem, (n + 1) * sizeof *ix.v), 0};
-    for (size_t i = 0; i < m->nhosts; i++)
-        for (int k = 0; k < m->hosts[i]->nruns; k++)
-            ix.v[ix.n++] = (run_entry){m->hosts[i]->runs[k].inst->index,
-                                       m->hosts[i]->runs[k].role, m->hosts[i]};
-    if (ix.n > 1) qsort(ix.v, ix.n, sizeof *ix.v, run_cmp);
-    return ix;
-}
-
-/* The hosts running role of inst: a run of entries [*first, *first + count). */
-static size_t hosts_running(const run_index *ix, int inst, const decl *role, size_t *first)
-{
-    run_entry key = {inst, role, NULL};
-    size_t lo = 0, hi = ix->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const run_entry *e = &ix->v[mid];
-        int c = e->inst != inst ? (e->inst < inst ? -1 : 1)
-              : e->role != role ? strcmp(e->role->name, key.role->name) : 0;
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    size_t end = lo;
-    while (end < ix->n && ix->v[end].inst == inst && ix->v[end].role == role) end++;
-    *first = lo;
-    return end - lo;
-}
+#include "runs.h"
 
 /* Who binds: one role of one service of one instance. Two owners on a
  * host are two sockets; one owner naming a port twice is one. The fields'
@@ -79,7 +27,7 @@ static void bind_hosts_of(model *m, binding_table *t, size_t *cap, const run_ind
                           const flow_row *r, const decl *role, int inst, uint16_t lo,
                           uint16_t hi, bool source)
 {
-    size_t first, n = hosts_running(ix, inst, role, &first);
+    size_t first, n = runs_hosts(ix, inst, role, &first);
     for (size_t k = 0; k < n; k++)
         add_binding(m, t, cap, (binding){ix->v[first + k].h, r, role, lo, hi, r->proto, source,
                                          owner_id(r, role)});
@@ -114,7 +62,7 @@ binding_table check_bindings(model *m)
                     "(limits 4194303, 2097151, 2097151)");
         return t;
     }
-    run_index ix = index_runs(m);
+    run_index ix = runs_index(m);
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
         if (!r->inst->site) continue;

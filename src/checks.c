@@ -46,6 +46,9 @@ const check_info check_table[CK_COUNT] = {
         "a flow that other flows of the same sides already cover, alone or together"},
     [CK_INSTANCE_DEFAULTS] = {"instance-defaults", SEV_ERROR, true,
         "two instances of one system on one network or host keeping the same port values"},
+    [CK_UNKNOWN_PEER] = {"unknown-peer", SEV_WARNING, true,
+        "a peer of a deployed flow that resolves to no address: no host runs the role and "
+        "its zone is bound to no network, so gen fw cannot write the rule"},
 };
 
 int check_lookup(const char *id)

@@ -22,15 +22,23 @@ typedef struct {
     check_options checks;
     bool list_checks;
     /* gen */
-    const char *gen_kind;        /* "c" or "docs" */
+    const char *gen_kind;        /* "c", "docs" or "fw" */
     const char *name, *prefix, *site, *depfile;
+    /* gen fw, flows --host */
+    const char *template, *host;
+    const char **def_keys, **def_values;   /* -D KEY=VALUE, sorted by key, last one kept */
+    size_t ndefs;
 } cli_options;
 
 int cli_fmt(const cli_options *o, arena *mem, diag_sink *diags);
 int cli_flows(const model *m, diag_sink *diags, FILE *out);
+/* flows --site S --host H: the host view as text, or JSON with --format=json. */
+int cli_host_flows(const cli_options *o, model *m, diag_sink *diags, FILE *out);
 /* report.c: machine formats of the findings. */
 void report_gcc(const diag_sink *s, FILE *out);
 void report_json(const diag_sink *s, FILE *out);
+/* The one JSON string escaper: "text" with quotes, backslashes and controls escaped. */
+void report_json_string(FILE *out, const char *s);
 void report_sarif(const diag_sink *s, FILE *out);
 void report_github(const diag_sink *s, FILE *out);
 void report_list_checks(FILE *out);

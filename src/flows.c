@@ -1,7 +1,10 @@
 /* flows.c: `berth flows` prints the elaborated flow table, one row a line,
- * in the model's sorted order. fmt's meaning-preservation test and users
- * reviewing what a policy expands to both read it. */
+ * in the model's sorted order (fmt's meaning-preservation test and users
+ * reviewing what a policy expands to both read it); with --site and --host,
+ * the host view that gen fw reads, as text or JSON. */
+#include <string.h>
 #include "cli.h"
+#include "hostview.h"
 
 static void print_ports(FILE *out, unsigned lo, unsigned hi)
 {
@@ -52,4 +55,145 @@ int cli_flows(const model *m, diag_sink *diags, FILE *out)
     diag_finish(diags);
     diag_print_text(diags, stderr);
     return diag_count(diags, SEV_ERROR) ? 1 : 0;
+}
+
+/* ---- flows --site S --host H ---- */
+
+typedef struct {
+    FILE *out;
+    int depth;
+    bool first[16];              /* no element written yet at this depth */
+    bool after_key;
+} json_writer;
+
+static void jw_sep(json_writer *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->depth && !w->first[w->depth - 1]) fputc(',', w->out);
+    if (w->depth) {
+        w->first[w->depth - 1] = false;
+        fprintf(w->out, "\n%*s", 2 * w->depth, "");
+    }
+}
+
+static void jw_begin(void *ctx, bool array)
+{
+    json_writer *w = ctx;
+    jw_sep(w);
+    fputc(array ? '[' : '{', w->out);
+    if (w->depth < 16) w->first[w->depth] = true;
+    w->depth++;
+}
+
+static void jw_end(void *ctx, bool array)
+{
+    json_writer *w = ctx;
+    w->depth--;
+    if (w->depth < 16 && !w->first[w->depth]) fprintf(w->out, "\n%*s", 2 * w->depth, "");
+    fputc(array ? ']' : '}', w->out);
+}
+
+static void jw_key(void *ctx, const char *k)
+{
+    json_writer *w = ctx;
+    jw_sep(w);
+    report_json_string(w->out, k);
+    fputs(": ", w->out);
+    w->after_key = true;
+}
+
+static void jw_str(void *ctx, const char *s)
+{
+    jw_sep(ctx);
+    report_json_string(((json_writer *)ctx)->out, s);
+}
+
+static void jw_num(void *ctx, long long n)
+{
+    jw_sep(ctx);
+    fprintf(((json_writer *)ctx)->out, "%lld", n);
+}
+
+static void jw_bool(void *ctx, bool b)
+{
+    jw_sep(ctx);
+    fputs(b ? "true" : "false", ((json_writer *)ctx)->out);
+}
+
+static const hv_sink json_sink = {jw_begin, jw_end, jw_key, jw_str, jw_num, jw_bool};
+
+static void print_cidr(void *ctx, const char *cidr)
+{
+    bool *first = ctx;
+    fprintf(stdout, "%s%s", *first ? "" : ", ", cidr);
+    *first = false;
+}
+
+static void print_addrs(FILE *out, const char *word, const hv_addrset *s)
+{
+    if (!s->n) return;
+    bool first = true;
+    fprintf(out, " %s ", word);
+    for (size_t i = 0; i < s->n; i++) hv_cidrs(s->v[i], print_cidr, &first);
+}
+
+static void print_port_list(FILE *out, const char *word, const hv_ports *v, size_t n)
+{
+    fprintf(out, " %s ", word);
+    if (!n) fputs("any", out);
+    for (size_t i = 0; i < n; i++) {
+        if (i) fputs(", ", out);
+        print_ports(out, v[i].lo, v[i].hi);
+    }
+}
+
+/* One rule a line: "in udp dport 9000-9020 saddr 10.0.10.11/32  # igloo.osc (file:line)". */
+static void print_rule(model *m, FILE *out, const hv_rule *r)
+{
+    fprintf(out, "%-3s %s", r->out ? "out" : "in", r->proto == PROTO_TCP ? "tcp" : "udp");
+    print_port_list(out, "dport", r->dports, r->ndports);
+    if (r->nsports) print_port_list(out, "sport", r->sports, r->nsports);
+    print_addrs(out, "saddr", r->saddrs);
+    print_addrs(out, r->multicast ? "group" : "daddr", r->daddrs);
+    fputs("  #", out);
+    for (size_t i = 0; i < r->nwhy; i++)
+        fprintf(out, "%s %s (%s:%d)", i ? "," : "", check_service_name(m, r->why[i]),
+                r->why[i]->decl->where.src->name, r->why[i]->decl->where.line);
+    fputc('\n', out);
+}
+
+int cli_host_flows(const cli_options *o, model *m, diag_sink *diags, FILE *out)
+{
+    site_decl *site = NULL;
+    for (site_decl *s = m->prog->sites; s; s = s->next)
+        if (strcmp(s->name, o->site) == 0) site = s;
+    host_view *views;
+    size_t n;
+    bool any = false;
+    for (size_t i = 0; i < o->ndefs; i++) any |= strcmp(o->def_keys[i], "unknown_peer") == 0;
+    hv_options ho = {any, SEV_ERROR};
+    bool ok = !diag_count(diags, SEV_ERROR) && hostview_build(m, site, &ho, &views, &n);
+    diag_finish(diags);
+    diags->hide_waived = true;
+    diag_print_text(diags, stderr);
+    if (!ok) return 1;
+    for (size_t i = 0; i < n; i++) {
+        const host_view *v = &views[i];
+        if (strcmp(v->h->decl->name, o->host) != 0) continue;
+        if (o->format == FMT_JSON) {
+            json_writer w = {out, 0, {0}, false};
+            hv_extra x = {"", o->def_keys, o->def_values, o->ndefs};
+            hostview_walk(m, v, &x, &json_sink, &w);
+            fputc('\n', out);
+        } else {
+            char a[ADDR_TEXT];
+            fprintf(out, "# host %s %s in site %s: %zu rules\n", v->h->decl->name,
+                    addr_text(a, v->h->addr, v->h->addr, 32), site->name, v->nrules);
+            for (size_t k = 0; k < v->nrules; k++) print_rule(m, out, &v->rules[k]);
+        }
+    }
+    return fflush(out) == 0 && !ferror(out) ? 0 : 2;
 }

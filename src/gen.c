@@ -9,7 +9,8 @@
 strbuf *gen_file_new(gen_ctx *g, const char *name)
 {
     if (g->nfiles == GEN_MAX_FILES) return NULL;
-    gen_file *f = &g->files[g->nfiles++];
+    g->files = arena_grow(g->m->mem, g->files, sizeof *g->files, &g->files_cap, g->nfiles + 1);
+    gen_file *f = g->files[g->nfiles++] = arena_alloc(g->m->mem, sizeof *f);
     f->name = arena_strdup(g->m->mem, name);
     sb_init(&f->text);
     return &f->text;
@@ -87,7 +88,7 @@ static int write_depfile(gen_ctx *g, const char *depfile)
     sb_init(&b);
     for (size_t i = 0; i < g->nfiles; i++) {
         if (i) sb_putc(&b, ' ');
-        dep_path(&b, join(g->m->mem, g->outdir, g->files[i].name));
+        dep_path(&b, join(g->m->mem, g->outdir, g->files[i]->name));
     }
     sb_putc(&b, ':');
     for (size_t i = 0; i < g->ld->nsources; i++) {
@@ -121,6 +122,16 @@ static bool make_dirs(arena *a, const char *dir)
     return mkdir(p, 0777) == 0 || errno == EEXIST;
 }
 
+/* The directories of a file name with '/' in it (firewalld's services/). */
+static bool make_parent_dirs(arena *a, const char *path)
+{
+    char *p = arena_strdup(a, path);
+    char *slash = strrchr(p, '/');
+    if (!slash || slash == p) return true;
+    *slash = '\0';
+    return make_dirs(a, p);
+}
+
 int gen_write(gen_ctx *g, const char *depfile)
 {
     if (!make_dirs(g->m->mem, g->outdir)) {
@@ -128,14 +139,18 @@ int gen_write(gen_ctx *g, const char *depfile)
         return 2;
     }
     for (size_t i = 0; i < g->nfiles; i++) {
-        if (g->files[i].text.failed) {
+        if (g->files[i]->text.failed) {
             fputs("berth: out of memory\n", stderr);
             return 2;
         }
     }
     for (size_t i = 0; i < g->nfiles; i++) {
-        const gen_file *f = &g->files[i];
+        const gen_file *f = g->files[i];
         const char *path = join(g->m->mem, g->outdir, f->name);
+        if (!make_parent_dirs(g->m->mem, path)) {
+            fprintf(stderr, "berth: cannot create the directory of '%s': %s\n", path, strerror(errno));
+            return 2;
+        }
         if (write_file_atomic(path, f->text.data ? f->text.data : "", f->text.len) ==
             WRITE_FAILED)
             return 2;
@@ -152,6 +167,6 @@ int gen_write(gen_ctx *g, const char *depfile)
 
 void gen_free(gen_ctx *g)
 {
-    for (size_t i = 0; i < g->nfiles; i++) sb_free(&g->files[i].text);
+    for (size_t i = 0; i < g->nfiles; i++) sb_free(&g->files[i]->text);
     g->nfiles = 0;
 }

@@ -4,11 +4,12 @@
  * only when the content changed, plus a make-style depfile. */
 #ifndef BERTH_GEN_H
 #define BERTH_GEN_H
+#include "hostview.h"
 #include "load.h"
 #include "model.h"
 #include "strbuf.h"
 
-enum { GEN_MAX_FILES = 256 };
+enum { GEN_MAX_FILES = 100000 };
 
 typedef struct {
     char *name;                  /* relative to the output directory */
@@ -24,8 +25,10 @@ typedef struct {
     const char *site;            /* --site: which deployment; NULL = system defaults */
     char **inputs;               /* command-line files, as given */
     int ninputs;
-    gen_file files[GEN_MAX_FILES];
-    size_t nfiles;
+    gen_file **files;            /* in the arena; each file stays where it is */
+    size_t nfiles, files_cap;
+    host_view *views;            /* gen fw: the site's hosts (gen_fw_views) */
+    size_t nviews;
     const char *retired[8];      /* outputs this run does not produce (see gen_retire) */
     size_t nretired;
 } gen_ctx;
@@ -48,5 +51,20 @@ bool gen_row_selected(const gen_ctx *g, const flow_row *r);
 /* gen_c.c, gen_docs.c */
 int gen_c(gen_ctx *g);
 int gen_docs(gen_ctx *g);
+
+/* gen_fw.c: firewall rules through a Lua template, one run per host. */
+typedef struct {
+    const char *template;        /* bundled NAME or FILE.lua */
+    const char *host;            /* NULL: every host of the site, OUT a directory */
+    const char *out;             /* -o OUT */
+    const char *const *keys, *const *values;   /* -D KEY=VALUE */
+    size_t ndefs;
+} fw_options;
+/* The site's host views into g->views; false when a peer is unknown
+ * (reported as errors). Call before the diagnostics are printed. */
+bool gen_fw_views(gen_ctx *g, const fw_options *o);
+/* Run the template per host (o->host: that one); 0, 1 (template error:
+ * nothing written) or 2 (no such template). */
+int gen_fw(gen_ctx *g, const fw_options *o);
 
 #endif

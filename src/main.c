@@ -17,8 +17,13 @@ static const char usage[] =
     "usage: berth check [options] FILE...     validate policies\n"
     "       berth fmt [--check] FILE...        rewrite policies in canonical layout\n"
     "       berth flows [options] FILE...      print the elaborated flow table\n"
+    "       berth flows --site S --host H [--format=json] FILE...\n"
+    "                                          what one host accepts and sends, and why\n"
     "       berth gen c|docs [options] -o DIR FILE...\n"
     "                                          generate C tables or documentation\n"
+    "       berth gen fw --template NAME|FILE.lua --site S [--host H] [-D KEY=VALUE]...\n"
+    "                    -o OUT FILE...        firewall rules (OUT: a file with --host,\n"
+    "                                          else a directory with one file per host)\n"
     "       berth --help | --version\n"
     "\n"
     "options:\n"
@@ -46,6 +51,14 @@ static const char usage[] =
     "  --site SITE          describe that deployment (default: the systems' defaults)\n"
     "  --depfile FILE       write a make-style dependency file\n"
     "\n"
+    "gen fw options:\n"
+    "  --template NAME      a bundled template (nftables, iptables, windows, firewalld,\n"
+    "                       ufw) or a FILE.lua of your own (docs/templates.md)\n"
+    "  --host HOST          one host of the site\n"
+    "  -D KEY=VALUE         a template option: log=1, fragment=1 (nftables),\n"
+    "                       output=drop, table=NAME; unknown_peer=any opens peers\n"
+    "                       that resolve to no address to any address\n"
+    "\n"
     "exit status: 0 clean, 1 errors in a policy, 2 usage or I/O error\n";
 
 static int usage_error(const char *fmt, const char *arg)
@@ -56,14 +69,74 @@ static int usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
+/* The slot of an option that takes a value (--name N or --name=N). */
+static const char **value_option(cli_options *o, const char *a)
+{
+    static const char *const names[] = {"--name", "--prefix", "--site", "--depfile", "--template",
+                                        "--host"};
+    const char **slots[] = {&o->name, &o->prefix, &o->site, &o->depfile, &o->template, &o->host};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        size_t n = strlen(names[k]);
+        if (strncmp(a, names[k], n) == 0 && (a[n] == '\0' || a[n] == '=')) return slots[k];
+    }
+    return NULL;
+}
+
+static bool valid_key(const char *s, size_t n)
+{
+    if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return false;
+    return true;
+}
+
+/* -D KEY=VALUE: kept sorted by key, a repeated key replaces the value. */
+static int add_define(cli_options *o, const char *def)
+{
+    const char *eq = strchr(def, '=');
+    if (!eq || !valid_key(def, (size_t)(eq - def)))
+        return usage_error("-D '%s': expected KEY=VALUE with KEY a name (letters, digits, _)", def);
+    if (strncmp(def, "unknown_peer=", 13) == 0 && strcmp(eq + 1, "any") != 0)
+        return usage_error("-D unknown_peer takes only 'any', not '%s'", eq + 1);
+    char *key = strndup(def, (size_t)(eq - def));
+    if (!key) return 2;
+    size_t k = 0;
+    while (k < o->ndefs && strcmp(o->def_keys[k], key) < 0) k++;
+    if (k < o->ndefs && strcmp(o->def_keys[k], key) == 0) {
+        free(key);
+        o->def_values[k] = eq + 1;
+        return 0;
+    }
+    memmove(o->def_keys + k + 1, o->def_keys + k, (o->ndefs - k) * sizeof *o->def_keys);
+    memmove(o->def_values + k + 1, o->def_values + k, (o->ndefs - k) * sizeof *o->def_values);
+    o->def_keys[k] = key;
+    o->def_values[k] = eq + 1;
+    o->ndefs++;
+    return 0;
+}
+
+static void free_options(cli_options *o)
+{
+    for (size_t i = 0; i < o->ndefs; i++) free((char *)o->def_keys[i]);
+    free(o->def_keys);
+    free(o->def_values);
+    free(o->files);
+}
+
 /* Options shared by every command; returns 0, or 2 on a usage error. */
 static int parse_options(int argc, char **argv, int first, cli_options *o)
 {
+    const char **slot;
     memset(o, 0, sizeof *o);
     o->color = CLI_COLOR_AUTO;
     check_options_default(&o->checks);
     o->files = calloc((size_t)argc + 1, sizeof *o->files);
-    if (!o->files) return 2;
+    o->def_keys = calloc((size_t)argc + 1, sizeof *o->def_keys);
+    o->def_values = calloc((size_t)argc + 1, sizeof *o->def_values);
+    if (!o->files || !o->def_keys || !o->def_values) return 2;
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-") == 0 || a[0] != '-') {
@@ -93,12 +166,19 @@ static int parse_options(int argc, char **argv, int first, cli_options *o)
             o->output = argv[i];
         } else if (strncmp(a, "--output=", 9) == 0) {
             o->output = a + 9;
-        } else if (strcmp(a, "--name") == 0 || strcmp(a, "--prefix") == 0 ||
-                   strcmp(a, "--site") == 0 || strcmp(a, "--depfile") == 0) {
-            if (++i == argc) return usage_error("%s needs a value", a);
-            const char **slot = a[2] == 'n' ? &o->name : a[2] == 'p' ? &o->prefix
-                              : a[2] == 's' ? &o->site : &o->depfile;
-            *slot = argv[i];
+        } else if ((slot = value_option(o, a)) != NULL) {
+            const char *eq = strchr(a, '=');
+            if (eq) {
+                *slot = eq + 1;
+            } else {
+                if (++i == argc) return usage_error("%s needs a value", a);
+                *slot = argv[i];
+            }
+        } else if (strncmp(a, "-D", 2) == 0) {
+            const char *def = a[2] ? a + 2 : ++i < argc ? argv[i] : NULL;
+            if (!def) return usage_error("-D needs KEY=VALUE%s", "");
+            int rc = add_define(o, def);
+            if (rc) return rc;
         } else if (strcmp(a, "-Werror") == 0) {
             o->checks.werror = true;
         } else if (strcmp(a, "--no-waivers") == 0) {
@@ -192,17 +272,36 @@ static bool valid_c_name(const char *s)
     return true;
 }
 
+static const host *find_host(const model *m, const char *site, const char *name)
+{
+    for (size_t i = 0; i < m->nhosts; i++)
+        if (strcmp(m->hosts[i]->site->name, site) == 0 && strcmp(m->hosts[i]->decl->name, name) == 0)
+            return m->hosts[i];
+    return NULL;
+}
+
+/* --site and --host name a site and one of its hosts; 0 or 2. */
+static int check_site_host(const cli_options *o, const model *m)
+{
+    if (o->site && !names_get(&m->sites, o->site)) {
+        fprintf(stderr, "berth: no site '%s' in the policy\n", o->site);
+        return 2;
+    }
+    if (o->host && !find_host(m, o->site, o->host)) {
+        fprintf(stderr, "berth: no host '%s' in site '%s'\n", o->host, o->site);
+        return 2;
+    }
+    return 0;
+}
+
+static fw_options fw_opts(const cli_options *o)
+{
+    return (fw_options){o->template, o->host, o->output, o->def_keys, o->def_values, o->ndefs};
+}
+
 /* gen: check first; generate only from a policy without errors. */
 static int generate(const cli_options *o, model *m, const loader *ld, diag_sink *diags)
 {
-    diag_finish(diags);
-    diags->hide_waived = true;
-    diag_print_text(diags, stderr);
-    if (diag_count(diags, SEV_ERROR)) {
-        fprintf(stderr, "berth: %zu error%s; nothing generated\n", diag_count(diags, SEV_ERROR),
-                diag_count(diags, SEV_ERROR) == 1 ? "" : "s");
-        return 1;
-    }
     gen_ctx g = {0};
     g.m = m;
     g.ld = ld;
@@ -212,41 +311,79 @@ static int generate(const cli_options *o, model *m, const loader *ld, diag_sink 
     g.site = o->site;
     g.inputs = o->files;
     g.ninputs = o->nfiles;
-    if (o->site && !names_get(&m->sites, o->site)) {
-        fprintf(stderr, "berth: no site '%s' in the policy\n", o->site);
-        return 2;
+    bool fw = strcmp(o->gen_kind, "fw") == 0;
+    fw_options fo = fw_opts(o);
+    int rc = check_site_host(o, m);
+    /* Host views report unknown peers: before the diagnostics print. */
+    if (rc == 0 && fw && !diag_count(diags, SEV_ERROR)) (void)gen_fw_views(&g, &fo);
+    diag_finish(diags);
+    diags->hide_waived = true;
+    diag_print_text(diags, stderr);
+    if (rc) return rc;
+    if (diag_count(diags, SEV_ERROR)) {
+        fprintf(stderr, "berth: %zu error%s; nothing generated\n", diag_count(diags, SEV_ERROR),
+                diag_count(diags, SEV_ERROR) == 1 ? "" : "s");
+        return 1;
     }
-    int rc = strcmp(o->gen_kind, "c") == 0 ? gen_c(&g) : gen_docs(&g);
+    rc = fw ? gen_fw(&g, &fo) : strcmp(o->gen_kind, "c") == 0 ? gen_c(&g) : gen_docs(&g);
     if (rc == 0) rc = gen_write(&g, o->depfile);
     gen_free(&g);
     return rc;
+}
+
+/* Usage rules of gen: 0, or 2 with the message printed. */
+static int check_gen_usage(const cli_options *o)
+{
+    const char *kind = o->gen_kind;
+    if (!o->output)
+        return usage_error(strcmp(kind, "fw") == 0 ? "gen fw needs an output: -o FILE with "
+                           "--host, else -o DIR%s" : "gen needs an output directory: -o DIR%s", "");
+    if (o->name && (!o->name[0] || strchr(o->name, '/')))
+        return usage_error("--name '%s' must be a file name without '/'", o->name);
+    if (o->prefix && !valid_c_name(o->prefix))
+        return usage_error("--prefix '%s' must be a C identifier", o->prefix);
+    if (strcmp(kind, "fw") != 0) {
+        if (o->template || o->host || o->ndefs)
+            return usage_error("--template, --host and -D belong to gen fw%s", "");
+        return 0;
+    }
+    if (!o->template) return usage_error("gen fw needs --template NAME|FILE.lua%s", "");
+    if (!o->site) return usage_error("gen fw needs --site SITE: a firewall belongs to a host%s", "");
+    size_t n = strlen(o->output);
+    if (o->host && n && o->output[n - 1] == '/')
+        return usage_error("with --host, -o names the output file, not a directory ('%s')",
+                           o->output);
+    return 0;
 }
 
 static int command(int argc, char **argv)
 {
     cli_options o;
     bool is_gen = strcmp(argv[1], "gen") == 0;
-    if (is_gen && (argc < 3 || (strcmp(argv[2], "c") != 0 && strcmp(argv[2], "docs") != 0)))
-        return usage_error("gen needs a kind: 'gen c' or 'gen docs'%s", "");
+    if (is_gen && (argc < 3 || (strcmp(argv[2], "c") != 0 && strcmp(argv[2], "docs") != 0 &&
+                                strcmp(argv[2], "fw") != 0)))
+        return usage_error("gen needs a kind: 'gen c', 'gen docs' or 'gen fw'%s", "");
     int rc = parse_options(argc, argv, is_gen ? 3 : 2, &o);
-    if (rc) return rc;
-    if (!is_gen && o.output && o.format < FMT_JSON) {
-        free(o.files);
-        return usage_error("--output writes a machine format: add --format=json, sarif or "
-                           "github%s", "");
+    if (rc) {
+        free_options(&o);
+        return rc;
     }
+    bool host_view = is_gen ? strcmp(argv[2], "fw") == 0 : o.host != NULL;
+    if (!is_gen && o.output && o.format < FMT_JSON)
+        rc = usage_error("--output writes a machine format: add --format=json, sarif or "
+                         "github%s", "");
+    else if (!is_gen && o.host && (strcmp(argv[1], "flows") != 0 || !o.site))
+        rc = usage_error("--host goes with 'flows --site SITE' or 'gen fw'%s", "");
     if (is_gen) {
         o.gen_kind = argv[2];
-        if (!o.output) rc = usage_error("gen %s needs an output directory: -o DIR", argv[2]);
-        else if (o.name && (!o.name[0] || strchr(o.name, '/')))
-            rc = usage_error("--name '%s' must be a file name without '/'", o.name);
-        else if (o.prefix && !valid_c_name(o.prefix))
-            rc = usage_error("--prefix '%s' must be a C identifier", o.prefix);
-        if (rc) {
-            free(o.files);
-            return rc;
-        }
+        rc = check_gen_usage(&o);
     }
+    if (rc) {
+        free_options(&o);
+        return rc;
+    }
+    /* gen fw and flows --host report unknown peers themselves, as errors. */
+    if (host_view) o.checks.enabled[CK_UNKNOWN_PEER] = false;
     arena mem;
     arena_init(&mem);
     diag_sink diags;
@@ -262,12 +399,13 @@ static int command(int argc, char **argv)
     } else {
         run_pipeline(&o, &mem, &diags, &ld, &m, &io_ok);
         if (!io_ok) rc = 2;
-        else if (strcmp(argv[1], "flows") == 0) rc = cli_flows(&m, &diags, stdout);
         else if (is_gen) rc = generate(&o, &m, &ld, &diags);
-        else rc = finish(&o, &diags, stderr);
+        else if (strcmp(argv[1], "flows") != 0) rc = finish(&o, &diags, stderr);
+        else if (!o.host) rc = cli_flows(&m, &diags, stdout);
+        else if (!(rc = check_site_host(&o, &m))) rc = cli_host_flows(&o, &m, &diags, stdout);
     }
     arena_free(&mem);
-    free(o.files);
+    free_options(&o);
     return rc;
 }
 

@@ -11,7 +11,7 @@ static const char *sev_word(severity s)
 
 /* ---- JSON ---- */
 
-static void json_str(FILE *out, const char *s)
+void report_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -27,7 +27,7 @@ static void json_str(FILE *out, const char *s)
 static void json_span(FILE *out, loc w)
 {
     fputs("\"file\": ", out);
-    json_str(out, w.src ? w.src->name : "");
+    report_json_string(out, w.src ? w.src->name : "");
     fprintf(out, ", \"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d",
             w.line, w.col, w.end_line, w.end_col);
 }
@@ -38,14 +38,14 @@ void report_json(const diag_sink *s, FILE *out)
     for (size_t i = 0; i < s->count; i++) {
         const diag *d = s->items[i];
         fprintf(out, "%s\n    {\"id\": ", i ? "," : "");
-        json_str(out, check_table[d->check].id);
+        report_json_string(out, check_table[d->check].id);
         fprintf(out, ", \"severity\": \"%s\", \"default_severity\": \"%s\", \"message\": ",
                 sev_word(diag_shown(d)), sev_word(check_table[d->check].sev));
-        json_str(out, d->message);
+        report_json_string(out, d->message);
         fputs(", ", out);
         json_span(out, d->where);
         fputs(", \"waiver\": ", out);
-        if (d->waiver) json_str(out, d->waiver);
+        if (d->waiver) report_json_string(out, d->waiver);
         else fputs("null", out);
         fputs(", \"related\": [", out);
         int k = 0;
@@ -53,7 +53,7 @@ void report_json(const diag_sink *s, FILE *out)
             fputs(k ? ", {" : "{", out);
             json_span(out, n->where);
             fputs(", \"message\": ", out);
-            json_str(out, n->message);
+            report_json_string(out, n->message);
             fputc('}', out);
         }
         fputs("]}", out);
@@ -100,15 +100,15 @@ static void sarif_rules(FILE *out)
     for (int i = 0; i < CK_COUNT; i++) {
         const check_info *c = &check_table[i];
         fprintf(out, "%s\n            {\"id\": ", i ? "," : "");
-        json_str(out, c->id);
+        report_json_string(out, c->id);
         fputs(", \"shortDescription\": {\"text\": ", out);
-        json_str(out, c->summary);
+        report_json_string(out, c->summary);
         fputs("}, \"helpUri\": ", out);
         char uri[96];
         snprintf(uri, sizeof uri, "docs/checks.md#%s", c->id);
-        json_str(out, uri);
+        report_json_string(out, uri);
         fputs(", \"help\": {\"text\": ", out);
-        json_str(out, c->summary);
+        report_json_string(out, c->summary);
         fprintf(out, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}", sarif_level(c->sev));
     }
 }
@@ -116,10 +116,10 @@ static void sarif_rules(FILE *out)
 static void sarif_result(FILE *out, const diag *d)
 {
     fputs("{\"ruleId\": ", out);
-    json_str(out, check_table[d->check].id);
+    report_json_string(out, check_table[d->check].id);
     fprintf(out, ", \"ruleIndex\": %d, \"level\": \"%s\", \"message\": {\"text\": ",
             (int)d->check, sarif_level(d->sev));
-    json_str(out, d->message);
+    report_json_string(out, d->message);
     fputs("}", out);
     if (d->where.src) {
         fputs(", \"locations\": [", out);
@@ -137,14 +137,14 @@ static void sarif_result(FILE *out, const diag *d)
         fprintf(out, "}, \"region\": {\"startLine\": %d, \"startColumn\": %d, \"endLine\": %d, "
                      "\"endColumn\": %d}}, \"message\": {\"text\": ",
                 n->where.line, n->where.col, n->where.end_line, n->where.end_col + 1);
-        json_str(out, n->message);
+        report_json_string(out, n->message);
         fputs("}}", out);
         k++;
     }
     if (k) fputs("]", out);
     if (d->waiver) {
         fputs(", \"suppressions\": [{\"kind\": \"inSource\", \"justification\": ", out);
-        json_str(out, d->waiver);
+        report_json_string(out, d->waiver);
         fputs("}]", out);
     }
     fputs("}", out);

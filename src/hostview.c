@@ -1,0 +1,674 @@
+/* hostview.c: the host view (see hostview.h). One pass over the site's
+ * rows gives facts (host, direction, protocol, address sets, ports, row);
+ * sorting them groups equal keys, and each group's ports merge into one
+ * rule. Peers resolve once per (instance, endpoint) through a memo. */
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+#include "hostview.h"
+#include "runs.h"
+
+typedef struct {
+    const host *h;
+    bool out, mc;
+    uint8_t proto;
+    const hv_addrset *s, *d;
+    uint16_t slo, shi, lo, hi;
+    const flow_row *row;
+    size_t seq;
+} fact;
+
+/* Memo and intern tables: open addressing, keys compared by content. */
+typedef struct {
+    const void *ast;
+    const instance *inst;
+    const hv_addrset *set;       /* NULL: resolves to nothing */
+    bool used;
+} memo_slot;
+
+typedef struct {
+    model *m;
+    const site_decl *site;
+    const hv_options *o;
+    run_index runs;
+    memo_slot *memo;
+    size_t memo_cap, memo_n;
+    hv_addrset **sets;
+    size_t sets_cap, sets_n;
+    hv_addr *tmp;
+    size_t tmp_n, tmp_cap;
+    fact *facts;
+    size_t nfacts, facts_cap;
+    const decl *unbound;         /* the zone that left a peer unresolved */
+    bool failed;
+} hv_ctx;
+
+/* ---- address sets ---- */
+
+/* Any address: the empty set, shared by every view. */
+static const hv_addrset any_set = {NULL, 0, 0};
+
+static int addr_cmp(const void *pa, const void *pb)
+{
+    const hv_addr *a = pa, *b = pb;
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    return (a->hi > b->hi) - (a->hi < b->hi);
+}
+
+static uint64_t set_hash(const hv_addr *v, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ v[i].lo) * 1099511628211u;
+        h = (h ^ v[i].hi) * 1099511628211u;
+    }
+    return h;
+}
+
+static void sets_rehash(hv_ctx *c)
+{
+    size_t cap = c->sets_cap ? c->sets_cap * 2 : 64;
+    hv_addrset **t = arena_alloc(c->m->mem, cap * sizeof *t);
+    for (size_t i = 0; i < c->sets_cap; i++) {
+        hv_addrset *s = c->sets[i];
+        if (!s) continue;
+        size_t k = set_hash(s->v, s->n) & (cap - 1);
+        while (t[k]) k = (k + 1) & (cap - 1);
+        t[k] = s;
+    }
+    c->sets = t;
+    c->sets_cap = cap;
+}
+
+/* Sort and merge the ranges gathered in c->tmp, and return the one set
+ * object with that content. */
+static const hv_addrset *intern_tmp(hv_ctx *c)
+{
+    size_t n = 0;
+    if (c->tmp_n > 1) qsort(c->tmp, c->tmp_n, sizeof *c->tmp, addr_cmp);
+    for (size_t i = 0; i < c->tmp_n; i++) {
+        if (n && (uint64_t)c->tmp[i].lo <= (uint64_t)c->tmp[n - 1].hi + 1) {
+            if (c->tmp[i].hi > c->tmp[n - 1].hi) c->tmp[n - 1].hi = c->tmp[i].hi;
+            continue;
+        }
+        c->tmp[n++] = c->tmp[i];
+    }
+    if (n == 1 && c->tmp[0].lo == 0 && c->tmp[0].hi == 0xffffffffu) return &any_set;
+    if (2 * (c->sets_n + 1) > c->sets_cap) sets_rehash(c);
+    size_t k = set_hash(c->tmp, n) & (c->sets_cap - 1);
+    for (; c->sets[k]; k = (k + 1) & (c->sets_cap - 1)) {
+        const hv_addrset *s = c->sets[k];
+        if (s->n == n && memcmp(s->v, c->tmp, n * sizeof *c->tmp) == 0) return s;
+    }
+    hv_addrset *s = arena_alloc(c->m->mem, sizeof *s);
+    s->v = arena_alloc(c->m->mem, (n + 1) * sizeof *s->v);
+    memcpy(s->v, c->tmp, n * sizeof *s->v);
+    s->n = n;
+    s->id = ++c->sets_n;
+    c->sets[k] = s;
+    return s;
+}
+
+static void tmp_add(hv_ctx *c, uint32_t lo, uint32_t hi)
+{
+    c->tmp = arena_grow(c->m->mem, c->tmp, sizeof *c->tmp, &c->tmp_cap, c->tmp_n + 1);
+    c->tmp[c->tmp_n++] = (hv_addr){lo, hi};
+}
+
+static void tmp_add_network(hv_ctx *c, const network *n)
+{
+    uint32_t mask = n->prefix >= 32 ? 0 : 0xffffffffu >> n->prefix;
+    tmp_add(c, n->addr & ~mask, n->addr | mask);
+}
+
+/* ---- which instances a name of another system refers to ---- */
+
+/* A role or zone of the flow's own system means the flow's instance; one
+ * of another system means every instance of that system in the site. */
+static bool instance_fits(const flow_row *r, const decl *target, const instance *in)
+{
+    if (target->system == r->inst->sys) return in == r->inst;
+    return in->site == r->inst->site && in->sys == target->system;
+}
+
+/* ---- the host's side of a row ---- */
+
+static bool host_runs(const host *h, const flow_row *r, const decl *role)
+{
+    for (int k = 0; k < h->nruns; k++)
+        if (h->runs[k].role == role && instance_fits(r, role, h->runs[k].inst)) return true;
+    return false;
+}
+
+static bool host_in_zone(const model *m, const host *h, const flow_row *r, const decl *zone)
+{
+    for (size_t i = 0; i < m->nnetworks; i++) {
+        const network *n = &m->networks[i];
+        uint32_t mask = n->prefix >= 32 ? 0 : 0xffffffffu >> n->prefix;
+        if (n->zone == zone && instance_fits(r, zone, n->inst) && (h->addr & ~mask) == (n->addr & ~mask))
+            return true;
+    }
+    return false;
+}
+
+/* A group is received by every host running a role of the flow's instance. */
+static bool host_in_instance(const host *h, const instance *in)
+{
+    for (int k = 0; k < h->nruns; k++)
+        if (h->runs[k].inst == in) return true;
+    return false;
+}
+
+static bool host_is(const model *m, const host *h, const flow_row *r, const flow_end *e)
+{
+    switch (e->kind) {
+    case EP_NAME:
+        return e->target->kind == D_ROLE ? host_runs(h, r, e->target) : host_in_zone(m, h, r, e->target);
+    case EP_ADDR: return h->addr >= e->lo && h->addr <= e->hi;
+    case EP_GROUP: return host_in_instance(h, r->inst);
+    case EP_ANY: return false;
+    }
+    return false;
+}
+
+/* ---- peers ---- */
+
+static void add_role_hosts(hv_ctx *c, const flow_row *r, const decl *role)
+{
+    for (size_t i = 0; i < c->m->ninstances; i++) {
+        const instance *in = c->m->instances[i];
+        if (!instance_fits(r, role, in)) continue;
+        size_t first, n = runs_hosts(&c->runs, in->index, role, &first);
+        for (size_t k = 0; k < n; k++) tmp_add(c, c->runs.v[first + k].h->addr, c->runs.v[first + k].h->addr);
+    }
+}
+
+static bool add_zone_networks(hv_ctx *c, const flow_row *r, const decl *zone)
+{
+    bool found = false;
+    for (size_t i = 0; i < c->m->nnetworks; i++) {
+        const network *n = &c->m->networks[i];
+        if (n->zone == zone && instance_fits(r, zone, n->inst)) {
+            tmp_add_network(c, n);
+            found = true;
+        }
+    }
+    return found;
+}
+
+/* A role no host runs stands for the networks of the flow's zones; an
+ * optional zone counts only where bound, a required one must be (else it
+ * is kept in c->unbound for the message). */
+static bool add_scope_networks(hv_ctx *c, const flow_row *r)
+{
+    c->unbound = NULL;
+    for (const scope *s = r->decl->scopes; s; s = s->next)
+        if (s->target && !add_zone_networks(c, r, s->target) && !s->optional && !c->unbound)
+            c->unbound = s->target;
+    return r->decl->scopes && !c->unbound;
+}
+
+/* The addresses of one side of a row: NULL when nothing is known. */
+static const hv_addrset *resolve_peer(hv_ctx *c, const flow_row *r, const flow_end *e)
+{
+    c->tmp_n = 0;
+    switch (e->kind) {
+    case EP_ANY: return &any_set;
+    case EP_ADDR:
+    case EP_GROUP: tmp_add(c, e->lo, e->hi); break;
+    case EP_NAME:
+        if (e->target->kind == D_ROLE) {
+            add_role_hosts(c, r, e->target);
+            if (c->tmp_n == 0 && !add_scope_networks(c, r)) return NULL;
+        } else if (!add_zone_networks(c, r, e->target)) {
+            c->unbound = e->target;
+            return NULL;
+        }
+        break;
+    }
+    return c->tmp_n ? intern_tmp(c) : NULL;
+}
+
+static uint64_t memo_hash(const void *ast, const instance *in)
+{
+    return ((uint64_t)(uintptr_t)ast * 0x9e3779b97f4a7c15u) ^ (uint64_t)in->index * 0xff51afd7ed558ccdu;
+}
+
+static memo_slot *memo_find(hv_ctx *c, const void *ast, const instance *in)
+{
+    if (2 * (c->memo_n + 1) > c->memo_cap) {
+        size_t cap = c->memo_cap ? c->memo_cap * 2 : 256;
+        memo_slot *t = arena_alloc(c->m->mem, cap * sizeof *t);
+        for (size_t i = 0; i < c->memo_cap; i++) {
+            if (!c->memo[i].used) continue;
+            size_t k = memo_hash(c->memo[i].ast, c->memo[i].inst) & (cap - 1);
+            while (t[k].used) k = (k + 1) & (cap - 1);
+            t[k] = c->memo[i];
+        }
+        c->memo = t;
+        c->memo_cap = cap;
+    }
+    size_t k = memo_hash(ast, in) & (c->memo_cap - 1);
+    for (; c->memo[k].used; k = (k + 1) & (c->memo_cap - 1))
+        if (c->memo[k].ast == ast && c->memo[k].inst == in) return &c->memo[k];
+    return &c->memo[k];
+}
+
+static const char *end_name(const flow_end *e, const flow_row *r, char buf[ADDR_TEXT + 64])
+{
+    if (e->kind != EP_NAME) return addr_text(buf, e->lo, e->hi, e->prefix);
+    if (e->target->system == r->inst->sys) return e->target->name;
+    snprintf(buf, ADDR_TEXT + 64, "%s.%s", e->target->system->name, e->target->name);
+    return buf;
+}
+
+static void report_unknown(hv_ctx *c, const flow_row *r, const flow_end *e, severity sev)
+{
+    char b[ADDR_TEXT + 64], why[256];
+    const decl *z = c->unbound;
+    if (e->target->kind == D_ZONE)
+        snprintf(why, sizeof why, "no network of the site is bound to it");
+    else if (z)
+        snprintf(why, sizeof why, "no host runs it, and zone '%s' of the flow is bound to no network",
+                 z->name);
+    else
+        snprintf(why, sizeof why, "no host runs it, and the flow names no zone");
+    diag *d = diag_report(c->m->diags, sev, CK_UNKNOWN_PEER, e->ast->where,
+                          "%s '%s' of %s has no address in site '%s': %s",
+                          e->target->kind == D_ROLE ? "role" : "zone", end_name(e, r, b),
+                          check_service_name(c->m, r), c->site->name, why);
+    if (z || e->target->kind == D_ZONE)
+        diag_add_note(c->m->diags, d, (loc){0},
+                      "bind it in the site ('network %s.%s CIDR;'), or give gen fw "
+                      "-D unknown_peer=any to accept any address on purpose",
+                      r->inst->name, (z ? z : e->target)->name);
+    check_tag(d, r, NULL, NULL);
+}
+
+/* The peer set of a row's side, resolved once per (endpoint, instance). */
+static const hv_addrset *peer(hv_ctx *c, const flow_row *r, const flow_end *e)
+{
+    memo_slot *s = memo_find(c, e->ast, r->inst);
+    if (s->used) return s->set ? s->set : c->o->unknown_peer_any ? &any_set : NULL;
+    *s = (memo_slot){e->ast, r->inst, resolve_peer(c, r, e), true};
+    c->memo_n++;
+    if (s->set) return s->set;
+    if (c->o->unknown_peer_any) return &any_set;
+    report_unknown(c, r, e, c->o->unknown_sev);
+    if (c->o->unknown_sev == SEV_ERROR) c->failed = true;
+    return NULL;
+}
+
+/* ---- facts ---- */
+
+static void add_fact(hv_ctx *c, const host *h, const flow_row *r, bool out, const hv_addrset *s,
+                     const hv_addrset *d)
+{
+    c->facts = arena_grow(c->m->mem, c->facts, sizeof *c->facts, &c->facts_cap, c->nfacts + 1);
+    c->facts[c->nfacts] = (fact){h, out, d != &any_set && r->dst.kind == EP_GROUP, r->proto, s, d,
+                                 r->slo, r->shi, r->lo, r->hi, r, c->nfacts};
+    c->nfacts++;
+}
+
+static void row_facts(hv_ctx *c, const flow_row *r, host **hosts, size_t nhosts)
+{
+    bool mc = r->dst.kind == EP_GROUP;
+    for (size_t i = 0; i < nhosts; i++) {
+        const host *h = hosts[i];
+        if (host_is(c->m, h, r, &r->dst)) {
+            const hv_addrset *s = peer(c, r, &r->src);
+            if (s) add_fact(c, h, r, false, s, mc ? peer(c, r, &r->dst) : &any_set);
+        }
+        if (host_is(c->m, h, r, &r->src)) {
+            const hv_addrset *d = peer(c, r, &r->dst);
+            if (d) add_fact(c, h, r, true, &any_set, d);
+        }
+    }
+}
+
+/* ---- grouping facts into rules ---- */
+
+static int key_cmp(const fact *a, const fact *b)
+{
+    if (a->h->index != b->h->index) return a->h->index < b->h->index ? -1 : 1;
+    if (a->out != b->out) return a->out ? 1 : -1;
+    if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+    if (a->mc != b->mc) return a->mc ? 1 : -1;
+    if (a->s->id != b->s->id) return a->s->id < b->s->id ? -1 : 1;
+    if (a->d->id != b->d->id) return a->d->id < b->d->id ? -1 : 1;
+    if (a->slo != b->slo) return a->slo < b->slo ? -1 : 1;
+    return (a->shi > b->shi) - (a->shi < b->shi);
+}
+
+static int fact_cmp(const void *pa, const void *pb)
+{
+    const fact *a = pa, *b = pb;
+    int k = key_cmp(a, b);
+    if (k) return k;
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static int svc_cmp(const fact *a, const fact *b)
+{
+    if (a->h->index != b->h->index) return a->h->index < b->h->index ? -1 : 1;
+    if (a->row->inst->index != b->row->inst->index)
+        return a->row->inst->index < b->row->inst->index ? -1 : 1;
+    int x = a->row->decl->service->index, y = b->row->decl->service->index;
+    return (x > y) - (x < y);
+}
+
+static int fact_svc_cmp(const void *pa, const void *pb)
+{
+    int k = svc_cmp(pa, pb);
+    return k ? k : fact_cmp(pa, pb);
+}
+
+/* Source order of the flows behind a rule: file, line, column, instance. */
+static int why_cmp(const void *pa, const void *pb)
+{
+    const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
+    const loc *x = &a->decl->where, *y = &b->decl->where;
+    if (x->src != y->src) return x->src->index < y->src->index ? -1 : 1;
+    if (x->line != y->line) return x->line < y->line ? -1 : 1;
+    if (x->col != y->col) return x->col < y->col ? -1 : 1;
+    return (a->inst->index > b->inst->index) - (a->inst->index < b->inst->index);
+}
+
+static int service_cmp(const void *pa, const void *pb)
+{
+    const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
+    if (a->inst->index != b->inst->index) return a->inst->index < b->inst->index ? -1 : 1;
+    int x = a->decl->service->index, y = b->decl->service->index;
+    return (x > y) - (x < y);
+}
+
+static bool same_service(const flow_row *a, const flow_row *b)
+{
+    return a->inst == b->inst && a->decl->service == b->decl->service;
+}
+
+static bool same_flow(const flow_row *a, const flow_row *b)
+{
+    return a->decl == b->decl && a->inst == b->inst;
+}
+
+/* One rule from facts [f, f + n), which share a key and are sorted by lo. */
+static hv_rule make_rule(hv_ctx *c, const fact *f, size_t n)
+{
+    hv_rule r = {f->out, f->mc, f->proto, f->s, f->d, NULL, NULL, 0, 0, NULL, 0, NULL, 0};
+    arena *mem = c->m->mem;
+    if (f->slo) {
+        r.sports = arena_alloc(mem, sizeof *r.sports);
+        r.sports[0] = (hv_ports){f->slo, f->shi};
+        r.nsports = 1;
+    }
+    bool any_port = false;
+    for (size_t i = 0; i < n; i++) any_port |= f[i].lo == 0;
+    r.dports = arena_alloc(mem, (n + 1) * sizeof *r.dports);
+    for (size_t i = 0; i < n && !any_port; i++) {
+        hv_ports *last = r.ndports ? &r.dports[r.ndports - 1] : NULL;
+        if (last && f[i].lo <= (uint32_t)last->hi + 1) {
+            if (f[i].hi > last->hi) last->hi = f[i].hi;
+        } else {
+            r.dports[r.ndports++] = (hv_ports){f[i].lo, f[i].hi};
+        }
+    }
+    r.why = arena_alloc(mem, n * sizeof *r.why);
+    r.svcs = arena_alloc(mem, n * sizeof *r.svcs);
+    for (size_t i = 0; i < n; i++) r.why[i] = r.svcs[i] = f[i].row;
+    qsort(r.why, n, sizeof *r.why, why_cmp);
+    for (size_t i = 0; i < n; i++)
+        if (!r.nwhy || !same_flow(r.why[r.nwhy - 1], r.why[i])) r.why[r.nwhy++] = r.why[i];
+    qsort(r.svcs, n, sizeof *r.svcs, service_cmp);
+    for (size_t i = 0; i < n; i++)
+        if (!r.nsvcs || !same_service(r.svcs[r.nsvcs - 1], r.svcs[i])) r.svcs[r.nsvcs++] = r.svcs[i];
+    return r;
+}
+
+/* Rules of facts [f, f + n), all of one host (and service). */
+static hv_rule *make_rules(hv_ctx *c, const fact *f, size_t n, size_t *nrules)
+{
+    hv_rule *v = arena_alloc(c->m->mem, (n + 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && key_cmp(&f[i], &f[j]) == 0; j++) {}
+        v[k++] = make_rule(c, f + i, j - i);
+    }
+    *nrules = k;
+    return v;
+}
+
+static void build_services(hv_ctx *c, host_view *v, const fact *f, size_t n)
+{
+    v->services = arena_alloc(c->m->mem, (n + 1) * sizeof *v->services);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && svc_cmp(&f[i], &f[j]) == 0; j++) {}
+        hv_service *s = &v->services[v->nservices++];
+        s->first = f[i].row;
+        s->rules = make_rules(c, f + i, j - i, &s->nrules);
+    }
+}
+
+bool hostview_build(model *m, const site_decl *site, const hv_options *o, host_view **out,
+                    size_t *nout)
+{
+    hv_ctx c = {0};
+    c.m = m;
+    c.site = site;
+    c.o = o;
+    c.runs = runs_index(m);
+    host **hosts = arena_alloc(m->mem, (m->nhosts + 1) * sizeof *hosts);
+    size_t nhosts = 0;
+    for (size_t i = 0; i < m->nhosts; i++)
+        if (m->hosts[i]->site == site) hosts[nhosts++] = m->hosts[i];
+    for (size_t i = 0; i < m->nrows; i++) {
+        const flow_row *r = &m->rows[i];
+        if (r->inst->site == site && !r->decl->local) row_facts(&c, r, hosts, nhosts);
+    }
+    host_view *views = arena_alloc(m->mem, (nhosts + 1) * sizeof *views);
+    if (c.nfacts > 1) qsort(c.facts, c.nfacts, sizeof *c.facts, fact_cmp);
+    fact *by_svc = arena_alloc(m->mem, (c.nfacts + 1) * sizeof *by_svc);
+    memcpy(by_svc, c.facts, c.nfacts * sizeof *by_svc);
+    if (c.nfacts > 1) qsort(by_svc, c.nfacts, sizeof *by_svc, fact_svc_cmp);
+    size_t a = 0, b = 0;
+    for (size_t i = 0; i < nhosts; i++) {
+        host_view *v = &views[i];
+        v->h = hosts[i];
+        size_t a0 = a, b0 = b;
+        while (a < c.nfacts && c.facts[a].h == hosts[i]) a++;
+        while (b < c.nfacts && by_svc[b].h == hosts[i]) b++;
+        v->rules = make_rules(&c, c.facts + a0, a - a0, &v->nrules);
+        build_services(&c, v, by_svc + b0, b - b0);
+        for (size_t k = 0; k < v->nrules; k++) v->multicast |= v->rules[k].multicast && !v->rules[k].out;
+    }
+    *out = views;
+    *nout = nhosts;
+    return !c.failed;
+}
+
+void hostview_check_peers(model *m)
+{
+    hv_options o = {false, SEV_WARNING};
+    for (site_decl *s = m->prog->sites; s; s = s->next) {
+        hv_ctx c = {0};
+        c.m = m;
+        c.site = s;
+        c.o = &o;
+        c.runs = runs_index(m);
+        for (size_t i = 0; i < m->nrows; i++) {
+            const flow_row *r = &m->rows[i];
+            if (r->inst->site != s || r->decl->local) continue;
+            (void)peer(&c, r, &r->src);
+            (void)peer(&c, r, &r->dst);
+        }
+    }
+}
+
+/* ---- text of addresses and names ---- */
+
+void hv_cidrs(hv_addr a, void (*fn)(void *ctx, const char *cidr), void *ctx)
+{
+    uint64_t lo = a.lo, hi = a.hi;
+    while (lo <= hi) {
+        int bits = 0;
+        while (bits < 32 && (lo & ((1ull << (bits + 1)) - 1)) == 0 && lo + (1ull << (bits + 1)) - 1 <= hi)
+            bits++;
+        char t[ADDR_TEXT], out[ADDR_TEXT + 4];
+        addr_text(t, (uint32_t)lo, (uint32_t)lo, 32);
+        snprintf(out, sizeof out, "%s/%d", t, 32 - bits);
+        fn(ctx, out);
+        lo += 1ull << bits;
+    }
+}
+
+/* ---- the view as data ---- */
+
+typedef struct {
+    const hv_sink *s;
+    void *ctx;
+} walker;
+
+static void w_str(walker *w, const char *k, const char *v)
+{
+    w->s->key(w->ctx, k);
+    w->s->str(w->ctx, v ? v : "");
+}
+
+static void w_num(walker *w, const char *k, long long v)
+{
+    w->s->key(w->ctx, k);
+    w->s->num(w->ctx, v);
+}
+
+static void w_bool(walker *w, const char *k, bool v)
+{
+    w->s->key(w->ctx, k);
+    w->s->boolean(w->ctx, v);
+}
+
+static void w_open(walker *w, const char *k, bool array)
+{
+    if (k) w->s->key(w->ctx, k);
+    w->s->begin(w->ctx, array);
+}
+
+static void w_close(walker *w, bool array) { w->s->end(w->ctx, array); }
+
+static void put_cidr(void *ctx, const char *cidr)
+{
+    walker *w = ctx;
+    w->s->str(w->ctx, cidr);
+}
+
+static void walk_addrs(walker *w, const char *k, const hv_addrset *set)
+{
+    w_open(w, k, true);
+    for (size_t i = 0; i < set->n; i++) hv_cidrs(set->v[i], put_cidr, w);
+    w_close(w, true);
+}
+
+static void walk_ports(walker *w, const char *k, const hv_ports *v, size_t n)
+{
+    w_open(w, k, true);
+    for (size_t i = 0; i < n; i++) {
+        w_open(w, NULL, false);
+        w_num(w, "lo", v[i].lo);
+        w_num(w, "hi", v[i].hi);
+        w_close(w, false);
+    }
+    w_close(w, true);
+}
+
+static void walk_rule(model *m, walker *w, const hv_rule *r)
+{
+    w_open(w, NULL, false);
+    w_str(w, "direction", r->out ? "out" : "in");
+    w_str(w, "proto", r->proto == PROTO_TCP ? "tcp" : "udp");
+    w_str(w, "family", "ipv4");
+    walk_addrs(w, "saddrs", r->saddrs);
+    walk_addrs(w, "daddrs", r->daddrs);
+    w_bool(w, "multicast", r->multicast);
+    walk_ports(w, "sports", r->sports, r->nsports);
+    walk_ports(w, "dports", r->dports, r->ndports);
+    w_open(w, "services", true);
+    for (size_t i = 0; i < r->nsvcs; i++) w->s->str(w->ctx, check_service_name(m, r->svcs[i]));
+    w_close(w, true);
+    w_open(w, "why", true);
+    for (size_t i = 0; i < r->nwhy; i++) {
+        const flow_row *f = r->why[i];
+        w_open(w, NULL, false);
+        w_str(w, "service", check_service_name(m, f));
+        w_str(w, "description", f->decl->service->desc);
+        w_str(w, "file", f->decl->where.src->name);
+        w_num(w, "line", f->decl->where.line);
+        w_close(w, false);
+    }
+    w_close(w, true);
+    w_close(w, false);
+}
+
+static void walk_rules(model *m, walker *w, const hv_rule *v, size_t n)
+{
+    w_open(w, "rules", true);
+    for (size_t i = 0; i < n; i++) walk_rule(m, w, &v[i]);
+    w_close(w, true);
+}
+
+static void walk_host(walker *w, const host *h)
+{
+    char a[ADDR_TEXT];
+    w_open(w, "host", false);
+    w_str(w, "name", h->decl->name);
+    w_str(w, "address", addr_text(a, h->addr, h->addr, 32));
+    w_str(w, "os", h->os == OS_WINDOWS ? "windows" : h->os == OS_LINUX ? "linux" : "");
+    if (h->eph_lo) {
+        w_open(w, "ephemeral", false);
+        w_num(w, "lo", h->eph_lo);
+        w_num(w, "hi", h->eph_hi);
+        w_close(w, false);
+    }
+    w_open(w, "roles", true);
+    for (int k = 0; k < h->nruns; k++) {
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s.%s", h->runs[k].inst->name, h->runs[k].role->name);
+        w->s->str(w->ctx, buf);
+    }
+    w_close(w, true);
+    w_close(w, false);
+}
+
+static void walk_service(model *m, walker *w, const hv_service *s)
+{
+    const flow_row *r = s->first;
+    w_open(w, NULL, false);
+    w_str(w, "name", check_service_name(m, r));
+    w_str(w, "system", r->inst->sys->name);
+    w_str(w, "instance", r->inst->name);
+    w_str(w, "service", r->decl->service->name);
+    w_str(w, "description", r->decl->service->desc);
+    walk_rules(m, w, s->rules, s->nrules);
+    w_close(w, false);
+}
+
+void hostview_walk(model *m, const host_view *v, const hv_extra *x, const hv_sink *s, void *ctx)
+{
+    walker w = {s, ctx};
+    const site_decl *site = v->h->site;
+    w_open(&w, NULL, false);
+    w_str(&w, "banner", x->banner);
+    w_open(&w, "site", false);
+    w_str(&w, "name", site->name);
+    w_str(&w, "description", site->desc);
+    w_close(&w, false);
+    walk_host(&w, v->h);
+    w_open(&w, "options", false);
+    for (size_t i = 0; i < x->nopts; i++) w_str(&w, x->opt_keys[i], x->opt_values[i]);
+    w_close(&w, false);
+    w_bool(&w, "multicast", v->multicast);
+    walk_rules(m, &w, v->rules, v->nrules);
+    w_open(&w, "services", true);
+    for (size_t i = 0; i < v->nservices; i++) walk_service(m, &w, &v->services[i]);
+    w_close(&w, true);
+    w_close(&w, false);
+}

@@ -1,0 +1,46 @@
+/* runs.c: the index of which hosts run (instance, role); see runs.h. */
+#include <stdlib.h>
+#include <string.h>
+#include "runs.h"
+
+/* Roles compare by name so the order does not depend on addresses. */
+static int entry_cmp(int inst, const decl *role, const run_entry *e)
+{
+    if (e->inst != inst) return inst < e->inst ? -1 : 1;
+    return e->role == role ? 0 : strcmp(role->name, e->role->name);
+}
+
+static int run_cmp(const void *pa, const void *pb)
+{
+    const run_entry *a = pa, *b = pb;
+    int c = entry_cmp(a->inst, a->role, b);
+    if (c) return c;
+    return (a->h->index > b->h->index) - (a->h->index < b->h->index);
+}
+
+run_index runs_index(model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->nhosts; i++) n += (size_t)m->hosts[i]->nruns;
+    run_index ix = {arena_alloc(m->mem, (n + 1) * sizeof *ix.v), 0};
+    for (size_t i = 0; i < m->nhosts; i++)
+        for (int k = 0; k < m->hosts[i]->nruns; k++)
+            ix.v[ix.n++] = (run_entry){m->hosts[i]->runs[k].inst->index,
+                                       m->hosts[i]->runs[k].role, m->hosts[i]};
+    if (ix.n > 1) qsort(ix.v, ix.n, sizeof *ix.v, run_cmp);
+    return ix;
+}
+
+size_t runs_hosts(const run_index *ix, int inst, const decl *role, size_t *first)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (entry_cmp(inst, role, &ix->v[mid]) > 0) lo = mid + 1;
+        else hi = mid;
+    }
+    size_t end = lo;
+    while (end < ix->n && ix->v[end].inst == inst && ix->v[end].role == role) end++;
+    *first = lo;
+    return end - lo;
+}

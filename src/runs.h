@@ -1,0 +1,23 @@
+/* runs.h: which hosts of a site run a role. Takes the model's hosts; gives
+ * an index sorted by (instance, role, host) with binary-search lookups, so
+ * the bind checks and the host view find a role's hosts in O(log n). */
+#ifndef BERTH_RUNS_H
+#define BERTH_RUNS_H
+#include "model.h"
+
+typedef struct {
+    int inst;
+    const decl *role;
+    const host *h;
+} run_entry;
+
+typedef struct {
+    run_entry *v;
+    size_t n;
+} run_index;
+
+run_index runs_index(model *m);
+/* The hosts running role of instance inst: entries [*first, *first + count). */
+size_t runs_hosts(const run_index *ix, int inst, const decl *role, size_t *first);
+
+#endif
