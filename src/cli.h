@@ -25,7 +25,7 @@ typedef struct {
     const char *gen_kind;        /* "c", "docs" or "fw" */
     const char *name, *prefix, *site, *depfile;
     /* gen fw, flows --host */
-    const char *template, *host;
+    const char *template, *host, *os;
     const char **def_keys, **def_values;   /* -D KEY=VALUE, sorted by key, last one kept */
     size_t ndefs;
 } cli_options;

@@ -57,6 +57,7 @@ typedef struct {
     const char *template;        /* bundled NAME or FILE.lua */
     const char *host;            /* NULL: every host of the site, OUT a directory */
     const char *out;             /* -o OUT */
+    os_kind os;                  /* --os: OS_NONE for every host; OS_LINUX takes unset ones */
     const char *const *keys, *const *values;   /* -D KEY=VALUE */
     size_t ndefs;
 } fw_options;

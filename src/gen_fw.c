@@ -349,35 +349,37 @@ static bool read_template(const char *spec, fw_source *t)
     return true;
 }
 
-static void take_file(gen_ctx *g, const char *name, strbuf *text)
+static bool take_file(gen_ctx *g, const char *name, strbuf *text)
 {
     strbuf *dst = gen_file_new(g, name);
-    if (!dst) return;                        /* over GEN_MAX_FILES: l_file refused already */
+    if (!dst) return false;
     *dst = *text;
     sb_init(text);
+    return true;
 }
 
 /* Where each file of one host's run goes. With --host the single file is
  * OUT itself, named files go to OUT/NAME; without, OUT/HOST.SUFFIX and
  * OUT/HOST/NAME. */
-static void place_outputs(gen_ctx *g, const fw_options *o, const host *h, fw_out *out)
+static bool place_outputs(gen_ctx *g, const fw_options *o, const host *h, fw_out *out)
 {
     char name[FW_MAX_NAME + 512];
     if (out->nfiles == 1 && o->host) {
         const char *slash = strrchr(o->out, '/');
         g->outdir = slash ? arena_strndup(g->m->mem, o->out, (size_t)(slash - o->out + (slash == o->out))) : ".";
-        take_file(g, slash ? slash + 1 : o->out, &out->files[0].text);
-        return;
+        return take_file(g, slash ? slash + 1 : o->out, &out->files[0].text);
     }
+    bool ok = true;
     if (out->nfiles == 1) {
         snprintf(name, sizeof name, "%s%s", h->decl->name, out->suffix);
-        take_file(g, name, &out->files[0].text);
+        ok = take_file(g, name, &out->files[0].text);
     }
-    for (size_t i = 1; i < out->nfiles; i++) {
+    for (size_t i = 1; ok && i < out->nfiles; i++) {
         if (o->host) snprintf(name, sizeof name, "%s", out->files[i].name);
         else snprintf(name, sizeof name, "%s/%s", h->decl->name, out->files[i].name);
-        take_file(g, name, &out->files[i].text);
+        ok = take_file(g, name, &out->files[i].text);
     }
+    return ok;
 }
 
 bool gen_fw_views(gen_ctx *g, const fw_options *o)
@@ -401,9 +403,14 @@ int gen_fw(gen_ctx *g, const fw_options *o)
     for (size_t i = 0; i < g->nviews && rc == 0; i++) {
         const host_view *v = &g->views[i];
         if (o->host && strcmp(v->h->decl->name, o->host) != 0) continue;
+        if (o->os == OS_WINDOWS && v->h->os != OS_WINDOWS) continue;
+        if (o->os == OS_LINUX && v->h->os == OS_WINDOWS) continue;
         fw_out out;
         if (!run_template(g, &t, v, &x, &out)) rc = 1;
-        else place_outputs(g, o, v->h, &out);
+        else if (!place_outputs(g, o, v->h, &out)) {
+            fprintf(stderr, "berth: too many output files (limit %d)\n", GEN_MAX_FILES);
+            rc = 2;
+        }
         free_out(&out);
     }
     free(t.owned);

@@ -55,6 +55,8 @@ static const char usage[] =
     "  --template NAME      a bundled template (nftables, iptables, windows, firewalld,\n"
     "                       ufw) or a FILE.lua of your own (docs/templates.md)\n"
     "  --host HOST          one host of the site\n"
+    "  --os windows|linux   only the site's hosts of that OS (linux: also hosts\n"
+    "                       whose OS is not given)\n"
     "  -D KEY=VALUE         a template option: log=1, fragment=1 (nftables),\n"
     "                       output=drop, table=NAME; unknown_peer=any opens peers\n"
     "                       that resolve to no address to any address\n"
@@ -73,8 +75,9 @@ static int usage_error(const char *fmt, const char *arg)
 static const char **value_option(cli_options *o, const char *a)
 {
     static const char *const names[] = {"--name", "--prefix", "--site", "--depfile", "--template",
-                                        "--host"};
-    const char **slots[] = {&o->name, &o->prefix, &o->site, &o->depfile, &o->template, &o->host};
+                                        "--host", "--os"};
+    const char **slots[] = {&o->name, &o->prefix, &o->site, &o->depfile, &o->template, &o->host,
+                            &o->os};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         size_t n = strlen(names[k]);
         if (strncmp(a, names[k], n) == 0 && (a[n] == '\0' || a[n] == '=')) return slots[k];
@@ -296,7 +299,8 @@ static int check_site_host(const cli_options *o, const model *m)
 
 static fw_options fw_opts(const cli_options *o)
 {
-    return (fw_options){o->template, o->host, o->output, o->def_keys, o->def_values, o->ndefs};
+    os_kind os = !o->os ? OS_NONE : strcmp(o->os, "windows") == 0 ? OS_WINDOWS : OS_LINUX;
+    return (fw_options){o->template, o->host, o->output, os, o->def_keys, o->def_values, o->ndefs};
 }
 
 /* gen: check first; generate only from a policy without errors. */
@@ -343,12 +347,15 @@ static int check_gen_usage(const cli_options *o)
     if (o->prefix && !valid_c_name(o->prefix))
         return usage_error("--prefix '%s' must be a C identifier", o->prefix);
     if (strcmp(kind, "fw") != 0) {
-        if (o->template || o->host || o->ndefs)
-            return usage_error("--template, --host and -D belong to gen fw%s", "");
+        if (o->template || o->host || o->os || o->ndefs)
+            return usage_error("--template, --host, --os and -D belong to gen fw%s", "");
         return 0;
     }
     if (!o->template) return usage_error("gen fw needs --template NAME|FILE.lua%s", "");
     if (!o->site) return usage_error("gen fw needs --site SITE: a firewall belongs to a host%s", "");
+    if (o->os && strcmp(o->os, "windows") != 0 && strcmp(o->os, "linux") != 0)
+        return usage_error("--os takes 'windows' or 'linux', not '%s'", o->os);
+    if (o->os && o->host) return usage_error("--os selects hosts; --host names one already%s", "");
     size_t n = strlen(o->output);
     if (o->host && n && o->output[n - 1] == '/')
         return usage_error("with --host, -o names the output file, not a directory ('%s')",

@@ -82,11 +82,23 @@ static int unknown_global(lua_State *L)
                       lua_isstring(L, 2) ? lua_tostring(L, 2) : "?");
 }
 
+static int not_in_sandbox(lua_State *L)
+{
+    return luaL_error(L, "%s is not available in the sandbox", lua_tostring(L, lua_upvalueindex(1)));
+}
+
+/* A library function the sandbox takes away: nil in the base library
+ * (reading it is an unknown global), an explaining error elsewhere. */
 static void remove_field(lua_State *L, const char *table, const char *name)
 {
-    if (table) lua_getglobal(L, table);
-    else lua_pushglobaltable(L);
-    lua_pushnil(L);
+    if (table) {
+        lua_getglobal(L, table);
+        lua_pushfstring(L, "%s.%s", table, name);
+        lua_pushcclosure(L, not_in_sandbox, 1);
+    } else {
+        lua_pushglobaltable(L);
+        lua_pushnil(L);
+    }
     lua_setfield(L, -2, name);
     lua_pop(L, 1);
 }

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# fw.sh: berth gen fw, end to end. Every bundled template's output for the
+# example site passes its own tool's check (nft -c, iptables-restore --test,
+# firewall-offline-cmd --check-config, xmllint, ufw's profile loader); the
+# loaded nftables and iptables rules let through exactly the view's ports
+# (probe.py, in network namespaces it creates); hostile descriptions stay
+# inert; runaway or escaping templates stop with one line and write nothing.
+# Prints "N passed, N failed, N skipped"; a step that cannot run here says
+# "skipped: REASON". Run from anywhere.
+set -u
+shopt -s nullglob
+cd "$(dirname "$0")/../.." || exit 2
+export LC_ALL=C NO_COLOR=1
+BERTH=${BERTH:-./berth}
+pass=0 fail=0 skip=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
+skipped() { skip=$((skip + 1)); printf 'skipped: %s\n' "$*"; }
+check() { if "$@" >/dev/null 2>&1; then ok; else bad "$*"; fi; }
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+POLICIES=$(ls policies/*.ports)
+LINUX="nftables iptables firewalld ufw"
+
+# gen_all OUT POLICY... : every template, as `make generated` runs them.
+gen_all() {
+  local out=$1; shift
+  for t in $LINUX; do
+    "$BERTH" gen fw --template "$t" --site "$SITE" --os linux -o "$out/$t" "$@" 2>>"$tmp/gen.err" ||
+      bad "gen fw --template $t ($*)"
+  done
+  "$BERTH" gen fw --template windows --site "$SITE" --os windows -o "$out/windows" "$@" 2>>"$tmp/gen.err" ||
+    bad "gen fw --template windows ($*)"
+}
+
+# Namespaces keep every check away from this machine's own ruleset.
+if unshare -n true 2>/dev/null; then NS=1; else NS=; fi
+
+nft_check() { for f in "$1"/nftables/*.nft; do check unshare -n nft -c -f "$f"; done; }
+# iptables: --test, then a real load twice (--noflush reloads are idempotent).
+ipt_check() {
+  for f in "$1"/iptables/*.rules; do
+    check unshare -n iptables-restore --test "$f"
+    local n
+    n=$(unshare -n sh -c "iptables-restore --noflush '$f' && iptables-restore --noflush '$f' && iptables -S BERTH-IN | wc -l" 2>/dev/null)
+    if [ -n "$n" ] && [ "$n" = "$(grep -c '^-A BERTH-IN ' "$f")" ]; then ok; else bad "iptables reload not idempotent: $f ($n rules)"; fi
+  done
+}
+# firewalld: each host's services and zone in a scratch configuration, no WARNING or ERROR.
+fwd_check() {
+  for d in "$1"/firewalld/*/; do
+    local cfg=$tmp/fwd-$RANDOM out
+    mkdir -p "$cfg" && cp -r "$d"services "$d"zones "$cfg"/ && cp /etc/firewalld/firewalld.conf "$cfg"/
+    out=$(firewall-offline-cmd --system-config "$cfg" --check-config 2>&1)
+    if [ $? = 0 ] && ! grep -qE 'WARNING|ERROR' <<<"$out"; then ok; else bad "firewalld --check-config $d: $out"; fi
+    for x in "$d"services/*.xml "$d"zones/*.xml; do check xmllint --noout "$x"; done
+  done
+}
+# ufw: its own profile loader must accept every profile of every file.
+ufw_check() {
+  for f in "$1"/ufw/*.ufw; do
+    local dir=$tmp/ufw-$RANDOM
+    mkdir -p "$dir" && cp "$f" "$dir/berth"
+    check python3 - "$dir" "$(grep -c '^\[' "$f")" <<'PY'
+import sys, ufw.applications as a
+profiles = a.get_profiles(sys.argv[1])
+assert len(profiles) == int(sys.argv[2]), (len(profiles), sys.argv[2])
+for name, p in profiles.items():
+    a.verify_profile(name, p)
+PY
+  done
+}
+
+tools_check() {
+  if [ -n "$NS" ] && command -v nft >/dev/null; then nft_check "$1"; else skipped "nft -c on $1: no nft or no network namespaces"; fi
+  if [ -n "$NS" ] && command -v iptables-restore >/dev/null; then ipt_check "$1"; else skipped "iptables-restore --test on $1: no iptables or no network namespaces"; fi
+  if command -v firewall-offline-cmd >/dev/null && [ "$(id -u)" = 0 ]; then fwd_check "$1"; else skipped "firewall-offline-cmd on $1: not installed or not root"; fi
+  if python3 -c 'import ufw.applications' 2>/dev/null; then ufw_check "$1"; else skipped "ufw profiles of $1: ufw is not installed"; fi
+}
+
+# 1. The example site: generated/fw/ is what berth writes now, and every
+#    file passes its tool.
+SITE=example
+gen_all "$tmp/example" $POLICIES
+if diff -r generated/fw "$tmp/example" >/dev/null; then ok; else bad "generated/fw is stale: run make generated"; diff -r generated/fw "$tmp/example" | head; fi
+tools_check "$tmp/example"
+check test -s "$tmp/example/windows/media1.ps1"
+check test ! -e "$tmp/example/nftables/media1.nft"       # a Windows host gets no nftables file
+
+# 2. Packets: load a host's rules in a namespace and probe them (seed printed).
+probe() {  # probe KIND HOST FILE
+  "$BERTH" flows --site example --host "$2" --format=json $POLICIES >"$tmp/$2.json" 2>/dev/null
+  local out rc
+  out=$(python3 tests/fw/probe.py --kind "$1" --rules "$3" --view "$tmp/$2.json" --sample 1000 2>&1); rc=$?
+  if [ "$rc" = 77 ]; then skipped "packet probe of $1 on $2: $(grep skipped <<<"$out")"; return; fi
+  if [ "$rc" = 0 ]; then ok; else bad "packet probe of $1 on $2"; printf '%s\n' "$out" | grep -E 'seed|mismatch|probe:' | head -20; fi
+  grep -E '^(seed|probe):' <<<"$out" | sed "s/^/  $1 $2 /"
+}
+for h in tablet1 omni2; do
+  probe nftables "$h" "$tmp/example/nftables/$h.nft"
+  probe iptables "$h" "$tmp/example/iptables/$h.rules"
+done
+
+# 3. Hostile descriptions: the same tools accept the files; the text neither
+#    runs nor breaks a rule. PowerShell reads back the description exactly.
+SITE=lab
+gen_all "$tmp/hostile" tests/fw/hostile.ports
+tools_check "$tmp/hostile"
+desc=$("$BERTH" flows --site lab --host win --format=json tests/fw/hostile.ports 2>/dev/null |
+       python3 -c 'import json,sys; print(json.load(sys.stdin)["services"][0]["description"], end="")')
+check python3 tests/fw/psquote.py --literals "$tmp/hostile/windows/win.ps1" --expect "$desc"
+check test "$(grep -c '^New-NetFirewallRule' "$tmp/hostile/windows/win.ps1")" -gt 0
+# No comment may carry a double quote into nft, nor run past 128 bytes.
+check python3 - "$tmp/hostile/nftables/srv.nft" <<'PY'
+import re, sys
+for c in re.findall(rb'comment "([^"\n]*)"', open(sys.argv[1], "rb").read()):
+    assert len(c) <= 128, c
+PY
+check python3 tests/fw/psquote.py --selftest
+
+# 4. The sandbox: each template in tests/fw/sandbox stops with the one line of
+#    its .err, exit 1, and leaves an existing output file as it was.
+for t in tests/fw/sandbox/*.lua; do
+  printf 'old rules\n' >"$tmp/keep"
+  out=$("$BERTH" gen fw --template "$t" --site example --host tablet1 -o "$tmp/keep" $POLICIES 2>&1); rc=$?
+  if [ "$rc" = 1 ] && [ "$out" = "$(cat "${t%.lua}.err")" ] && [ "$(cat "$tmp/keep")" = "old rules" ]; then ok
+  else bad "sandbox $t (exit $rc): $out"; fi
+done
+check test ! -e /tmp/berth-sandbox-pwned
+
+# 5. Templates from the documentation: the listing in docs/templates.md and a
+#    user's own template written only from that page.
+sed -n '/^## A complete template/,/^## /p' docs/templates.md | sed -n '/^```lua$/,/^```$/p' | sed '1d;$d' >"$tmp/doc.lua"
+check test -s "$tmp/doc.lua"
+"$BERTH" gen fw --template "$tmp/doc.lua" --site example --host tablet1 -o "$tmp/doc.out" $POLICIES 2>/dev/null
+check diff tests/fw/docs-template.expected "$tmp/doc.out"
+"$BERTH" gen fw --template tests/fw/user-template.lua --site example --host media1 -o "$tmp/user.out" $POLICIES 2>/dev/null
+check diff tests/fw/user-template.expected "$tmp/user.out"
+
+# 6. Usage: a missing site or host, an unknown template, a bad -D.
+"$BERTH" gen fw --template nftables -o "$tmp/x" $POLICIES >/dev/null 2>&1; check test $? = 2
+"$BERTH" gen fw --template nftables --site example --host nobody -o "$tmp/x" $POLICIES >/dev/null 2>&1; check test $? = 2
+"$BERTH" gen fw --template nosuch --site example -o "$tmp/x" $POLICIES >/dev/null 2>&1; check test $? = 2
+"$BERTH" gen fw --template nftables --site example -D unknown_peer=all -o "$tmp/x" $POLICIES >/dev/null 2>&1; check test $? = 2
+# A peer that resolves to nothing is an error naming the flow, unless -D unknown_peer=any.
+grep -v 'igloo.outside' policies/example-site.ports >"$tmp/nooutside.ports"
+for f in igloo dante omnicast; do cp "policies/$f.ports" "$tmp/"; done
+out=$("$BERTH" gen fw --template nftables --site example --host media1 -o "$tmp/m.nft" "$tmp/nooutside.ports" 2>&1); rc=$?
+check test "$rc" = 1
+check grep -q "error: role 'internet' of igloo.dns_web has no address in site 'example'.*\[unknown-peer\]" <<<"$out"
+check test ! -e "$tmp/m.nft"
+check "$BERTH" gen fw --template nftables --site example --host media1 -D unknown_peer=any -o "$tmp/m.nft" "$tmp/nooutside.ports"
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

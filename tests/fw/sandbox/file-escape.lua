@@ -1,0 +1,2 @@
+-- A file name may not leave the output directory.
+file("../../etc/passwd")

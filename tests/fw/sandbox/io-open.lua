@@ -1,0 +1,2 @@
+-- No io in the sandbox.
+io.open("/etc/passwd")

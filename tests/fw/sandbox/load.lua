@@ -1,0 +1,2 @@
+-- No load in the sandbox.
+load("return 1")()

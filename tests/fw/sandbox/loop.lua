@@ -1,0 +1,2 @@
+-- A template that never ends: the instruction limit stops it.
+while true do end

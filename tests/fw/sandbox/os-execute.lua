@@ -1,0 +1,2 @@
+-- No os in the sandbox.
+os.execute("touch /tmp/berth-sandbox-pwned")

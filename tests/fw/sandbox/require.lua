@@ -1,0 +1,2 @@
+-- No require in the sandbox.
+require("os")

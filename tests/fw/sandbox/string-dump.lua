@@ -1,0 +1,2 @@
+-- No string.dump in the sandbox.
+local f = string.dump(function() end)

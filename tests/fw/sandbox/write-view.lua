@@ -1,0 +1,3 @@
+-- The view is read-only.
+local view = ...
+view.host.name = "other"
