@@ -15,7 +15,7 @@ LUA_LIBS   = $(shell pkg-config --libs lua5.4 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 DEBS     = flex bison liblua5.4-dev libcmocka-dev pkg-config python3 python3-jsonschema \
-           graphviz g++ cmake mandoc
+           graphviz g++ cmake mandoc nftables iptables firewalld ufw libxml2-utils iproute2
 SRC      = $(wildcard src/*.c)
 OBJ      = $(SRC:src/%.c=build/%.o) build/lexer.o build/parser.o build/lua_files.o
 LUA_SRC  = $(sort $(wildcard lua/*.lua))
@@ -32,9 +32,15 @@ all: berth
 # when it is stale). berth rewrites a file only when its content changes.
 GEN_C    = ./berth gen c -o generated/c --name berth_policy $(POLICIES)
 GEN_DOCS = ./berth gen docs -o generated/docs --site example $(POLICIES)
+# Firewall rules for every host of the example site, each target by the
+# host's OS: PowerShell for Windows, the others for Linux or unset.
+FW_LINUX = nftables iptables firewalld ufw
 generated: berth
 	$(GEN_C)
 	$(GEN_DOCS)
+	for t in $(FW_LINUX); do \
+	  ./berth gen fw --template $$t --site example --os linux -o generated/fw/$$t $(POLICIES) || exit 1; done
+	./berth gen fw --template windows --site example --os windows -o generated/fw/windows $(POLICIES)
 
 # Install what a fresh Debian machine lacks, as root or through sudo.
 build/.deps:

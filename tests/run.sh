@@ -8,17 +8,18 @@ shopt -s nullglob
 cd "$(dirname "$0")/.." || exit 2
 export LC_ALL=C NO_COLOR=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
-pass=0 fail=0
+pass=0 fail=0 skip=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
 check() { if "$@" >/dev/null 2>&1; then ok; else bad "$*"; fi; }   # passes when CMD succeeds
 # add_summary NAME OUTPUT: fold a sub-suite's "N passed, N failed" into ours.
 add_summary() {
-  local line f
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$2" | tail -1)
+  local line f s
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' <<<"$2" | tail -1)
   if [ -z "$line" ]; then bad "$1 printed no summary"; printf '%s\n' "$2" | tail -20; return; fi
-  pass=$((pass + ${line%% passed*})); f=${line#*passed, }; fail=$((fail + ${f%% failed}))
-  grep -E '^FAIL' <<<"$2" | head -20
+  pass=$((pass + ${line%% passed*})); f=${line#*passed, }; f=${f%%, *}; fail=$((fail + ${f%% failed}))
+  case $line in *skipped) s=${line##*failed, }; skip=$((skip + ${s%% skipped})) ;; esac
+  grep -E '^(FAIL|skipped:)' <<<"$2" | head -20
 }
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -147,7 +148,8 @@ done
 #    byte repeatable; the C compiles as C99 and C++ and its lookups hold.
 ./berth gen c -o "$tmp/gen/c" --name berth_policy policies/*.ports 2>/dev/null
 ./berth gen docs -o "$tmp/gen/docs" --site example policies/*.ports 2>/dev/null
-if diff -r generated "$tmp/gen" >/dev/null; then ok; else bad "generated/ is stale: run make generated"; diff -r generated "$tmp/gen" | head -10; fi
+# (generated/fw is checked by tests/fw/fw.sh)
+if diff -r --exclude=fw generated "$tmp/gen" >/dev/null; then ok; else bad "generated/ is stale: run make generated"; diff -r --exclude=fw generated "$tmp/gen" | head -10; fi
 ./berth gen c -o "$tmp/gen2" --name berth_policy --depfile "$tmp/gen2.d" policies/example-site.ports 2>/dev/null
 # The depfile names both outputs, then every policy read, imports included.
 check grep -q "^$tmp/gen2/berth_policy.h $tmp/gen2/berth_policy.c: policies/example-site.ports" "$tmp/gen2.d"
@@ -221,5 +223,10 @@ for f in bin/berth lib/cmake/berth/BerthGenerate.cmake share/man/man1/berth.1 sh
   check test -e "$tmp/dest/opt/berth/$f"
 done
 
-echo "$pass passed, $fail failed"
+# 7. Firewall rules (tests/fw/fw.sh): each target's own tool, packets in
+#    network namespaces, hostile text, the template sandbox.
+add_summary tests/fw/fw.sh "$(tests/fw/fw.sh 2>&1)"
+add_summary "tests/fw/fw.sh under ASan" "$(BERTH=build/asan/berth FW_QUICK=1 tests/fw/fw.sh 2>&1)"
+
+echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,142 @@
+-- iptables.lua: one host's IPv4 rules for `iptables-restore --noflush`, in
+-- two chains berth owns (BERTH-IN, BERTH-OUT); built-in chains and their
+-- policies are left alone, the operator hooks the chains in once.
+-- Options: -D output=accept|drop, -D log=1.
+
+local view = ...
+local opt = view.options
+local log = berth.flag(opt, "log")
+local output = berth.choice(opt, "output", { "accept", "drop" })
+-- (-D fragment needs nothing here: berth's own chains already are one.)
+
+local IN, OUT = "BERTH-IN", "BERTH-OUT"
+local CHAIN = { ["in"] = IN, out = OUT }
+
+local function add(chain, ...)
+  emit("-A ", chain, " ", ...)
+  emit("\n")
+end
+
+local function comment(text)
+  return '-m comment --comment "' .. berth.esc.iptables(text) .. '"'
+end
+
+-- Port matches for one (sport chunk, dport chunk), sports first: a single
+-- entry goes into the protocol's own match, more into multiport (at most 15
+-- slots each, so berth.chunks cut them).
+local function port_matches(proto, sports, dports)
+  local out, own = {}, nil
+  local function put(list, one, many)
+    if #list == 1 then
+      if not own then
+        own = #out + 1
+        out[own] = "-m " .. proto
+      end
+      out[own] = out[own] .. " " .. one .. " " .. berth.ports(list, ",", ":")
+    elseif #list > 1 then
+      out[#out + 1] = "-m multiport " .. many .. " " .. berth.ports(list, ",", ":")
+    end
+  end
+  put(sports, "--sport", "--sports")
+  put(dports, "--dport", "--dports")
+  return out
+end
+
+-- A list of "-s X" (or "-d X") options, one per address; {false} for any,
+-- so the caller's loop runs once without an address match.
+local function addr_opts(flag, list)
+  if #list == 0 then return { false } end
+  local out = {}
+  for i, a in ipairs(list) do out[i] = flag .. " " .. a end
+  return out
+end
+
+-- One berth rule becomes one iptables rule per source address, destination
+-- address, source-port chunk and destination-port chunk.
+local function rule(r)
+  local text = table.concat(berth.list(r.services), ", ")
+  if r.multicast then text = text .. " (multicast)" end
+  for _, s in ipairs(addr_opts("-s", r.saddrs)) do
+    for _, d in ipairs(addr_opts("-d", r.daddrs)) do
+      for _, sp in ipairs(berth.chunks(r.sports, 15)) do
+        for _, dp in ipairs(berth.chunks(r.dports, 15)) do
+          local words = {}
+          if s then words[#words + 1] = s end
+          if d then words[#words + 1] = d end
+          words[#words + 1] = "-p " .. r.proto
+          for _, m in ipairs(port_matches(r.proto, sp, dp)) do words[#words + 1] = m end
+          words[#words + 1] = comment(text)
+          add(CHAIN[r.direction], table.concat(words, " "), " -j ACCEPT")
+        end
+      end
+    end
+  end
+end
+
+-- The log of what the chain is about to drop: rate-limited, with a prefix
+-- within iptables' 29 characters.
+local function log_rule(chain, what)
+  if not log then return end
+  local tail = what .. " drop: "
+  local host = berth.ident(view.host.name, 29 - #"berth " - #tail)
+  add(chain, '-m limit --limit 5/min -j LOG --log-prefix "berth ', host, tail, '"')
+end
+
+local function header()
+  emit(berth.comment(view.banner, "# "))
+  emit("# iptables rules (IPv4) for host ", berth.clean(view.host.name), " (",
+    berth.clean(view.host.address), ") of site ", berth.clean(view.site.name), ".\n",
+    "# Load with `iptables-restore --noflush FILE`: declaring the chains below\n",
+    "# flushes only them, so a reload replaces berth's rules and nothing else.\n",
+    "# Hook them in once (the built-in policies are left as they are):\n",
+    "#   iptables -C INPUT -j ", IN, " || iptables -I INPUT -j ", IN, "\n",
+    "#   iptables -C OUTPUT -j ", OUT, " || iptables -I OUTPUT -j ", OUT, "\n",
+    "# ", IN, " ends in DROP; ", OUT, " ends in ",
+    output == "drop" and "DROP" or "RETURN", ".\n\n")
+end
+
+-- Replies, loopback and the ICMP a host needs (by number: echo-request 8,
+-- destination-unreachable 3, time-exceeded 11, parameter-problem 12).
+local function input_base()
+  add(IN, "-m conntrack --ctstate RELATED,ESTABLISHED ", comment("replies"), " -j ACCEPT")
+  add(IN, "-m conntrack --ctstate INVALID ", comment("invalid"), " -j DROP")
+  add(IN, "-i lo ", comment("loopback"), " -j ACCEPT")
+  for _, t in ipairs{ 8, 3, 11, 12 } do
+    add(IN, "-p icmp -m icmp --icmp-type ", t, " ", comment("ICMP"), " -j ACCEPT")
+  end
+  if view.multicast then
+    -- The application joins its groups; IGMP (protocol 2) queries must come
+    -- in so that snooping switches keep forwarding the groups here.
+    add(IN, "-p 2 ", comment("IGMP"), " -j ACCEPT")
+  end
+end
+
+local function output_base()
+  add(OUT, "-m conntrack --ctstate RELATED,ESTABLISHED ", comment("replies"), " -j ACCEPT")
+  add(OUT, "-o lo ", comment("loopback"), " -j ACCEPT")
+  if view.multicast then
+    add(OUT, "-p 2 ", comment("IGMP membership reports"), " -j ACCEPT")
+  end
+end
+
+header()
+emit("*filter\n")
+emit(":", IN, " - [0:0]\n", ":", OUT, " - [0:0]\n")
+input_base()
+for _, r in ipairs(view.rules) do
+  if r.direction == "in" then rule(r) end
+end
+log_rule(IN, "")
+add(IN, "-j DROP")
+if output == "drop" then output_base() end
+for _, r in ipairs(view.rules) do
+  if r.direction == "out" then rule(r) end
+end
+if output == "drop" then
+  log_rule(OUT, " out")
+  add(OUT, "-j DROP")
+else
+  add(OUT, "-j RETURN")
+end
+emit("COMMIT\n")
+suffix(".rules")
