@@ -487,10 +487,20 @@ bool hostview_build(model *m, const site_decl *site, const hv_options *o, host_v
     return !c.failed;
 }
 
+/* A site that binds no network describes no addresses: it is there for the
+ * bind checks, and only gen fw needs its peers (and says so). */
+static bool site_binds_networks(const model *m, const site_decl *s)
+{
+    for (size_t i = 0; i < m->nnetworks; i++)
+        if (m->networks[i].inst->site == s) return true;
+    return false;
+}
+
 void hostview_check_peers(model *m)
 {
     hv_options o = {false, SEV_WARNING};
     for (site_decl *s = m->prog->sites; s; s = s->next) {
+        if (!site_binds_networks(m, s)) continue;
         hv_ctx c = {0};
         c.m = m;
         c.site = s;

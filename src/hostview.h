@@ -60,8 +60,9 @@ typedef struct {
  * when a peer resolved to nothing and unknown_sev is an error (reported). */
 bool hostview_build(model *m, const site_decl *site, const hv_options *o, host_view **out,
                     size_t *nout);
-/* The unknown-peer check: warn about peers of the site's flows that
- * resolve to no address (gen fw refuses them), without building views. */
+/* The unknown-peer check: warn about peers of the flows of sites that bind
+ * networks which resolve to no address (gen fw refuses them), without
+ * building views. */
 void hostview_check_peers(model *m);
 
 /* "10.0.10.0/24": the minimal CIDR blocks of one range, each passed to fn. */

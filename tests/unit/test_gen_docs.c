@@ -93,8 +93,8 @@ static void done(docs_run *r)
 static const char *file(const docs_run *r, const char *name)
 {
     for (size_t i = 0; i < r->g.nfiles; i++)
-        if (strcmp(r->g.files[i].name, name) == 0)
-            return r->g.files[i].text.data ? r->g.files[i].text.data : "";
+        if (strcmp(r->g.files[i]->name, name) == 0)
+            return r->g.files[i]->text.data ? r->g.files[i]->text.data : "";
     return NULL;
 }
 
@@ -164,7 +164,7 @@ static void makes_every_page(void **state)
     need(r, "findings.md");
     need(r, "flows.dot");
     for (size_t i = 0; i < r->g.nfiles; i++) {
-        const char *n = r->g.files[i].name;
+        const char *n = r->g.files[i]->name;
         assert_true(strcmp(n, "flows.svg") == 0 || strstr(n, ".md") || strstr(n, ".dot"));
         assert_null(strchr(n, '/'));
     }
@@ -278,10 +278,10 @@ static void output_is_deterministic(void **state)
         docs_run *a = gen(room, sites[s], NULL), *b = gen(room, sites[s], NULL);
         assert_int_equal(a->g.nfiles, b->g.nfiles);
         for (size_t i = 0; i < a->g.nfiles; i++) {
-            assert_string_equal(a->g.files[i].name, b->g.files[i].name);
-            assert_int_equal(a->g.files[i].text.len, b->g.files[i].text.len);
-            assert_memory_equal(a->g.files[i].text.data, b->g.files[i].text.data,
-                                a->g.files[i].text.len);
+            assert_string_equal(a->g.files[i]->name, b->g.files[i]->name);
+            assert_int_equal(a->g.files[i]->text.len, b->g.files[i]->text.len);
+            assert_memory_equal(a->g.files[i]->text.data, b->g.files[i]->text.data,
+                                a->g.files[i]->text.len);
         }
         done(a);
         done(b);
