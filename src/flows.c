@@ -4,7 +4,7 @@
  * the host view that gen fw reads, as text or JSON. */
 #include <string.h>
 #include "cli.h"
-#include "hostview.h"
+#include "gen.h"
 
 static void print_ports(FILE *out, unsigned lo, unsigned hi)
 {
@@ -185,7 +185,11 @@ int cli_host_flows(const cli_options *o, model *m, diag_sink *diags, FILE *out)
         if (strcmp(v->h->decl->name, o->host) != 0) continue;
         if (o->format == FMT_JSON) {
             json_writer w = {out, 0, {0}, false};
-            hv_extra x = {"", o->def_keys, o->def_values, o->ndefs};
+            gen_ctx g = {0};                 /* for the banner gen fw gives templates */
+            g.m = m;
+            g.inputs = o->files;
+            g.ninputs = o->nfiles;
+            hv_extra x = {gen_banner(&g), o->def_keys, o->def_values, o->ndefs};
             hostview_walk(m, v, &x, &json_sink, &w);
             fputc('\n', out);
         } else {
