@@ -114,7 +114,11 @@ gen_all "$tmp/hostile" tests/fw/hostile.ports
 tools_check "$tmp/hostile"
 desc=$("$BERTH" flows --site lab --host win --format=json tests/fw/hostile.ports 2>/dev/null |
        "$PY" -c 'import json,sys; s=json.load(sys.stdin)["services"][0]; print((s["name"] + ": " + s["description"]).replace("|", "/"), end="")')
-check "$PY" tests/fw/psquote.py --literals "$tmp/hostile/windows/win.ps1" --expect "$desc"
+# Each rule's Description starts with "SERVICE: DESCRIPTION" and a newline.
+"$PY" tests/fw/psquote.py --literals "$tmp/hostile/windows/win.ps1" >"$tmp/literals.json"
+check "$PY" -c 'import json,sys
+lits = [json.loads(l) for l in open(sys.argv[1])]
+assert sum(l.startswith(sys.argv[2] + "\n") for l in lits) >= 2, lits' "$tmp/literals.json" "$desc"
 check test "$(grep -c '^New-NetFirewallRule' "$tmp/hostile/windows/win.ps1")" -gt 0
 # No comment may carry a double quote into nft, nor run past 128 bytes.
 check "$PY" - "$tmp/hostile/nftables/srv.nft" <<'PY'
