@@ -28,6 +28,7 @@ typedef struct {
     const char *template, *host, *os;
     const char **def_keys, **def_values;   /* -D KEY=VALUE, sorted by key, last one kept */
     size_t ndefs;
+    bool unknown_peer_any;       /* -D unknown_peer=any */
 } cli_options;
 
 int cli_fmt(const cli_options *o, arena *mem, diag_sink *diags);

@@ -125,19 +125,24 @@ static void jw_bool(void *ctx, bool b)
 
 static const hv_sink json_sink = {jw_begin, jw_end, jw_key, jw_str, jw_num, jw_bool};
 
+typedef struct {
+    FILE *out;
+    bool first;
+} cidr_list;
+
 static void print_cidr(void *ctx, const char *cidr)
 {
-    bool *first = ctx;
-    fprintf(stdout, "%s%s", *first ? "" : ", ", cidr);
-    *first = false;
+    cidr_list *l = ctx;
+    fprintf(l->out, "%s%s", l->first ? "" : ", ", cidr);
+    l->first = false;
 }
 
 static void print_addrs(FILE *out, const char *word, const hv_addrset *s)
 {
     if (!s->n) return;
-    bool first = true;
+    cidr_list l = {out, true};
     fprintf(out, " %s ", word);
-    for (size_t i = 0; i < s->n; i++) hv_cidrs(s->v[i], print_cidr, &first);
+    for (size_t i = 0; i < s->n; i++) hv_cidrs(s->v[i], print_cidr, &l);
 }
 
 static void print_port_list(FILE *out, const char *word, const hv_ports *v, size_t n)
@@ -167,14 +172,10 @@ static void print_rule(model *m, FILE *out, const hv_rule *r)
 
 int cli_host_flows(const cli_options *o, model *m, diag_sink *diags, FILE *out)
 {
-    site_decl *site = NULL;
-    for (site_decl *s = m->prog->sites; s; s = s->next)
-        if (strcmp(s->name, o->site) == 0) site = s;
+    const site_decl *site = names_get(&m->sites, o->site);
     host_view *views;
     size_t n;
-    bool any = false;
-    for (size_t i = 0; i < o->ndefs; i++) any |= strcmp(o->def_keys[i], "unknown_peer") == 0;
-    hv_options ho = {any, SEV_ERROR};
+    hv_options ho = {o->unknown_peer_any, SEV_ERROR};
     bool ok = !diag_count(diags, SEV_ERROR) && hostview_build(m, site, &ho, &views, &n);
     diag_finish(diags);
     diags->hide_waived = true;

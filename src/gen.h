@@ -58,6 +58,7 @@ typedef struct {
     const char *host;            /* NULL: every host of the site, OUT a directory */
     const char *out;             /* -o OUT */
     os_kind os;                  /* --os: OS_NONE for every host; OS_LINUX takes unset ones */
+    bool unknown_peer_any;       /* -D unknown_peer=any */
     const char *const *keys, *const *values;   /* -D KEY=VALUE */
     size_t ndefs;
 } fw_options;

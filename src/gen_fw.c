@@ -184,7 +184,11 @@ static void lb_end(void *ctx, bool array)
     store(b);
 }
 
-static void lb_key(void *ctx, const char *k) { ((lua_builder *)ctx)->frame[((lua_builder *)ctx)->depth - 1].key = k; }
+static void lb_key(void *ctx, const char *k)
+{
+    lua_builder *b = ctx;
+    b->frame[b->depth - 1].key = k;
+}
 
 static void lb_str(void *ctx, const char *s)
 {
@@ -384,14 +388,8 @@ static bool place_outputs(gen_ctx *g, const fw_options *o, const host *h, fw_out
 
 bool gen_fw_views(gen_ctx *g, const fw_options *o)
 {
-    const site_decl *site = NULL;
-    for (const site_decl *s = g->m->prog->sites; s; s = s->next)
-        if (strcmp(s->name, g->site) == 0) site = s;
-    bool any_peer = false;
-    for (size_t i = 0; i < o->ndefs; i++)
-        any_peer |= strcmp(o->keys[i], "unknown_peer") == 0;
-    hv_options ho = {any_peer, SEV_ERROR};
-    return hostview_build(g->m, site, &ho, &g->views, &g->nviews);
+    hv_options ho = {o->unknown_peer_any, SEV_ERROR};
+    return hostview_build(g->m, names_get(&g->m->sites, g->site), &ho, &g->views, &g->nviews);
 }
 
 int gen_fw(gen_ctx *g, const fw_options *o)

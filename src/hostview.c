@@ -18,18 +18,23 @@ typedef struct {
     size_t seq;
 } fact;
 
-/* Memo and intern tables: open addressing, keys compared by content. */
+/* What one endpoint of one instance resolves to, worked out once: its
+ * peer set and the site's hosts on that side. Open addressing. */
 typedef struct {
     const void *ast;
     const instance *inst;
     const hv_addrset *set;       /* NULL: resolves to nothing */
-    bool used;
+    const host **hosts;
+    size_t nhosts;
+    bool used, set_done, hosts_done;
 } memo_slot;
 
 typedef struct {
     model *m;
     const site_decl *site;
     const hv_options *o;
+    host **hosts;                /* the site's */
+    size_t nhosts;
     run_index runs;
     memo_slot *memo;
     size_t memo_cap, memo_n;
@@ -286,12 +291,22 @@ static void report_unknown(hv_ctx *c, const flow_row *r, const flow_end *e, seve
 }
 
 /* The peer set of a row's side, resolved once per (endpoint, instance). */
+static memo_slot *memo_slot_of(hv_ctx *c, const flow_end *e, const instance *in)
+{
+    memo_slot *s = memo_find(c, e->ast, in);
+    if (!s->used) {
+        *s = (memo_slot){e->ast, in, NULL, NULL, 0, true, false, false};
+        c->memo_n++;
+    }
+    return s;
+}
+
 static const hv_addrset *peer(hv_ctx *c, const flow_row *r, const flow_end *e)
 {
-    memo_slot *s = memo_find(c, e->ast, r->inst);
-    if (s->used) return s->set ? s->set : c->o->unknown_peer_any ? &any_set : NULL;
-    *s = (memo_slot){e->ast, r->inst, resolve_peer(c, r, e), true};
-    c->memo_n++;
+    memo_slot *s = memo_slot_of(c, e, r->inst);
+    if (s->set_done) return s->set ? s->set : c->o->unknown_peer_any ? &any_set : NULL;
+    s->set = resolve_peer(c, r, e);
+    s->set_done = true;
     if (s->set) return s->set;
     if (c->o->unknown_peer_any) return &any_set;
     report_unknown(c, r, e, c->o->unknown_sev);
@@ -310,19 +325,37 @@ static void add_fact(hv_ctx *c, const host *h, const flow_row *r, bool out, cons
     c->nfacts++;
 }
 
-static void row_facts(hv_ctx *c, const flow_row *r, host **hosts, size_t nhosts)
+/* The site's hosts on one side of a row, found once per (endpoint,
+ * instance), so a row costs the hosts it reaches, not every host. */
+static const host **side_hosts(hv_ctx *c, const flow_row *r, const flow_end *e, size_t *n)
+{
+    memo_slot *s = memo_slot_of(c, e, r->inst);
+    if (!s->hosts_done) {
+        const host **v = arena_alloc(c->m->mem, (c->nhosts + 1) * sizeof *v);
+        size_t k = 0;
+        for (size_t i = 0; i < c->nhosts; i++)
+            if (host_is(c->m, c->hosts[i], r, e)) v[k++] = c->hosts[i];
+        s->hosts = v;
+        s->nhosts = k;
+        s->hosts_done = true;
+    }
+    *n = s->nhosts;
+    return s->hosts;
+}
+
+static void row_facts(hv_ctx *c, const flow_row *r)
 {
     bool mc = r->dst.kind == EP_GROUP;
-    for (size_t i = 0; i < nhosts; i++) {
-        const host *h = hosts[i];
-        if (host_is(c->m, h, r, &r->dst)) {
-            const hv_addrset *s = peer(c, r, &r->src);
-            if (s) add_fact(c, h, r, false, s, mc ? peer(c, r, &r->dst) : &any_set);
-        }
-        if (host_is(c->m, h, r, &r->src)) {
-            const hv_addrset *d = peer(c, r, &r->dst);
-            if (d) add_fact(c, h, r, true, &any_set, d);
-        }
+    size_t n;
+    const host **to = side_hosts(c, r, &r->dst, &n);
+    for (size_t i = 0; i < n; i++) {
+        const hv_addrset *s = peer(c, r, &r->src);
+        if (s) add_fact(c, to[i], r, false, s, mc ? peer(c, r, &r->dst) : &any_set);
+    }
+    const host **from = side_hosts(c, r, &r->src, &n);
+    for (size_t i = 0; i < n; i++) {
+        const hv_addrset *d = peer(c, r, &r->dst);
+        if (d) add_fact(c, from[i], r, true, &any_set, d);
     }
 }
 
@@ -458,13 +491,14 @@ bool hostview_build(model *m, const site_decl *site, const hv_options *o, host_v
     c.site = site;
     c.o = o;
     c.runs = runs_index(m);
-    host **hosts = arena_alloc(m->mem, (m->nhosts + 1) * sizeof *hosts);
+    host **hosts = c.hosts = arena_alloc(m->mem, (m->nhosts + 1) * sizeof *hosts);
     size_t nhosts = 0;
     for (size_t i = 0; i < m->nhosts; i++)
         if (m->hosts[i]->site == site) hosts[nhosts++] = m->hosts[i];
+    c.nhosts = nhosts;
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
-        if (r->inst->site == site && !r->decl->local) row_facts(&c, r, hosts, nhosts);
+        if (r->inst->site == site && !r->decl->local) row_facts(&c, r);
     }
     host_view *views = arena_alloc(m->mem, (nhosts + 1) * sizeof *views);
     if (c.nfacts > 1) qsort(c.facts, c.nfacts, sizeof *c.facts, fact_cmp);
@@ -499,13 +533,14 @@ static bool site_binds_networks(const model *m, const site_decl *s)
 void hostview_check_peers(model *m)
 {
     hv_options o = {false, SEV_WARNING};
+    run_index runs = runs_index(m);
     for (site_decl *s = m->prog->sites; s; s = s->next) {
         if (!site_binds_networks(m, s)) continue;
         hv_ctx c = {0};
         c.m = m;
         c.site = s;
         c.o = &o;
-        c.runs = runs_index(m);
+        c.runs = runs;
         for (size_t i = 0; i < m->nrows; i++) {
             const flow_row *r = &m->rows[i];
             if (r->inst->site != s || r->decl->local) continue;

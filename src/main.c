@@ -102,8 +102,11 @@ static int add_define(cli_options *o, const char *def)
     const char *eq = strchr(def, '=');
     if (!eq || !valid_key(def, (size_t)(eq - def)))
         return usage_error("-D '%s': expected KEY=VALUE with KEY a name (letters, digits, _)", def);
-    if (strncmp(def, "unknown_peer=", 13) == 0 && strcmp(eq + 1, "any") != 0)
-        return usage_error("-D unknown_peer takes only 'any', not '%s'", eq + 1);
+    if (strncmp(def, "unknown_peer=", 13) == 0) {
+        if (strcmp(eq + 1, "any") != 0)
+            return usage_error("-D unknown_peer takes only 'any', not '%s'", eq + 1);
+        o->unknown_peer_any = true;
+    }
     char *key = strndup(def, (size_t)(eq - def));
     if (!key) return 2;
     size_t k = 0;
@@ -300,7 +303,8 @@ static int check_site_host(const cli_options *o, const model *m)
 static fw_options fw_opts(const cli_options *o)
 {
     os_kind os = !o->os ? OS_NONE : strcmp(o->os, "windows") == 0 ? OS_WINDOWS : OS_LINUX;
-    return (fw_options){o->template, o->host, o->output, os, o->def_keys, o->def_values, o->ndefs};
+    return (fw_options){o->template, o->host, o->output, os, o->unknown_peer_any,
+                        o->def_keys, o->def_values, o->ndefs};
 }
 
 /* gen: check first; generate only from a policy without errors. */
@@ -375,7 +379,7 @@ static int command(int argc, char **argv)
         free_options(&o);
         return rc;
     }
-    bool host_view = is_gen ? strcmp(argv[2], "fw") == 0 : o.host != NULL;
+    bool wants_host_view = is_gen ? strcmp(argv[2], "fw") == 0 : o.host != NULL;
     if (!is_gen && o.output && o.format < FMT_JSON)
         rc = usage_error("--output writes a machine format: add --format=json, sarif or "
                          "github%s", "");
@@ -390,7 +394,7 @@ static int command(int argc, char **argv)
         return rc;
     }
     /* gen fw and flows --host report unknown peers themselves, as errors. */
-    if (host_view) o.checks.enabled[CK_UNKNOWN_PEER] = false;
+    if (wants_host_view) o.checks.enabled[CK_UNKNOWN_PEER] = false;
     arena mem;
     arena_init(&mem);
     diag_sink diags;

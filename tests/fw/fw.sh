@@ -90,6 +90,25 @@ tools_check "$tmp/example"
 check test -s "$tmp/example/windows/media1.ps1"
 check test ! -e "$tmp/example/nftables/media1.nft"       # a Windows host gets no nftables file
 
+# 1b. The options: -D log=1 and -D output=drop pass the same tools; a
+#     -D fragment=1 file loads inside an operator's own table.
+if [ -n "$NS" ] && command -v nft >/dev/null; then
+  opts="-D log=1 -D output=drop"
+  "$BERTH" gen fw --template nftables --site example --host rec1 $opts -o "$tmp/opt/rec1.nft" $POLICIES 2>/dev/null
+  check unshare -n nft -c -f "$tmp/opt/rec1.nft"
+  check grep -q 'policy drop;' <(grep -A1 'chain output' "$tmp/opt/rec1.nft")
+  check grep -q 'log prefix "berth rec1' "$tmp/opt/rec1.nft"
+  "$BERTH" gen fw --template nftables --site example --host rec1 -D fragment=1 -o "$tmp/opt/frag.nft" $POLICIES 2>/dev/null
+  check test -z "$(grep -v '^#' "$tmp/opt/frag.nft" | grep -E '^table|hook')"
+  printf 'table inet filter {\n  include "frag.nft"\n  chain input { type filter hook input priority filter; policy drop;\n    jump berth_input\n  }\n}\n' >"$tmp/opt/main.nft"
+  check unshare -n nft -c -I "$tmp/opt" -f "$tmp/opt/main.nft"
+  "$BERTH" gen fw --template iptables --site example --host rec1 $opts -o "$tmp/opt/rec1.rules" $POLICIES 2>/dev/null
+  check unshare -n iptables-restore --test "$tmp/opt/rec1.rules"
+  check grep -q -- '-j LOG' "$tmp/opt/rec1.rules"
+else
+  skipped "the -D option variants: no nft or no network namespaces"
+fi
+
 # 2. Packets: load a host's rules in a namespace and probe them (seed printed).
 probe() {  # probe KIND HOST FILE
   "$BERTH" flows --site example --host "$2" --format=json $POLICIES >"$tmp/$2.json" 2>/dev/null

@@ -7,22 +7,6 @@
 #include "unit.h"
 #include "interval.h"
 
-/* ---- a small deterministic PRNG ---- */
-
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t s) { rng_state = s ? s : 0x9e3779b97f4a7c15ull; }
-
-static uint64_t rng_next(void)
-{
-    uint64_t x = rng_state;       /* xorshift64* */
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545f4914f6cdd1dull;
-}
-
 /* Uniform enough in [0, n). */
 static int64_t rng_below(int64_t n) { return n > 0 ? (int64_t)(rng_next() % (uint64_t)n) : 0; }
 

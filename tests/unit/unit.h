@@ -76,4 +76,20 @@ static inline const diag *diag_at(const pipeline *p, check_id ck, int line, int 
     return NULL;
 }
 
+/* A small deterministic PRNG (xorshift64*) for property tests; each test
+ * binary has its own state. */
+static uint64_t rng_state;
+
+static inline void rng_seed(uint64_t s) { rng_state = s ? s : 0x9e3779b97f4a7c15ull; }
+
+static inline uint64_t rng_next(void)
+{
+    uint64_t x = rng_state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    rng_state = x;
+    return x * 0x2545f4914f6cdd1dull;
+}
+
 #endif
