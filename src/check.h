@@ -44,10 +44,15 @@ void check_redundant(model *m);
 void check_instance_defaults(model *m);
 /* waiver.c */
 void check_apply_waivers(model *m, const check_options *o);
+/* The allows and -W flags applied to findings of another sink (berth
+ * audit), without reporting allows that match nothing there. */
+void check_waive_other(model *m, diag_sink *s, const check_options *o);
 
 /* Shared by the checks: "system.service", or "instance.service" for a
  * named instance. */
 const char *check_service_name(model *m, const flow_row *r);
+/* "tcp" or "udp". */
+const char *check_proto_name(int proto);
 /* "80" or "9000-9020" into buf, which it returns. */
 const char *check_range_text(char buf[32], int64_t lo, int64_t hi);
 void check_tag(diag *d, const flow_row *a, const flow_row *b, const host *h);

@@ -93,7 +93,7 @@ void check_tag(diag *d, const flow_row *a, const flow_row *b, const host *h)
     d->site = a && a->inst->site ? a->inst->site : h ? h->site : NULL;
 }
 
-static const char *proto_name(int p) { return p == PROTO_TCP ? "tcp" : "udp"; }
+const char *check_proto_name(int p) { return p == PROTO_TCP ? "tcp" : "udp"; }
 
 static uint64_t owner(const binding *b) { return b->owner; }
 
@@ -231,7 +231,7 @@ static void describe_side(model *m, diag *d, const binding *b)
     char r[32];
     diag_add_note(m->diags, d, binding_loc(b), "%s %s %s %s here",
                   check_service_name(m, b->row), b->source ? "sends from" : "listens on",
-                  proto_name(b->proto), check_range_text(r, b->lo, b->hi));
+                  check_proto_name(b->proto), check_range_text(r, b->lo, b->hi));
 }
 
 /* "dante.audio_control", or "s.fed (role vm)" when both sides are one service. */
@@ -252,7 +252,7 @@ static void report_bind_group(model *m, const pair *g, size_t n)
     diag *d = diag_report(m->diags, SEV_ERROR, CK_BIND_CONFLICT, binding_loc(b),
                           "bind conflict on host '%s': %s and %s both bind %s %s",
                           a->h->decl->name, side_name(m, a, b), side_name(m, b, a),
-                          proto_name(a->proto), ranges_text(m->mem, g, n));
+                          check_proto_name(a->proto), ranges_text(m->mem, g, n));
     describe_side(m, d, a);
     describe_side(m, d, b);
     check_tag(d, a->row, b->row, a->h);
@@ -263,8 +263,8 @@ static void report_cross_group(model *m, const pair *g, size_t n)
     const binding *a = g[0].a, *b = g[0].b;
     diag *d = diag_report(m->diags, SEV_WARNING, CK_CROSS_PROTOCOL, binding_loc(b),
                           "host '%s': %s uses %s and %s uses %s on the same numbers %s",
-                          a->h->decl->name, check_service_name(m, a->row), proto_name(a->proto),
-                          check_service_name(m, b->row), proto_name(b->proto),
+                          a->h->decl->name, check_service_name(m, a->row), check_proto_name(a->proto),
+                          check_service_name(m, b->row), check_proto_name(b->proto),
                           ranges_text(m->mem, g, n));
     describe_side(m, d, a);
     describe_side(m, d, b);
@@ -315,7 +315,7 @@ void check_ephemeral(model *m, const binding_table *t)
         diag *d = diag_report(m->diags, SEV_WARNING, CK_EPHEMERAL_RANGE, binding_loc(b),
                               "%s listens on %s %s on host '%s', inside its %sephemeral "
                               "range %d-%d: outgoing connections may take these ports first",
-                              check_service_name(m, b->row), proto_name(b->proto),
+                              check_service_name(m, b->row), check_proto_name(b->proto),
                               check_range_text(r, lo, hi), h->decl->name, os, h->eph_lo, h->eph_hi);
         if (h->os == OS_LINUX)
             diag_add_note(m->diags, d, (loc){0}, "reserve them with net.ipv4.ip_local_reserved_ports");

@@ -51,9 +51,9 @@ static void report_redeclared(model *m, const flow_row *a, const flow_row *b)
     diag *d = diag_report(m->diags, SEV_WARNING, CK_INCONSISTENT_REDECLARATION,
                           at ? at->where : b->decl->where,
                           "%s gives %s %s, but %s gives %s %s: one of the two is wrong",
-                          check_service_name(m, b), b->proto == PROTO_TCP ? "tcp" : "udp",
+                          check_service_name(m, b), check_proto_name(b->proto),
                           check_range_text(rb, b->lo, b->hi), check_service_name(m, a),
-                          a->proto == PROTO_TCP ? "tcp" : "udp", check_range_text(ra, a->lo, a->hi));
+                          check_proto_name(a->proto), check_range_text(ra, a->lo, a->hi));
     diag_add_note(m->diags, d, a->port_ast ? a->port_ast->where : a->decl->where,
                   "%s is described here", check_range_text(ra, a->lo, a->hi));
     check_tag(d, a, b, NULL);

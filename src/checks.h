@@ -5,7 +5,9 @@
 #define BERTH_CHECKS_H
 #include <stdbool.h>
 
-typedef enum { SEV_NOTE, SEV_WARNING, SEV_ERROR } severity;
+/* info: a fact worth knowing that needs no action (audit: a loopback-only
+ * listener); note: something to look at. */
+typedef enum { SEV_INFO, SEV_NOTE, SEV_WARNING, SEV_ERROR } severity;
 
 typedef enum {
     CK_SYNTAX,
@@ -29,6 +31,13 @@ typedef enum {
     CK_REDUNDANT_FLOW,
     CK_INSTANCE_DEFAULTS,
     CK_UNKNOWN_PEER,
+    /* berth audit: the policy against the sockets of a running host */
+    CK_SOCKET_INPUT,
+    CK_UNDECLARED_LISTENER,
+    CK_NOT_LISTENING,
+    CK_LOOPBACK_LISTENER,
+    CK_UNDECLARED_GROUP,
+    CK_GROUP_NOT_JOINED,
     CK_COUNT
 } check_id;
 
@@ -40,6 +49,8 @@ typedef struct {
 } check_info;
 
 extern const check_info check_table[CK_COUNT];
+/* "error", "warning", "note", "info": the one name of each severity. */
+const char *severity_name(severity s);
 /* -1 when no check has that id. */
 int check_lookup(const char *id);
 

@@ -115,11 +115,6 @@ void diag_finish(diag_sink *s)
 
 /* ---- text output ---- */
 
-static const char *sev_name(severity s)
-{
-    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
-}
-
 static const char *sev_color(severity s)
 {
     return s == SEV_ERROR ? "\033[1;31m" : s == SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
@@ -163,8 +158,8 @@ static void print_head(FILE *out, loc w, severity sev, const char *msg,
     if (color) fputs("\033[1m", out);
     if (w.src) fprintf(out, "%s:%d:%d: ", w.src->name, w.line, w.col);
     else fputs("berth: ", out);
-    if (color) fprintf(out, "%s%s:\033[0m\033[1m", sev_color(sev), sev_name(sev));
-    else fprintf(out, "%s:", sev_name(sev));
+    if (color) fprintf(out, "%s%s:\033[0m\033[1m", sev_color(sev), severity_name(sev));
+    else fprintf(out, "%s:", severity_name(sev));
     fprintf(out, " %s", msg);
     if (check) fprintf(out, " [%s]", check);
     if (color) fputs("\033[0m", out);

@@ -15,8 +15,7 @@ void load_init(loader *l, arena *mem, diag_sink *diags)
     program_init(&l->prog);
 }
 
-/* Read a whole stream into the arena; NULL with errno set on failure. */
-static char *read_stream(arena *a, FILE *f, size_t *len)
+char *load_read_stream(arena *a, FILE *f, size_t *len)
 {
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
@@ -174,7 +173,7 @@ static void load_import(loader *l, source *from, const import_decl *imp)
     }
     FILE *f = fopen(real, "rb");
     size_t len = 0;
-    char *text = f ? read_stream(l->mem, f, &len) : NULL;
+    char *text = f ? load_read_stream(l->mem, f, &len) : NULL;
     int err = errno;
     if (f) fclose(f);
     if (!text) {
@@ -206,7 +205,7 @@ static bool load_one(loader *l, const char *name)
     if (!is_stdin && find_loaded(l, real)) return true;
     FILE *f = is_stdin ? stdin : fopen(name, "rb");
     size_t len = 0;
-    char *text = f ? read_stream(l->mem, f, &len) : NULL;
+    char *text = f ? load_read_stream(l->mem, f, &len) : NULL;
     int err = errno;
     if (f && !is_stdin) fclose(f);
     if (!text) {

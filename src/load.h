@@ -4,6 +4,7 @@
 #ifndef BERTH_LOAD_H
 #define BERTH_LOAD_H
 #include "ast.h"
+#include <stdio.h>
 #include "diag.h"
 
 enum {
@@ -26,5 +27,8 @@ void load_init(loader *l, arena *mem, diag_sink *diags);
  * first file's directory. Returns false on an I/O error with a command-line
  * file (already printed as one line on stderr: exit status 2). */
 bool load_files(loader *l, char **files, int nfiles, const char *root);
+/* A whole stream into the arena, NUL-terminated; NULL with errno set on
+ * failure or past LOAD_MAX_FILE bytes. */
+char *load_read_stream(arena *a, FILE *f, size_t *len);
 
 #endif

@@ -1,10 +1,12 @@
 /* main.c: the berth command line. Parses options, runs the pipeline
  * (load, resolve, elaborate, check) and hands the model to a command:
  * check, fmt, flows. Exit: 0 clean, 1 errors in the policy, 2 usage or I/O. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "audit.h"
 #include "cli.h"
 #include "gen.h"
 #include "load.h"
@@ -24,6 +26,11 @@ static const char usage[] =
     "       berth gen fw --template NAME|FILE.lua --site S [--host H] [-D KEY=VALUE]...\n"
     "                    -o OUT FILE...        firewall rules (OUT: a file with --host,\n"
     "                                          else a directory with one file per host)\n"
+    "       berth audit --site S --host H [--sockets FILE|-] [options] FILE...\n"
+    "                                          compare the sockets host H listens on\n"
+    "                                          (this machine's /proc/net, or saved\n"
+    "                                          `ss -lntupH` or `netstat -ano` output)\n"
+    "                                          with what the policy declares for it\n"
     "       berth --help | --version\n"
     "\n"
     "options:\n"
@@ -33,7 +40,7 @@ static const char usage[] =
     "                       colour in text output (auto: on a terminal, unless NO_COLOR)\n"
     "  -                    read a policy from standard input\n"
     "\n"
-    "check options:\n"
+    "check and audit options:\n"
     "  --format=text|gcc|json|sarif|github\n"
     "                       text and gcc go to stderr; json, sarif and github to\n"
     "                       stdout (or --output), with the text still on stderr\n"
@@ -75,9 +82,9 @@ static int usage_error(const char *fmt, const char *arg)
 static const char **value_option(cli_options *o, const char *a)
 {
     static const char *const names[] = {"--name", "--prefix", "--site", "--depfile", "--template",
-                                        "--host", "--os"};
+                                        "--host", "--os", "--sockets"};
     const char **slots[] = {&o->name, &o->prefix, &o->site, &o->depfile, &o->template, &o->host,
-                            &o->os};
+                            &o->os, &o->sockets};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         size_t n = strlen(names[k]);
         if (strncmp(a, names[k], n) == 0 && (a[n] == '\0' || a[n] == '=')) return slots[k];
@@ -339,6 +346,61 @@ static int generate(const cli_options *o, model *m, const loader *ld, diag_sink 
     return rc;
 }
 
+/* The --sockets text as a source numbered after the policy's, so findings
+ * sort after the policy's notes; NULL (printed) when it cannot be read. */
+static const source *read_sockets_file(const char *name, arena *mem, int index)
+{
+    bool is_stdin = strcmp(name, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(name, "rb");
+    size_t len = 0;
+    char *text = f ? load_read_stream(mem, f, &len) : NULL;
+    if (!text) fprintf(stderr, "berth: cannot read '%s': %s\n", name, strerror(errno));
+    if (f && !is_stdin) fclose(f);
+    return text ? source_new(mem, is_stdin ? "<stdin>" : name, "", ".", text, len, index) : NULL;
+}
+
+/* audit: a policy with errors is not a reference; its findings print and
+ * nothing is audited. Otherwise only the audit's own findings print. */
+static int audit(const cli_options *o, model *m, const loader *ld, diag_sink *diags, arena *mem)
+{
+    int rc = check_site_host(o, m);
+    if (rc) return rc;
+    if (diag_count(diags, SEV_ERROR)) {
+        diag_finish(diags);
+        diags->hide_waived = true;
+        diag_print_text(diags, stderr);
+        fprintf(stderr, "berth: %zu error%s in the policy; nothing audited\n",
+                diag_count(diags, SEV_ERROR), diag_count(diags, SEV_ERROR) == 1 ? "" : "s");
+        return 1;
+    }
+    diag_sink found;
+    diag_init(&found, mem);
+    found.color = diags->color;
+    socket_table t = {0};
+    int index = (int)ld->nsources;
+    bool ok;
+    if (o->sockets) {
+        const source *src = read_sockets_file(o->sockets, mem, index);
+        if (!src) return 2;
+        ok = sockets_parse_saved(mem, &found, src, &t);
+    } else {
+        ok = sockets_read_proc(mem, index, &t);
+    }
+    if (!ok) {
+        diag_finish(&found);
+        diag_print_text(&found, stderr);
+        return 2;
+    }
+    const site_decl *site = names_get(&m->sites, o->site);
+    if (!audit_host(m, site, find_host(m, o->site, o->host), &t, &found)) {
+        diag_finish(diags);
+        diag_print_text(diags, stderr);
+        return 1;
+    }
+    check_waive_other(m, &found, &o->checks);
+    return finish(o, &found, stderr);
+}
+
 /* Usage rules of gen: 0, or 2 with the message printed. */
 static int check_gen_usage(const cli_options *o)
 {
@@ -367,6 +429,13 @@ static int check_gen_usage(const cli_options *o)
     return 0;
 }
 
+static bool has_stdin_file(const cli_options *o)
+{
+    for (int i = 0; i < o->nfiles; i++)
+        if (strcmp(o->files[i], "-") == 0) return true;
+    return false;
+}
+
 static int command(int argc, char **argv)
 {
     cli_options o;
@@ -379,11 +448,19 @@ static int command(int argc, char **argv)
         free_options(&o);
         return rc;
     }
-    bool wants_host_view = is_gen ? strcmp(argv[2], "fw") == 0 : o.host != NULL;
-    if (!is_gen && o.output && o.format < FMT_JSON)
+    bool is_audit = strcmp(argv[1], "audit") == 0;
+    bool wants_host_view = is_gen ? strcmp(argv[2], "fw") == 0 : o.host != NULL && !is_audit;
+    if (is_audit && (!o.site || !o.host))
+        rc = usage_error("audit needs --site SITE and --host HOST: the host whose sockets "
+                         "these are%s", "");
+    else if (o.sockets && !is_audit)
+        rc = usage_error("--sockets belongs to audit%s", "");
+    else if (is_audit && o.sockets && strcmp(o.sockets, "-") == 0 && has_stdin_file(&o))
+        rc = usage_error("standard input cannot be both the --sockets text and a policy%s", "");
+    else if (!is_gen && o.output && o.format < FMT_JSON)
         rc = usage_error("--output writes a machine format: add --format=json, sarif or "
                          "github%s", "");
-    else if (!is_gen && o.host && (strcmp(argv[1], "flows") != 0 || !o.site))
+    else if (!is_gen && !is_audit && o.host && (strcmp(argv[1], "flows") != 0 || !o.site))
         rc = usage_error("--host goes with 'flows --site SITE' or 'gen fw'%s", "");
     if (is_gen) {
         o.gen_kind = argv[2];
@@ -411,6 +488,7 @@ static int command(int argc, char **argv)
         run_pipeline(&o, &mem, &diags, &ld, &m, &io_ok);
         if (!io_ok) rc = 2;
         else if (is_gen) rc = generate(&o, &m, &ld, &diags);
+        else if (is_audit) rc = audit(&o, &m, &ld, &diags, &mem);
         else if (strcmp(argv[1], "flows") != 0) rc = finish(&o, &diags, stderr);
         else if (!o.host) rc = cli_flows(&m, &diags, stdout);
         else if (!(rc = check_site_host(&o, &m))) rc = cli_host_flows(&o, &m, &diags, stdout);
@@ -443,7 +521,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "fmt") == 0 ||
-        strcmp(argv[1], "flows") == 0 || strcmp(argv[1], "gen") == 0)
+        strcmp(argv[1], "flows") == 0 || strcmp(argv[1], "gen") == 0 ||
+        strcmp(argv[1], "audit") == 0)
         return command(argc, argv);
     return usage_error("unknown command '%s'", argv[1]);
 }

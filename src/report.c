@@ -4,11 +4,6 @@
 #include <string.h>
 #include "cli.h"
 
-static const char *sev_word(severity s)
-{
-    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
-}
-
 /* ---- JSON ---- */
 
 void report_json_string(FILE *out, const char *s)
@@ -40,7 +35,7 @@ void report_json(const diag_sink *s, FILE *out)
         fprintf(out, "%s\n    {\"id\": ", i ? "," : "");
         report_json_string(out, check_table[d->check].id);
         fprintf(out, ", \"severity\": \"%s\", \"default_severity\": \"%s\", \"message\": ",
-                sev_word(diag_shown(d)), sev_word(check_table[d->check].sev));
+                severity_name(diag_shown(d)), severity_name(check_table[d->check].sev));
         report_json_string(out, d->message);
         fputs(", ", out);
         json_span(out, d->where);
@@ -92,7 +87,8 @@ static void sarif_location(FILE *out, loc w)
 
 static const char *sarif_level(severity s)
 {
-    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : s == SEV_NOTE ? "note"
+                                                                                   : "none";
 }
 
 static void sarif_rules(FILE *out)
@@ -212,7 +208,9 @@ void report_gcc(const diag_sink *s, FILE *out)
         const diag *d = s->items[i];
         if (d->where.src) fprintf(out, "%s:%d:%d: ", d->where.src->name, d->where.line, d->where.col);
         else fputs("berth: ", out);
-        fprintf(out, "%s: %s [%s]\n", sev_word(diag_shown(d)), d->message,
+        /* gcc knows error, warning and note: info is shown as a note. */
+        severity sev = diag_shown(d) == SEV_INFO ? SEV_NOTE : diag_shown(d);
+        fprintf(out, "%s: %s [%s]\n", severity_name(sev), d->message,
                 check_table[d->check].id);
     }
 }
@@ -220,6 +218,6 @@ void report_gcc(const diag_sink *s, FILE *out)
 void report_list_checks(FILE *out)
 {
     for (int i = 0; i < CK_COUNT; i++)
-        fprintf(out, "%-28s %-8s %s\n", check_table[i].id, sev_word(check_table[i].sev),
+        fprintf(out, "%-28s %-8s %s\n", check_table[i].id, severity_name(check_table[i].sev),
                 check_table[i].summary);
 }

@@ -27,10 +27,10 @@ static bool waiver_matches(const waiver_decl *w, const diag *d)
     return true;
 }
 
-static void apply_waivers(model *m)
+static void apply_waivers(model *m, diag_sink *s)
 {
-    for (size_t i = 0; i < m->diags->count; i++) {
-        diag *d = m->diags->items[i];
+    for (size_t i = 0; i < s->count; i++) {
+        diag *d = s->items[i];
         if (!check_table[d->check].waivable || d->waiver) continue;
         for (waiver_decl *w = m->prog->waivers; w; w = w->next)
             if (waiver_matches(w, d)) {
@@ -59,19 +59,31 @@ static void report_unused(model *m, const check_options *o)
     }
 }
 
-void check_apply_waivers(model *m, const check_options *o)
+/* Drop disabled checks' findings; -Werror raises warnings. */
+static void apply_flags(diag_sink *s, const check_options *o)
 {
-    if (!o->no_waivers) {
-        apply_waivers(m);
-        report_unused(m, o);
-    }
     size_t w = 0;
-    for (size_t i = 0; i < m->diags->count; i++) {
-        diag *d = m->diags->items[i];
+    for (size_t i = 0; i < s->count; i++) {
+        diag *d = s->items[i];
         if (!o->enabled[d->check] && check_table[d->check].sev != SEV_ERROR) continue;
         if (!o->enabled[d->check] && check_table[d->check].waivable) continue;
         if (o->werror && d->sev == SEV_WARNING) d->sev = SEV_ERROR;
-        m->diags->items[w++] = d;
+        s->items[w++] = d;
     }
-    m->diags->count = w;
+    s->count = w;
+}
+
+void check_apply_waivers(model *m, const check_options *o)
+{
+    if (!o->no_waivers) {
+        apply_waivers(m, m->diags);
+        report_unused(m, o);
+    }
+    apply_flags(m->diags, o);
+}
+
+void check_waive_other(model *m, diag_sink *s, const check_options *o)
+{
+    if (!o->no_waivers) apply_waivers(m, s);
+    apply_flags(s, o);
 }
