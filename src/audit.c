@@ -145,9 +145,9 @@ static const char *os_word(const host *h)
 static const char *process_text(arena *a, const listener *l)
 {
     if (!l->process) return "";
-    size_t n = strlen(l->process) + 4;
+    size_t n = strlen(l->process) + 7;
     char *s = arena_alloc(a, n);
-    snprintf(s, n, " (%s)", l->process);
+    snprintf(s, n, " (by %s)", l->process);
     return s;
 }
 

@@ -50,18 +50,18 @@ const check_info check_table[CK_COUNT] = {
         "a peer of a deployed flow that resolves to no address: no host runs the role and "
         "its zone is bound to no network, so gen fw cannot write the rule"},
     [CK_SOCKET_INPUT] = {"socket-input", SEV_ERROR, false,
-        "audit: a line of the --sockets file that is neither `ss -lntuH` nor `netstat -ano` output"},
+        "audit: a line of the --sockets file that is neither `ss -lntuH` nor `netstat -ano` output", true},
     [CK_UNDECLARED_LISTENER] = {"undeclared-listener", SEV_ERROR, true,
         "audit: a socket listens on the network on a port the policy does not declare for "
-        "that host"},
+        "that host", true},
     [CK_NOT_LISTENING] = {"not-listening", SEV_NOTE, true,
-        "audit: a port the policy declares the host listens on, where nothing listens"},
+        "audit: a port the policy declares the host listens on, where nothing listens", true},
     [CK_LOOPBACK_LISTENER] = {"loopback-listener", SEV_INFO, true,
-        "audit: a socket bound to loopback only, which the network cannot reach"},
+        "audit: a socket bound to loopback only, which the network cannot reach", true},
     [CK_UNDECLARED_GROUP] = {"undeclared-group", SEV_WARNING, true,
-        "audit: the host joined a multicast group that the policy does not declare for it"},
+        "audit: the host joined a multicast group that the policy does not declare for it", true},
     [CK_GROUP_NOT_JOINED] = {"group-not-joined", SEV_NOTE, true,
-        "audit: a group the policy says the host receives, which it has not joined"},
+        "audit: a group the policy says the host receives, which it has not joined", true},
 };
 
 const char *severity_name(severity s)

@@ -46,6 +46,7 @@ typedef struct {
     severity sev;
     bool waivable;           /* front-end errors cannot be waived */
     const char *summary;
+    bool audit_only;         /* found only by berth audit, never by check */
 } check_info;
 
 extern const check_info check_table[CK_COUNT];

@@ -27,6 +27,7 @@ typedef struct {
     /* gen fw, flows --host */
     const char *template, *host, *os;
     const char *sockets;         /* audit --sockets FILE|- */
+    const char *proc_net;        /* audit --proc-net DIR */
     const char **def_keys, **def_values;   /* -D KEY=VALUE, sorted by key, last one kept */
     size_t ndefs;
     bool unknown_peer_any;       /* -D unknown_peer=any */

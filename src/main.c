@@ -26,9 +26,10 @@ static const char usage[] =
     "       berth gen fw --template NAME|FILE.lua --site S [--host H] [-D KEY=VALUE]...\n"
     "                    -o OUT FILE...        firewall rules (OUT: a file with --host,\n"
     "                                          else a directory with one file per host)\n"
-    "       berth audit --site S --host H [--sockets FILE|-] [options] FILE...\n"
-    "                                          compare the sockets host H listens on\n"
-    "                                          (this machine's /proc/net, or saved\n"
+    "       berth audit --site S --host H [--sockets FILE|- | --proc-net DIR] [options]\n"
+    "                    FILE...               compare the sockets host H listens on\n"
+    "                                          (this machine's /proc/net, DIR such as a\n"
+    "                                          container's /proc/PID/net, or saved\n"
     "                                          `ss -lntupH` or `netstat -ano` output)\n"
     "                                          with what the policy declares for it\n"
     "       berth --help | --version\n"
@@ -82,9 +83,9 @@ static int usage_error(const char *fmt, const char *arg)
 static const char **value_option(cli_options *o, const char *a)
 {
     static const char *const names[] = {"--name", "--prefix", "--site", "--depfile", "--template",
-                                        "--host", "--os", "--sockets"};
+                                        "--host", "--os", "--sockets", "--proc-net"};
     const char **slots[] = {&o->name, &o->prefix, &o->site, &o->depfile, &o->template, &o->host,
-                            &o->os, &o->sockets};
+                            &o->os, &o->sockets, &o->proc_net};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         size_t n = strlen(names[k]);
         if (strncmp(a, names[k], n) == 0 && (a[n] == '\0' || a[n] == '=')) return slots[k];
@@ -384,7 +385,7 @@ static int audit(const cli_options *o, model *m, const loader *ld, diag_sink *di
         if (!src) return 2;
         ok = sockets_parse_saved(mem, &found, src, &t);
     } else {
-        ok = sockets_read_proc(mem, index, &t);
+        ok = sockets_read_proc(mem, o->proc_net ? o->proc_net : "/proc/net", index, &t);
     }
     if (!ok) {
         diag_finish(&found);
@@ -453,8 +454,10 @@ static int command(int argc, char **argv)
     if (is_audit && (!o.site || !o.host))
         rc = usage_error("audit needs --site SITE and --host HOST: the host whose sockets "
                          "these are%s", "");
-    else if (o.sockets && !is_audit)
-        rc = usage_error("--sockets belongs to audit%s", "");
+    else if ((o.sockets || o.proc_net) && !is_audit)
+        rc = usage_error("--sockets and --proc-net belong to audit%s", "");
+    else if (o.sockets && o.proc_net)
+        rc = usage_error("--sockets and --proc-net are two sources of sockets: give one%s", "");
     else if (is_audit && o.sockets && strcmp(o.sockets, "-") == 0 && has_stdin_file(&o))
         rc = usage_error("standard input cannot be both the --sockets text and a policy%s", "");
     else if (!is_gen && o.output && o.format < FMT_JSON)

@@ -116,7 +116,7 @@ static bool parse_endpoint(arena *a, const token *t, listener *l)
     return true;
 }
 
-/* users:(("sshd",pid=42,fd=3),("sshd",pid=50,fd=3)): "sshd (pid 42), sshd (pid 50)".
+/* users:(("sshd",pid=42,fd=3),("sshd",pid=50,fd=3)): "sshd, pid 42; sshd, pid 50".
  * The name is printed unescaped by ss, so it ends at the last '",pid='
  * before the pid rather than at the first quote. */
 static const char *ss_process(arena *a, const char *s, size_t len)
@@ -130,7 +130,7 @@ static const char *ss_process(arena *a, const char *s, size_t len)
         if (!open || open >= end) break;
         const char *pid = strstr(open, "\",pid=");
         if (!pid || pid >= end) break;
-        int w = snprintf(out + n, sizeof out - n, "%s%.*s (pid %ld)", n ? ", " : "",
+        int w = snprintf(out + n, sizeof out - n, "%s%.*s, pid %ld", n ? "; " : "",
                          (int)(pid - open - 2), open + 2, strtol(pid + 6, NULL, 10));
         if (w < 0 || (size_t)w >= sizeof out - n) break;
         n += (size_t)w;
@@ -179,8 +179,8 @@ static line_kind netstat_row(arena *a, token *t, int n, listener *l, const char 
     if (tcp && !tok_is(&t[3], "LISTENING")) {
         for (size_t i = 0; i < sizeof tcp_states / sizeof *tcp_states; i++)
             if (tok_is(&t[3], tcp_states[i])) return LINE_SKIP;
-        *why = "an English TCP state (LISTENING, ESTABLISHED, ...); run netstat with an "
-               "English display language";
+        *why = "unknown TCP state: berth reads netstat's English states (LISTENING, "
+               "ESTABLISHED, ...); run netstat with an English display language";
         return LINE_BAD;
     }
     if (!parse_endpoint(a, &t[1], l)) return LINE_BAD;
@@ -199,7 +199,7 @@ static void name_previous(arena *a, socket_table *t, size_t first_of_line, const
     if (t->n == 0 || t->n <= first_of_line) return;
     listener *l = &t->v[t->n - 1];
     char buf[300];
-    snprintf(buf, sizeof buf, "%.*s (%s)", (int)(tk->len - 2 < 200 ? tk->len - 2 : 200),
+    snprintf(buf, sizeof buf, "%.*s, %s", (int)(tk->len - 2 < 200 ? tk->len - 2 : 200),
              tk->s + 1, l->process ? l->process : "pid unknown");
     l->process = arena_strdup(a, buf);
 }
@@ -249,11 +249,15 @@ bool sockets_parse_saved(arena *a, diag_sink *d, const source *src, socket_table
         if (k == LINE_BAD && !seen_row && !windows && !tok_is(&tk[0], "tcp") &&
             !tok_is(&tk[0], "udp") && !tok_is(&tk[0], "LISTEN") && !tok_is(&tk[0], "UNCONN"))
             continue;
+        if (k == LINE_BAD && why) {
+            diag_report(d, SEV_ERROR, CK_SOCKET_INPUT, line_loc(src, ln, &tk[3]), "%s", why);
+            ok = false;
+            continue;
+        }
         if (k == LINE_BAD) {
             diag_report(d, SEV_ERROR, CK_SOCKET_INPUT, line_loc(src, ln, &tk[0]),
                         "expected a row of `ss -lntuH` (tcp|udp STATE RECV-Q SEND-Q LOCAL:PORT "
-                        "PEER [PROCESS]) or `netstat -ano` (TCP|UDP LOCAL FOREIGN [STATE] PID)%s%s",
-                        why ? ": expected " : "", why ? why : "");
+                        "PEER [PROCESS]) or `netstat -ano` (TCP|UDP LOCAL FOREIGN [STATE] PID)");
             ok = false;
             continue;
         }
@@ -389,7 +393,7 @@ static inode_pid *socket_owners(size_t *count)
     return v;
 }
 
-/* Replace each listener's inode by "comm (pid N)" where /proc tells. */
+/* Replace each listener's inode by "comm, pid N" where /proc tells. */
 static void name_processes(arena *a, socket_table *t)
 {
     size_t n;
@@ -413,7 +417,7 @@ static void name_processes(arena *a, socket_table *t)
             fclose(f);
         }
         char buf[128];
-        snprintf(buf, sizeof buf, "%s (pid %ld)", comm, owners[lo].pid);
+        snprintf(buf, sizeof buf, "%s, pid %ld", comm, owners[lo].pid);
         l->process = arena_strdup(a, buf);
     }
     free(owners);
@@ -466,24 +470,33 @@ static void read_igmp6(arena *a, const source *src, socket_table *t)
     }
 }
 
-bool sockets_read_proc(arena *a, int first_index, socket_table *t)
+static const char *path_in(arena *a, const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = arena_alloc(a, n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+bool sockets_read_proc(arena *a, const char *dir, int first_index, socket_table *t)
 {
     static const struct {
-        const char *path;
+        const char *name;
         uint8_t proto, family;
-    } tables[] = {{"/proc/net/tcp", PROTO_TCP, 4}, {"/proc/net/tcp6", PROTO_TCP, 6},
-                  {"/proc/net/udp", PROTO_UDP, 4}, {"/proc/net/udp6", PROTO_UDP, 6}};
+    } tables[] = {{"tcp", PROTO_TCP, 4}, {"tcp6", PROTO_TCP, 6},
+                  {"udp", PROTO_UDP, 4}, {"udp6", PROTO_UDP, 6}};
     bool ok = true;
     int index = first_index;
     for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
         /* tcp6 and udp6 are absent when IPv6 is disabled. */
-        const source *src = read_table(a, tables[i].path, index++, tables[i].family == 6, &ok);
+        const source *src = read_table(a, path_in(a, dir, tables[i].name), index++,
+                                       tables[i].family == 6, &ok);
         if (src) read_sockets(a, src, tables[i].proto, tables[i].family, t);
     }
     if (!ok) return false;
     name_processes(a, t);
-    const source *igmp = read_table(a, "/proc/net/igmp", index++, true, &ok);
-    const source *igmp6 = read_table(a, "/proc/net/igmp6", index++, true, &ok);
+    const source *igmp = read_table(a, path_in(a, dir, "igmp"), index++, true, &ok);
+    const source *igmp6 = read_table(a, path_in(a, dir, "igmp6"), index++, true, &ok);
     if (igmp) read_igmp(a, igmp, t);
     if (igmp6) read_igmp6(a, igmp6, t);
     t->have_groups = igmp != NULL;

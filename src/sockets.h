@@ -16,7 +16,7 @@ typedef struct {
     uint16_t port;
     bool loopback;               /* reachable only from this machine */
     const char *addr_text;       /* as the input showed it: "0.0.0.0", "[::]", "*" */
-    const char *process;         /* "sshd (pid 42)", or NULL when not known */
+    const char *process;         /* "sshd, pid 42", or NULL when not known */
     loc where;
 } listener;
 
@@ -39,10 +39,11 @@ typedef struct {
  * (UTF-16 from PowerShell redirection is accepted). False when a line is
  * neither: reported as a socket-input error. */
 bool sockets_parse_saved(arena *a, diag_sink *d, const source *src, socket_table *t);
-/* This machine's (this network namespace's) /proc/net/{tcp,tcp6,udp,udp6}
- * and igmp, igmp6; process names where /proc/PID/fd can be read. Sources
- * get load indexes from first_index on. False on an unreadable table. */
-bool sockets_read_proc(arena *a, int first_index, socket_table *t);
+/* The tables tcp, tcp6, udp, udp6, igmp and igmp6 of dir: /proc/net (this
+ * process's network namespace), /proc/PID/net (a container's) or saved
+ * copies; process names where /proc/PID/fd can be read. Sources get load
+ * indexes from first_index on. False (printed) when tcp or udp is unreadable. */
+bool sockets_read_proc(arena *a, const char *dir, int first_index, socket_table *t);
 /* "0.0.0.0", "::1", "239.1.2.3": the address as text. */
 const char *sockets_addr_text(char buf[48], uint8_t family, const uint8_t addr[16]);
 

@@ -46,8 +46,10 @@ static void report_unused(model *m, const check_options *o)
 {
     for (waiver_decl *w = m->prog->waivers; w; w = w->next) {
         int ck = check_lookup(w->check);
-        /* A disabled check finds nothing, so its waivers have nothing to match. */
-        if (w->used || w->invalid || ck < 0 || !o->enabled[ck]) continue;
+        /* A disabled check finds nothing, so its waivers have nothing to
+         * match; audit findings come from berth audit, not from here. */
+        if (w->used || w->invalid || ck < 0 || !o->enabled[ck] || check_table[ck].audit_only)
+            continue;
         if (!check_table[ck].waivable)
             diag_report(m->diags, SEV_ERROR, CK_TYPE, w->check_loc,
                         "'%s' findings are errors in the policy text and cannot be waived",
