@@ -257,7 +257,7 @@ bool sockets_parse_saved(arena *a, diag_sink *d, const source *src, socket_table
         if (k == LINE_BAD) {
             diag_report(d, SEV_ERROR, CK_SOCKET_INPUT, line_loc(src, ln, &tk[0]),
                         "expected a row of `ss -lntuH` (tcp|udp STATE RECV-Q SEND-Q LOCAL:PORT "
-                        "PEER [PROCESS]) or `netstat -ano` (TCP|UDP LOCAL FOREIGN [STATE] PID)");
+                        "PEER [PROCESS], numeric: -n) or `netstat -ano` (TCP|UDP LOCAL FOREIGN [STATE] PID)");
             ok = false;
             continue;
         }
