@@ -388,7 +388,7 @@ static inode_pid *socket_owners(size_t *count)
         if (fds) closedir(fds);
     }
     if (proc) closedir(proc);
-    qsort(v, n, sizeof *v, inode_cmp);
+    if (n > 1) qsort(v, n, sizeof *v, inode_cmp);
     *count = n;
     return v;
 }

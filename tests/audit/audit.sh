@@ -83,7 +83,24 @@ sed 's/^    host cli /    allow undeclared-listener on srv because "the bastion 
 out=$("$BERTH" audit --site lab --host srv --sockets $D/netstat-ano.txt "$tmp/w.ports" 2>&1); rc=$?
 if [ $rc = 0 ] && grep -q 'waived: the bastion sshd' <<<"$out"; then ok; else bad "waiver (exit $rc)"; fi
 
-# 7. Live: real sockets in a namespace of our own (loopback and a veth
+# 7. The ephemeral range (Linux: 32768-60999): a declared listener there is
+#    a warning a waiver can name by service; an undeclared one an error
+#    that says so.
+sed 's/^    service stats /    service media "RTP" { udp 40000-40100 client -> server in lan; }\n&/' \
+  "$POLICY" >"$tmp/e.ports"
+printf '%s\n' 'udp UNCONN 0 0 0.0.0.0:40000 0.0.0.0:*' 'tcp LISTEN 0 5 0.0.0.0:45000 0.0.0.0:*' >"$tmp/e.txt"
+out=$("$BERTH" audit --site lab --host srv --sockets "$tmp/e.txt" --format=gcc "$tmp/e.ports" 2>&1)
+if grep -q "warning: udp 40000 listens on 0.0.0.0, inside host 'srv''s Linux ephemeral range 32768-60999.*\[ephemeral-range\]" <<<"$out" &&
+   grep -q 'error: tcp 45000 .*\[undeclared-listener\]' <<<"$out"; then ok; else bad "ephemeral: $out"; fi
+out=$("$BERTH" audit --site lab --host srv --sockets "$tmp/e.txt" "$tmp/e.ports" 2>&1)
+if grep -q "note: the port is inside the host's Linux ephemeral range 32768-60999" <<<"$out"; then ok; else
+  bad "ephemeral note on the undeclared listener: $out"; fi
+printf 'allow ephemeral-range shop.media because "RTP ports are reserved";\n' >>"$tmp/e.ports"
+out=$("$BERTH" audit --site lab --host srv --sockets "$tmp/e.txt" "$tmp/e.ports" 2>&1)
+if grep -q 'waived: RTP ports are reserved' <<<"$out" && ! grep -q 'warning:' <<<"$out"; then ok; else
+  bad "ephemeral waiver: $out"; fi
+
+# 8. Live: real sockets in a namespace of our own (loopback and a veth
 #    pair whose ends both stay inside; nothing is sent).
 live() {
   ip link set lo up && ip link add v0 type veth peer name v1 && ip addr add 192.0.2.10/24 dev v0 &&

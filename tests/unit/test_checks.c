@@ -1029,14 +1029,20 @@ static void every_check_has_an_id_and_summary(void **state)
         assert_non_null(check_table[i].id);
         assert_non_null(check_table[i].summary);
         assert_int_equal(check_lookup(check_table[i].id), i);
-        /* Only the validator's checks can be waived. */
-        assert_int_equal(check_table[i].waivable, i >= CK_BIND_CONFLICT);
+        /* Only the validator's and the audit's checks can be waived, not
+         * an error in the audit's input. */
+        assert_int_equal(check_table[i].waivable, i >= CK_BIND_CONFLICT && i != CK_SOCKET_INPUT);
+        /* Audit-only checks are the ones after the validator's. */
+        assert_int_equal(check_table[i].audit_only, i >= CK_SOCKET_INPUT);
     }
     assert_int_equal(check_lookup("no-such-check"), -1);
     assert_int_equal(check_table[CK_BIND_CONFLICT].sev, SEV_ERROR);
     assert_int_equal(check_table[CK_INSTANCE_DEFAULTS].sev, SEV_ERROR);
     assert_int_equal(check_table[CK_CROSS_PROTOCOL].sev, SEV_WARNING);
     assert_int_equal(check_table[CK_UNUSED_WAIVER].sev, SEV_WARNING);
+    assert_int_equal(check_table[CK_LOOPBACK_LISTENER].sev, SEV_INFO);
+    assert_string_equal(severity_name(SEV_INFO), "info");
+    assert_string_equal(severity_name(SEV_NOTE), "note");
 }
 
 int main(void)

@@ -672,7 +672,9 @@ static void sarif_structure(void **state)
         assert_string_equal(jstr(jget(rule, "id")), check_table[i].id);
         assert_string_equal(jstr(jpath(rule, "shortDescription.text")), check_table[i].summary);
         const char *lvl = jstr(jpath(rule, "defaultConfiguration.level"));
-        assert_string_equal(lvl, check_table[i].sev == SEV_ERROR ? "error" : "warning");
+        severity sev = check_table[i].sev;
+        assert_string_equal(lvl, sev == SEV_ERROR ? "error" : sev == SEV_WARNING ? "warning"
+                                 : sev == SEV_NOTE ? "note" : "none");
         assert_true(strstr(jstr(jget(rule, "helpUri")), check_table[i].id) != NULL);
     }
 
