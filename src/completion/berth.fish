@@ -8,7 +8,10 @@
 function __berth_check_ids
     set -l bin (commandline -opc)[1]
     set bin (string replace -r '^~' -- $HOME $bin)
-    set -l ids (command $bin --list-checks 2>/dev/null </dev/null | string replace -r ' .*' '')
+    set -l ids
+    if command -q -- $bin
+        set ids (command $bin --list-checks 2>/dev/null </dev/null | string replace -r ' .*' '')
+    end
     if not set -q ids[1]
         set ids syntax import limit unknown-name duplicate-name type missing-parameter overflow port-range reversed-range not-multicast unused-waiver bind-conflict cross-protocol ephemeral-range multicast-collision multicast-scope inconsistent-redeclaration redundant-flow instance-defaults unknown-peer
     end

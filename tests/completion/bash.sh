@@ -3,7 +3,8 @@
 # without a terminal and completes lines split as bash splits them (with and
 # without '=' in COMP_WORDBREAKS); loads it through bash-completion's lazy
 # loader from a `make install`; checks the zsh and fish ones where those
-# shells are installed (syntax, and fish's own `complete -C`). Prints
+# shells are installed (syntax, then zsh's completion system in a
+# pseudo-terminal, zsh-complete.zsh, and fish's own `complete -C`). Prints
 # "N passed, N failed, N skipped"; a step that cannot run here says
 # "skipped: REASON". Run from anywhere.
 set -u
@@ -138,7 +139,7 @@ complete_line "/nonexistent/berth check -Wno-"
 if [ "$got" = "$(sed 's/^/-Wno-/' <<<"$IDS")" ]; then ok; else bad "static fallback: '$(echo $got)'"; fi
 static_zsh=$(sed -n '/^  reply=($/,/^  )$/p' src/completion/_berth | sed '1d;$d' | tr -s ' ' '\n' | grep . | sort)
 if [ "$static_zsh" = "$IDS" ]; then ok; else bad "src/completion/_berth: the static check ids differ from berth --list-checks"; fi
-static_fish=$(sed -n '/^ *set ids \(.*\)$/p' src/completion/berth.fish | sed 's/^ *set ids //' | tr ' ' '\n' | sort)
+static_fish=$(sed -n '/^ *set ids [a-z]/p' src/completion/berth.fish | sed 's/^ *set ids //' | tr ' ' '\n' | sort)
 if [ "$static_fish" = "$IDS" ]; then ok; else bad "src/completion/berth.fish: the static check ids differ from berth --list-checks"; fi
 
 # 4. make install puts the three files where each shell looks, and
@@ -162,7 +163,27 @@ else
 fi
 
 # 5. zsh and fish: syntax where installed; fish completes with its own engine.
-if command -v zsh >/dev/null; then check zsh -n src/completion/_berth; else skipped "zsh not installed"; fi
+if command -v zsh >/dev/null; then
+  check zsh -n src/completion/_berth
+  # zsh's completion system in a pseudo-terminal, _berth from the install.
+  zsh_is() {   # zsh_is 'WORDS' LINE, as is above, with zsh's completion
+    local want got
+    want=$(tr ' ' '\n' <<<"$1" | sort)
+    got=$(timeout 30 zsh -f tests/completion/zsh-complete.zsh "$share/zsh/vendor-completions" "$2" | sort)
+    if [ "$got" = "$want" ]; then ok; else bad "zsh: '$2' gave '$(echo $got)', want '$1'"; fi
+  }
+  zsh_is "$FORMATS" "berth check --format="
+  zsh_is "$FORMATS" "berth check --format "
+  zsh_is "check fmt flows gen audit import" "berth "
+  zsh_is "no-bind-conflict" "berth check -Wno-bi"
+  zsh_is "c docs fw" "berth gen "
+  zsh_is "example" "berth flows $SITE --site "
+  zsh_is "media1 omni1 omni2 tablet1 projector1 rec1" "berth flows $SITE --site=example --host "
+  zsh_is "--site --sockets" "berth audit --s"
+  zsh_is "firewalld services" "berth import "
+else
+  skipped "zsh not installed"
+fi
 if command -v fish >/dev/null; then
   check fish -n src/completion/berth.fish
   fishc() { fish --no-config -c 'source src/completion/berth.fish; complete -C $argv[1]' "$1" 2>&1 | cut -f1 | sort; }
