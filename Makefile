@@ -15,7 +15,8 @@ LUA_LIBS   = $(shell pkg-config --libs lua5.4 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 DEBS     = flex bison liblua5.4-dev libcmocka-dev pkg-config python3 python3-jsonschema \
-           graphviz g++ cmake mandoc nftables iptables firewalld ufw libxml2-utils iproute2
+           graphviz g++ cmake mandoc nftables iptables firewalld ufw libxml2-utils iproute2 \
+           bash-completion zsh fish
 SRC      = $(wildcard src/*.c)
 OBJ      = $(SRC:src/%.c=build/%.o) build/lexer.o build/parser.o build/lua_files.o
 LUA_SRC  = $(sort $(wildcard lua/*.lua))
@@ -136,16 +137,24 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 INSTALL ?= install
 LUA_FILES = $(wildcard lua/*.lua)
+# Shell completions, where each shell's Debian package looks for them.
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 
 install: berth
 	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/berth/lua \
 	  $(DESTDIR)$(PREFIX)/lib/cmake/berth \
-	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	$(INSTALL) -m 755 berth $(DESTDIR)$(PREFIX)/bin/berth
 	$(if $(LUA_FILES),$(INSTALL) -m 644 $(LUA_FILES) $(DESTDIR)$(PREFIX)/share/berth/lua/)
 	$(INSTALL) -m 644 cmake/BerthGenerate.cmake $(DESTDIR)$(PREFIX)/lib/cmake/berth/BerthGenerate.cmake
 	$(INSTALL) -m 644 docs/berth.1 $(DESTDIR)$(PREFIX)/share/man/man1/berth.1
 	$(INSTALL) -m 644 docs/berth.5 $(DESTDIR)$(PREFIX)/share/man/man5/berth.5
+	$(INSTALL) -m 644 src/completion/berth.bash $(DESTDIR)$(BASHCOMPDIR)/berth
+	$(INSTALL) -m 644 src/completion/_berth $(DESTDIR)$(ZSHCOMPDIR)/_berth
+	$(INSTALL) -m 644 src/completion/berth.fish $(DESTDIR)$(FISHCOMPDIR)/berth.fish
 
 # berth as a build step of a make and of a CMake project (tests/run.sh runs it too).
 integration: berth

@@ -214,14 +214,20 @@ check timeout 10 ./berth gen docs -o "$tmp/big-docs" "$tmp/big.ports"
 add_summary "the fuzzer" "$("$PY" tests/fuzz/mutate.py build/asan/berth 200 1 2>&1)"
 
 # 6. berth as a build step (tests/integration.sh: make and CMake consumers,
-#    rebuilds on policy edits, quiet otherwise), the man pages, install.
+#    rebuilds on policy edits, quiet otherwise), the man pages, install,
+#    shell completion.
 add_summary tests/integration.sh "$(tests/integration.sh 2>&1)"
 lint=$(cd docs && mandoc -T lint -W all berth.1 berth.5 2>&1 | grep -v "outdated mandoc.db")  # the system database, not our pages
 if [ -z "$lint" ]; then ok; else bad "mandoc -T lint: $lint"; fi
 make --no-print-directory install DESTDIR="$tmp/dest" PREFIX=/opt/berth >/dev/null 2>&1
-for f in bin/berth lib/cmake/berth/BerthGenerate.cmake share/man/man1/berth.1 share/man/man5/berth.5; do
+for f in bin/berth lib/cmake/berth/BerthGenerate.cmake share/man/man1/berth.1 share/man/man5/berth.5 \
+         share/bash-completion/completions/berth share/zsh/vendor-completions/_berth \
+         share/fish/vendor_completions.d/berth.fish; do
   check test -e "$tmp/dest/opt/berth/$f"
 done
+# Shell completion (tests/completion/bash.sh): bash without a terminal and
+# through bash-completion's loader, zsh in a pseudo-terminal, fish.
+add_summary tests/completion/bash.sh "$(tests/completion/bash.sh 2>&1)"
 
 # 7. Firewall rules (tests/fw/fw.sh): each target's own tool, packets in
 #    network namespaces, hostile text, the template sandbox.
