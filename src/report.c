@@ -54,9 +54,9 @@ void report_json(const diag_sink *s, FILE *out)
         fputs("]}", out);
     }
     fprintf(out, "\n  ],\n  \"summary\": {\"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, "
-                 "\"waived\": %zu}\n}\n",
+                 "\"infos\": %zu, \"waived\": %zu}\n}\n",
             diag_count(s, SEV_ERROR), diag_count(s, SEV_WARNING), diag_count(s, SEV_NOTE),
-            diag_waived(s));
+            diag_count(s, SEV_INFO), diag_waived(s));
 }
 
 /* ---- SARIF 2.1.0 ---- */
