@@ -39,6 +39,7 @@ typedef struct fw_def {
     const char *name;            /* the file name without .xml */
     const char *shown;           /* the path as given or as built from an include */
     const char *dir;             /* where its includes are looked up */
+    const source *src;
     const char *short_desc, *desc, *version;
     const char *dest;            /* the IPv4 destination as a berth endpoint, or NULL */
     const char *dest6;           /* the IPv6 destination, or NULL */
@@ -87,8 +88,9 @@ static const char *shown(fw_ctx *c, const xml_node *el)
     sb_init(&b);
     sb_printf(&b, "<%s", el->name);
     for (const xml_attr *a = el->attrs; a; a = a->next) sb_printf(&b, " %s=\"%s\"", a->name, a->value);
-    sb_puts(&b, el->children || el->has_text ? ">...</" : "/>");
-    if (el->children || el->has_text) sb_printf(&b, "%s>", el->name);
+    if (!el->children && el->has_text) sb_printf(&b, ">%s</%s>", el->text, el->name);
+    else if (el->children) sb_printf(&b, ">...</%s>", el->name);
+    else sb_puts(&b, "/>");
     const char *s = imp_clean(c->mem, b.data ? b.data : "", b.len);
     sb_free(&b);
     if (strlen(s) > SHOWN_MAX) s = imp_fmt(c->mem, "%.*s...", SHOWN_MAX, s);
@@ -408,8 +410,10 @@ static const char *dir_of(fw_ctx *c, const char *path)
 }
 
 /* The definition in path, read and parsed once; NULL with errno when the
- * file cannot be read. */
-static fw_def *load(fw_ctx *c, const char *path, const char *name)
+ * file cannot be read. An included file's messages name the <include>
+ * that first led to it. */
+static fw_def *load(fw_ctx *c, const char *path, const char *name, const fw_entry *via,
+                    const fw_def *from)
 {
     char real[PATH_MAX];
     const char *key = realpath(path, real) ? real : path;
@@ -418,9 +422,14 @@ static fw_def *load(fw_ctx *c, const char *path, const char *name)
     source *src = imp_read_source(c->mem, path, path, c->nsources);
     if (!src) return NULL;
     c->nsources++;
+    if (via) {
+        src->parent = from->src;
+        src->import_loc = via->at;
+    }
     d = arena_alloc(c->mem, sizeof *d);
     d->name = name;
     d->shown = src->name;
+    d->src = src;
     d->dir = dir_of(c, path);
     d->tail = &d->entries;
     names_put(c->mem, &c->defs, arena_strdup(c->mem, key), d);
@@ -452,62 +461,82 @@ static const char *cycle_text(fw_ctx *c, const fw_def *back)
     return s;
 }
 
-static void include(fw_ctx *c, imp_service *svc, fw_def *from, const fw_entry *e, names *seen)
+typedef enum { INC_INLINE, INC_MISSING, INC_FAILED, INC_CYCLE, INC_SEEN, INC_DEEP } inc_state;
+
+/* What an <include> of `from` leads to; *inc is the definition if read. */
+static inc_state resolve(fw_ctx *c, const fw_def *from, const fw_entry *e, names *seen,
+                         fw_def **inc, const char **path)
 {
-    const char *path = imp_fmt(c->mem, "%s%s%s.xml", from->dir, from->dir[0] ? "/" : "",
-                               e->name);
-    fw_def *inc = load(c, path, e->name);
-    if (!inc) {
-        const char *why = imp_fmt(c->mem, "%s: %s", path, strerror(errno));
-        warn(c, e->at, "included service '%s' not found (%s)", e->name, why);
-        note(c, svc, imp_fmt(c->mem, "not imported: %s: %s", e->shown, why));
-    } else if (inc->failed) {
-        return;                              /* its errors are reported */
-    } else if (inc->on_stack) {
-        const char *cycle = cycle_text(c, inc);
+    *path = imp_fmt(c->mem, "%s%s%s.xml", from->dir, from->dir[0] ? "/" : "", e->name);
+    *inc = load(c, *path, e->name, e, from);
+    if (!*inc) return INC_MISSING;
+    if ((*inc)->failed) return INC_FAILED;
+    if ((*inc)->on_stack) return INC_CYCLE;
+    if (names_get(seen, (*inc)->shown)) return INC_SEEN;
+    return c->depth >= FW_MAX_INCLUDE_DEPTH ? INC_DEEP : INC_INLINE;
+}
+
+static void include(fw_ctx *c, imp_service *svc, fw_def *from, const fw_entry *e,
+                    inc_state st, fw_def *inc, const char *path, names *seen)
+{
+    const char *cycle;
+    switch (st) {
+    case INC_MISSING:
+        path = imp_fmt(c->mem, "%s: %s", path, strerror(errno));
+        warn(c, e->at, "included service '%s' not found (%s)", e->name, path);
+        note(c, svc, imp_fmt(c->mem, "not imported: %s: %s", e->shown, path));
+        break;
+    case INC_FAILED:                             /* its errors are reported */
+        break;
+    case INC_CYCLE:
+        cycle = cycle_text(c, inc);
         warn(c, e->at, "include cycle %s: not followed again", cycle);
         note(c, svc, imp_fmt(c->mem, "not imported: %s: include cycle %s", e->shown, cycle));
-    } else if (names_get(seen, inc->shown)) {
+        break;
+    case INC_SEEN:
         note(c, svc, imp_fmt(c->mem, "from include '%s': already included above", e->name));
-    } else if (c->depth >= FW_MAX_INCLUDE_DEPTH) {
-        error(c, from, e->at, "includes nested too deep (limit is %d)",
-              FW_MAX_INCLUDE_DEPTH);
-    } else {
+        break;
+    case INC_DEEP:
+        error(c, from, e->at, "includes nested too deep (limit is %d)", FW_MAX_INCLUDE_DEPTH);
+        break;
+    case INC_INLINE:
         names_put(c->mem, seen, inc->shown, inc);
         note(c, svc, imp_fmt(c->mem, "from include '%s' (%s)", e->name, inc->shown));
         inline_def(c, svc, inc, seen);
+        break;
     }
 }
 
-static void inline_entry(fw_ctx *c, imp_service *svc, fw_def *d, const fw_entry *e,
-                         names *seen)
+static void inline_port(fw_ctx *c, imp_service *svc, const fw_def *d, const fw_entry *e)
 {
-    switch (e->kind) {
-    case FE_PORT:
-        if (d->dest6 && !d->dest)
-            note(c, svc, imp_fmt(c->mem, "not imported: %s: for IPv6 destination %s only",
-                                 e->shown, d->dest6));
-        else
-            imp_flow(c->sys, svc, e->proto, e->source_port, e->lo, e->hi, d->dest, NULL);
-        break;
-    case FE_NOTE:
-        note(c, svc, imp_fmt(c->mem, "not imported: %s: %s", e->shown, e->why));
-        break;
-    case FE_INCLUDE:
-        include(c, svc, d, e, seen);
-        break;
-    }
+    if (d->dest6 && !d->dest)
+        note(c, svc, imp_fmt(c->mem, "not imported: %s: for IPv6 destination %s only", e->shown,
+                             d->dest6));
+    else
+        imp_flow(c->sys, svc, e->proto, e->source_port, e->lo, e->hi, d->dest, NULL);
 }
 
+/* d's entries into svc, includes inlined. Lines of d itself that follow an
+ * inlined include start with an "end of include" comment, so no reader
+ * takes them for the included service's. */
 static void inline_def(fw_ctx *c, imp_service *svc, fw_def *d, names *seen)
 {
     d->on_stack = true;
     c->stack[c->depth++] = d;
+    const char *open = NULL;
     for (const fw_entry *e = d->entries; e; e = e->next) {
-        inline_entry(c, svc, d, e, seen);
-        /* Mark where the includer's own entries resume. */
-        if (e->kind == FE_INCLUDE && e->next && e->next->kind != FE_INCLUDE)
-            note(c, svc, imp_fmt(c->mem, "end of include '%s'", e->name));
+        inc_state st = INC_INLINE;
+        fw_def *inc = NULL;
+        const char *path = NULL;
+        if (e->kind == FE_INCLUDE) st = resolve(c, d, e, seen, &inc, &path);
+        bool inlined = e->kind == FE_INCLUDE && st == INC_INLINE;
+        if (open && !inlined && st != INC_FAILED)
+            note(c, svc, imp_fmt(c->mem, "end of include '%s'", open));
+        if (st != INC_FAILED) open = inlined ? e->name : NULL;
+        if (e->kind == FE_PORT) inline_port(c, svc, d, e);
+        else if (e->kind == FE_NOTE) note(c, svc, imp_fmt(c->mem, "not imported: %s: %s", e->shown,
+                                                         e->why));
+        else include(c, svc, d, e, st, inc, path, seen);
     }
     c->depth--;
     d->on_stack = false;
@@ -568,18 +597,22 @@ int import_firewalld(imp_system *s, char **files, int nfiles)
         }
     }
     describe(&c, files, nfiles);
+    /* Every file named first, so none of them reads as included from another. */
+    fw_def **defs = arena_alloc(c.mem, (size_t)nfiles * sizeof *defs);
     for (int i = 0; i < nfiles; i++) {
-        fw_def *d = load(&c, files[i], service_name(&c, files[i]));
-        if (!d) {
+        defs[i] = load(&c, files[i], service_name(&c, files[i]), NULL, NULL);
+        if (!defs[i]) {
             fprintf(stderr, "berth: cannot read '%s': %s\n", files[i], strerror(errno));
             return 2;
         }
-        if (d->imported) {
+    }
+    for (int i = 0; i < nfiles; i++) {
+        if (defs[i]->imported) {
             warn(&c, (loc){0}, "'%s' given twice: imported once", files[i]);
             continue;
         }
-        d->imported = true;
-        if (!d->failed) add_service(&c, d);
+        defs[i]->imported = true;
+        if (!defs[i]->failed) add_service(&c, defs[i]);
     }
     return diag_count(s->diags, SEV_ERROR) ? 1 : 0;
 }

@@ -19,7 +19,7 @@ enum {
 
 typedef struct {
     const char *name;
-    long port;
+    long port, hi;               /* hi > port: a range (Wireshark's list has a few) */
     unsigned protos;             /* PROTO_TCP | PROTO_UDP */
     const char *others;          /* the other protocols, "sctp/dccp", or NULL */
     const char *aliases;         /* space-separated, or NULL */
@@ -55,20 +55,41 @@ static loc field_loc(const sv_ctx *c, int line, size_t col, size_t len)
 
 /* ---- one line ---- */
 
-/* "22/tcp" or "9/tcp/udp/sctp/dccp"; false after an error. */
+/* Digits at f (n bytes) as a number, at most 99999999; 0 digits: -1. */
+static long number(const char *f, size_t n, size_t *used)
+{
+    size_t k = 0;
+    long v = 0;
+    for (; k < n && f[k] >= '0' && f[k] <= '9'; k++)
+        if (v < 100000000) v = v * 10 + (f[k] - '0');
+    *used = k;
+    return k ? v : -1;
+}
+
+/* "22/tcp", "9/tcp/udp/sctp/dccp" or, as Wireshark's copy of the IANA
+ * list writes, "6000-6063/tcp"; false after an error. */
 static bool port_field(sv_ctx *c, svc_entry *e, const char *f, size_t n)
 {
-    size_t digits = 0;
-    while (digits < n && f[digits] >= '0' && f[digits] <= '9') digits++;
-    if (digits == 0 || digits == n || f[digits] != '/' || digits + 1 == n) {
+    size_t digits, more = 0;
+    e->port = number(f, n, &digits);
+    e->hi = e->port;
+    if (digits && digits < n && f[digits] == '-') {
+        e->hi = number(f + digits + 1, n - digits - 1, &more);
+        digits += more + 1;
+    }
+    if (e->port < 0 || e->hi < 0 || digits == n || f[digits] != '/' || digits + 1 == n) {
         diag_report(c->diags, SEV_ERROR, DIAG_NO_CHECK, e->at,
                     "'%.*s' is not PORT/PROTOCOL (as in 22/tcp)", (int)(n > 40 ? 40 : n), f);
         return false;
     }
-    e->port = digits > 6 ? 99999999 : strtol(f, NULL, 10);
-    if (e->port > 65535) {
+    if (e->port > 65535 || e->hi > 65535) {
+        diag_report(c->diags, SEV_ERROR, DIAG_NO_CHECK, e->at, "port %ld is out of range 1-65535",
+                    e->port > 65535 ? e->port : e->hi);
+        return false;
+    }
+    if (e->hi < e->port) {
         diag_report(c->diags, SEV_ERROR, DIAG_NO_CHECK, e->at,
-                    "port %.*s is out of range 1-65535", (int)(digits > 12 ? 12 : digits), f);
+                    "reversed port range %ld-%ld: write %ld-%ld", e->port, e->hi, e->hi, e->port);
         return false;
     }
     const char *p = f + digits + 1, *end = f + n;
@@ -161,7 +182,7 @@ static void group_entries(sv_ctx *c)
             names_put(c->mem, &c->groups, e->name, g);
             c->ngroups++;
         }
-        if (!g->desc && e->comment) g->desc = e->comment;
+        if (!g->desc && e->comment && e->protos) g->desc = e->comment;
         if (g->nlines < LINES_SHOWN) g->lines[g->nlines] = e->line;
         g->nlines++;
     }
@@ -200,23 +221,34 @@ static const char *flow_note(sv_ctx *c, const imp_service *svc, const svc_entry 
     return cm;
 }
 
+/* " (comment)" for a "not imported" line, unless the service's
+ * description says it already. */
+static const char *aside(sv_ctx *c, const imp_service *svc, const svc_entry *e)
+{
+    if (!e->comment || strcmp(e->comment, svc->desc) == 0) return "";
+    return imp_fmt(c->mem, " (%s)", e->comment);
+}
+
 static void add_entry(sv_ctx *c, const svc_entry *e)
 {
     imp_service *svc = service_of(c, e);
-    if (e->port == 0) {
+    if (e->port == 0) {                          /* 0-N too: 0 is no port */
         diag_report(c->diags, SEV_WARNING, DIAG_NO_CHECK, e->at,
                     "port 0 is not a port a flow can use: '%s' line skipped", e->name);
-        imp_comment(c->sys, svc, imp_fmt(c->mem, "not imported: line %d, port 0", e->line));
+        imp_comment(c->sys, svc, imp_fmt(c->mem, "not imported: line %d, port 0%s", e->line,
+                                         aside(c, svc, e)));
         return;
     }
     if (e->others) {
         diag_report(c->diags, SEV_WARNING, DIAG_NO_CHECK, e->at,
                     "%s not imported: berth's flows are tcp and udp only", e->others);
-        imp_comment(c->sys, svc, imp_fmt(c->mem, "not imported: %ld/%s: berth's flows are tcp "
-                                                 "and udp only", e->port, e->others));
+        const char *range = e->hi > e->port ? imp_fmt(c->mem, "-%ld", e->hi) : "";
+        imp_comment(c->sys, svc, imp_fmt(c->mem, "not imported: %ld%s/%s%s: berth's flows are "
+                                         "tcp and udp only", e->port, range, e->others,
+                                         aside(c, svc, e)));
     }
     if (e->protos && !imp_flow(c->sys, svc, e->protos, false, (uint16_t)e->port,
-                               (uint16_t)e->port, NULL, flow_note(c, svc, e)))
+                               (uint16_t)e->hi, NULL, flow_note(c, svc, e)))
         diag_report(c->diags, SEV_WARNING, DIAG_NO_CHECK, e->at,
                     "'%s' has this port and protocol already: written once", e->name);
 }

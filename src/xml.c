@@ -575,7 +575,7 @@ static bool document(xml_parser *p, xml_node **root)
     if (!(*root = element(p, 0))) return false;
     if (!misc(p)) return false;
     if (peek(p) >= 0) {
-        fail(p, here(p), "content after the root element </%s>", (*root)->name);
+        fail(p, here(p), "content after the root element <%s>", (*root)->name);
         return false;
     }
     return true;
