@@ -200,6 +200,30 @@ PY
       crashed=$((crashed + 1)); echo "mutant $f: exit 1 without an error message"
     fi
   done
+  # services(5) lines, mutated the same way.
+  "$PY" - "$n" "$tmp/mut" $D/services/sample.services <<'PY'
+import random, sys
+n, out = int(sys.argv[1]), sys.argv[2]
+lines = open(sys.argv[3], "rb").read().split(b"\n")
+rng = random.Random(20261203)
+for i in range(n // 3):
+    ls = list(lines)
+    for _ in range(rng.randint(1, 6)):
+        j = rng.randrange(len(ls))
+        l = bytearray(ls[j])
+        p = rng.randrange(len(l) + 1)
+        l[p:p] = rng.choice([b"/", b"-", b"#", b"\t", b"\0", b"\xff", b"99999", b"0", b"/sctp", b"\r"])
+        ls[j] = bytes(l)
+    open("%s/svc-%d.services" % (out, i), "wb").write(b"\n".join(ls))
+PY
+  for f in "$tmp"/mut/svc-*.services; do
+    "$BERTH" import services "$f" >"$tmp/mut.out" 2>"$tmp/mut.err"; rc=$?
+    if { [ "$rc" != 0 ] && [ "$rc" != 1 ]; } || grep -q 'Sanitizer\|runtime error' "$tmp/mut.err"; then
+      crashed=$((crashed + 1)); echo "mutant $f: exit $rc"
+    elif [ "$rc" = 0 ] && ! "$BERTH" fmt --check "$tmp/mut.out" >/dev/null 2>&1; then
+      crashed=$((crashed + 1)); echo "mutant $f: the import is not formatted"
+    fi
+  done
   if [ "$crashed" = 0 ]; then ok; else bad "$crashed mutated files crashed berth import or failed silently"; fi
 }
 if [ -d "$FWDIR" ]; then mutants "$([ -n "$QUICK" ] && echo 60 || echo 300)"
