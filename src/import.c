@@ -122,6 +122,7 @@ imp_service *imp_service_new(imp_system *s, const char *name, const char *desc)
     svc->name = name;
     svc->desc = desc;
     svc->tail = &svc->items;
+    names_init(&svc->flows);
     *s->tail = svc;
     s->tail = &svc->next;
     s->nservices++;
@@ -149,7 +150,7 @@ void imp_comment(imp_system *s, imp_service *svc, const char *text)
     for (size_t i = 0; i < n; i++) add_item(s, svc)->comment = lines[i];
 }
 
-static bool same_dest(const char *a, const char *b)
+static bool same_text(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
 }
@@ -157,18 +158,20 @@ static bool same_dest(const char *a, const char *b)
 bool imp_flow(imp_system *s, imp_service *svc, unsigned protos, bool source_ports, uint16_t lo,
               uint16_t hi, const char *dest, const char *note)
 {
-    for (imp_item *it = svc->items; it; it = it->next) {
-        if (it->comment || it->source_ports != source_ports || it->lo != lo || it->hi != hi ||
-            !same_dest(it->dest, dest))
-            continue;
+    /* A table, not a scan of the items: a service may hold many flows. */
+    const char *key = imp_fmt(s->mem, "%d %u-%u %s", source_ports, (unsigned)lo, (unsigned)hi,
+                              dest ? dest : "");
+    imp_item *it = names_get(&svc->flows, key);
+    if (it) {
         if ((it->protos & protos) == protos) return false;
         it->protos |= protos;
-        if (note && !same_dest(it->note, note))
+        if (note && !same_text(it->note, note))
             it->note = it->note ? imp_fmt(s->mem, "%s; %s", it->note, note) : note;
         return true;
     }
-    imp_item *it = add_item(s, svc);
+    it = add_item(s, svc);
     *it = (imp_item){NULL, protos, source_ports, lo, hi, dest, note, NULL};
+    names_put(s->mem, &svc->flows, key, it);
     svc->nflows++;
     return true;
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "diag.h"
+#include "names.h"
 
 /* The one role of an imported system: the machine offering its services. */
 #define IMP_ROLE "server"
@@ -30,6 +31,7 @@ typedef struct imp_service {
     size_t nabove, above_cap;
     imp_item *items, **tail;
     size_t nflows;
+    names flows;                 /* "from lo-hi dest" -> its flow, to merge repeats */
     struct imp_service *next;
 } imp_service;
 

@@ -44,6 +44,7 @@ typedef struct fw_def {
     const char *dest;            /* the IPv4 destination as a berth endpoint, or NULL */
     const char *dest6;           /* the IPv6 destination, or NULL */
     fw_entry *entries, **tail;
+    names ports;                 /* the ports seen, to report repeats */
     bool failed;                 /* malformed: reported, never imported */
     bool on_stack;               /* being inlined: an include of it is a cycle */
     bool imported;               /* given on the command line already */
@@ -288,12 +289,10 @@ static void port(fw_ctx *c, fw_def *d, const xml_node *el, bool source)
         return;
     }
     unsigned p = proto[0] == 't' ? PROTO_TCP : PROTO_UDP;
-    for (const fw_entry *e = d->entries; e; e = e->next) {
-        if (e->kind == FE_PORT && e->proto == p && e->source_port == source && e->lo == lo &&
-            e->hi == hi) {
-            warn(c, el->at, "%s given twice: written once", shown(c, el));
-            return;
-        }
+    const char *key = imp_fmt(c->mem, "%d %u %u-%u", source, p, (unsigned)lo, (unsigned)hi);
+    if (names_put(c->mem, &d->ports, key, d)) {
+        warn(c, el->at, "%s given twice: written once", shown(c, el));
+        return;
     }
     fw_entry *e = add_entry(c, d, FE_PORT, el);
     e->proto = p;
@@ -432,6 +431,7 @@ static fw_def *load(fw_ctx *c, const char *path, const char *name, const fw_entr
     d->src = src;
     d->dir = dir_of(c, path);
     d->tail = &d->entries;
+    names_init(&d->ports);
     names_put(c->mem, &c->defs, arena_strdup(c->mem, key), d);
     const xml_node *root = xml_parse(c->mem, c->diags, src);
     if (!root) d->failed = true;

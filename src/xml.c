@@ -263,32 +263,33 @@ static const char *attr_value(xml_parser *p, loc *at)
     return v;
 }
 
-static bool attribute(xml_parser *p, xml_node *el, xml_attr ***tail)
+/* One name="value"; NULL after an error. */
+static xml_attr *attribute(xml_parser *p, xml_node *el, xml_attr ***tail)
 {
     xml_attr *a = arena_alloc(p->mem, sizeof *a);
-    if (!(a->name = name(p, &a->name_at, "an attribute name, '>' or '/>'"))) return false;
+    if (!(a->name = name(p, &a->name_at, "an attribute name, '>' or '/>'"))) return NULL;
     if (xml_attr_find(el, a->name)) {
         fail(p, a->name_at, "attribute '%s' given twice in <%s>", a->name, el->name);
-        return false;
+        return NULL;
     }
     skip_space(p);
     if (peek(p) != '=') {
         fail(p, here(p), "expected '=' after attribute '%s'", a->name);
-        return false;
+        return NULL;
     }
     advance(p, 1);
     skip_space(p);
-    if (!(a->value = attr_value(p, &a->value_at))) return false;
+    if (!(a->value = attr_value(p, &a->value_at))) return NULL;
     **tail = a;
     *tail = &a->next;
-    return true;
+    return a;
 }
 
 /* The attributes up to '>' or '/>'; *empty for '/>'. */
 static bool attributes(xml_parser *p, xml_node *el, bool *empty)
 {
     xml_attr **tail = &el->attrs;
-    for (;;) {
+    for (int n = 0;; n++) {
         bool spaced = skip_space(p);
         if (looking_at(p, "/>")) {
             advance(p, 2);
@@ -306,6 +307,11 @@ static bool attributes(xml_parser *p, xml_node *el, bool *empty)
         }
         if (!spaced) {
             fail(p, here(p), "expected white space, '>' or '/>' in <%s>", el->name);
+            return false;
+        }
+        /* Each new attribute is compared with the earlier ones. */
+        if (n == XML_MAX_ATTRS) {
+            fail(p, here(p), "too many attributes in <%s> (limit is %d)", el->name, XML_MAX_ATTRS);
             return false;
         }
         if (!attribute(p, el, &tail)) return false;
@@ -535,20 +541,20 @@ static bool xml_decl(xml_parser *p)
     decl.at = here(p);
     advance(p, 5);
     xml_attr **tail = &decl.attrs;
-    while (skip_space(p) && name_start(peek(p)))
-        if (!attribute(p, &decl, &tail)) return false;
-    if (!looking_at(p, "?>")) {
-        fail(p, here(p), "expected '?>' to end the XML declaration");
-        return false;
-    }
-    advance(p, 2);
-    for (const xml_attr *a = decl.attrs; a; a = a->next) {
+    while (skip_space(p) && name_start(peek(p))) {
+        const xml_attr *a = attribute(p, &decl, &tail);
+        if (!a) return false;
         if (strcmp(a->name, "version") != 0 && strcmp(a->name, "encoding") != 0 &&
             strcmp(a->name, "standalone") != 0) {
             fail(p, a->name_at, "unknown '%s' in the XML declaration", a->name);
             return false;
         }
     }
+    if (!looking_at(p, "?>")) {
+        fail(p, here(p), "expected '?>' to end the XML declaration");
+        return false;
+    }
+    advance(p, 2);
     const xml_attr *v = decl_attr(&decl, "version"), *e = decl_attr(&decl, "encoding");
     if (!v || strncmp(v->value, "1.", 2) != 0) {
         fail(p, v ? v->value_at : decl.at, "the XML declaration needs version=\"1.0\"");

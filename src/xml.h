@@ -10,7 +10,10 @@
 #include <stdbool.h>
 #include "diag.h"
 
-enum { XML_MAX_DEPTH = 64 };     /* nesting of elements */
+enum {
+    XML_MAX_DEPTH = 64,          /* nesting of elements */
+    XML_MAX_ATTRS = 64,          /* attributes of one element */
+};
 
 typedef struct xml_attr {
     const char *name, *value;    /* value with entities decoded */

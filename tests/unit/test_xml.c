@@ -104,6 +104,22 @@ static void errors(void **state)
     expect_error("<a><1/></a>", 1, 5, "expected an element name");
 }
 
+static void attribute_limit(void **state)
+{
+    (void)state;
+    char text[2048];
+    for (int n = XML_MAX_ATTRS; n <= XML_MAX_ATTRS + 1; n++) {
+        size_t w = (size_t)sprintf(text, "<a");
+        for (int k = 0; k < n; k++) w += (size_t)sprintf(text + w, " a%d='%d'", k, k);
+        sprintf(text + w, "/>");
+        doc d;
+        parse(&d, text);
+        if (n == XML_MAX_ATTRS) assert_non_null(d.root);
+        else assert_non_null(strstr(d.diags.items[0]->message, "too many attributes"));
+        arena_free(&d.mem);
+    }
+}
+
 static void depth_limit(void **state)
 {
     (void)state;
@@ -130,6 +146,7 @@ int main(void)
         cmocka_unit_test(tree),
         cmocka_unit_test(text_forms),
         cmocka_unit_test(errors),
+        cmocka_unit_test(attribute_limit),
         cmocka_unit_test(depth_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
