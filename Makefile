@@ -16,7 +16,7 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 DEBS     = flex bison liblua5.4-dev libcmocka-dev pkg-config python3 python3-jsonschema \
            graphviz g++ cmake mandoc nftables iptables firewalld ufw libxml2-utils iproute2 \
-           bash-completion zsh fish
+           bash-completion zsh fish libwireshark-data
 SRC      = $(wildcard src/*.c)
 OBJ      = $(SRC:src/%.c=build/%.o) build/lexer.o build/parser.o build/lua_files.o
 LUA_SRC  = $(sort $(wildcard lua/*.lua))

@@ -1,5 +1,5 @@
 /* cli.h: options shared by the commands, and the commands other than check
- * (fmt.c: fmt; flows.c: the flow table as text). */
+ * (fmt.c: fmt; flows.c: the flow table as text; import.c: import). */
 #ifndef BERTH_CLI_H
 #define BERTH_CLI_H
 #include <stdbool.h>
@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "check.h"
 #include "model.h"
+#include "strbuf.h"
 
 typedef enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
 typedef enum { FMT_TEXT, FMT_GCC, FMT_JSON, FMT_SARIF, FMT_GITHUB } cli_format;
@@ -34,6 +35,12 @@ typedef struct {
 } cli_options;
 
 int cli_fmt(const cli_options *o, arena *mem, diag_sink *diags);
+/* Format one source into out in canonical layout; false when it has syntax
+ * errors (reported to diags). */
+bool fmt_format(arena *mem, diag_sink *diags, const source *src, strbuf *out);
+/* import.c: `berth import firewalld|services`, with its own options
+ * (argv[1] is "import"). */
+int cli_import(int argc, char **argv);
 int cli_flows(const model *m, diag_sink *diags, FILE *out);
 /* flows --site S --host H: the host view as text, or JSON with --format=json. */
 int cli_host_flows(const cli_options *o, model *m, diag_sink *diags, FILE *out);

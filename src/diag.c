@@ -179,8 +179,8 @@ void diag_print_text(const diag_sink *s, FILE *out)
         const diag *d = s->items[i];
         if (d->waiver && s->hide_waived) continue;
         print_include_chain(out, d->where.src);
-        print_head(out, d->where, diag_shown(d), d->message, check_table[d->check].id,
-                   s->color);
+        const char *id = d->check < CK_COUNT ? check_table[d->check].id : NULL;
+        print_head(out, d->where, diag_shown(d), d->message, id, s->color);
         if (d->where.src) print_snippet(out, d->where, s->color);
         if (d->waiver) {
             /* Accepted: the reason, not the whole story again. */

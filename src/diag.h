@@ -40,6 +40,11 @@ typedef struct {
     bool hide_waived;            /* text output leaves accepted findings out */
 } diag_sink;
 
+/* The check of a message that a command reports about its own input (berth
+ * import reading XML) rather than a finding of a check: printed as text
+ * without a [check-id]; never passed to the machine formats. */
+#define DIAG_NO_CHECK ((check_id)CK_COUNT)
+
 void diag_init(diag_sink *s, arena *mem);
 diag *diag_report(diag_sink *s, severity sev, check_id check, loc where,
                   const char *fmt, ...)

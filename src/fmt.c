@@ -104,8 +104,7 @@ static void emit(fmt_state *f)
     free(inline_stack);
 }
 
-/* Format one source into out; false when it has syntax errors. */
-static bool format_source(arena *mem, diag_sink *diags, const source *src, strbuf *out)
+bool fmt_format(arena *mem, diag_sink *diags, const source *src, strbuf *out)
 {
     program scratch;
     program_init(&scratch);
@@ -154,7 +153,7 @@ int cli_fmt(const cli_options *o, arena *mem, diag_sink *diags)
         source *src = source_new(mem, is_stdin ? "<stdin>" : name, "", ".", text, len, i);
         strbuf out;
         sb_init(&out);
-        if (!format_source(mem, diags, src, &out)) {
+        if (!fmt_format(mem, diags, src, &out)) {
             rc = rc ? rc : 1;
         } else if (is_stdin && !o->fmt_check) {
             fwrite(out.data, 1, out.len, stdout);

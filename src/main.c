@@ -1,6 +1,7 @@
 /* main.c: the berth command line. Parses options, runs the pipeline
  * (load, resolve, elaborate, check) and hands the model to a command:
- * check, fmt, flows. Exit: 0 clean, 1 errors in the policy, 2 usage or I/O. */
+ * check, fmt, flows, gen, audit; import (import.c) parses its own options.
+ * Exit: 0 clean, 1 errors in the policy, 2 usage or I/O. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,11 @@ static const char usage[] =
     "                                          container's /proc/PID/net, or saved\n"
     "                                          `ss -lntupH` or `netstat -ano` output)\n"
     "                                          with what the policy declares for it\n"
+    "       berth import firewalld [-o FILE] [--name SYSTEM] FILE.xml...\n"
+    "                                          a system from firewalld service files\n"
+    "       berth import services [-o FILE] [--name SYSTEM] [FILE]\n"
+    "                                          a system from services(5) (default\n"
+    "                                          /etc/services; - for standard input)\n"
     "       berth --help | --version\n"
     "\n"
     "options:\n"
@@ -69,7 +75,12 @@ static const char usage[] =
     "                       output=drop, table=NAME; unknown_peer=any opens peers\n"
     "                       that resolve to no address to any address\n"
     "\n"
-    "exit status: 0 clean, 1 errors in a policy, 2 usage or I/O error\n";
+    "import options:\n"
+    "  -o, --output FILE    write the policy to FILE (atomically; default stdout)\n"
+    "  --name SYSTEM        the system's name (default: firewalld or services)\n"
+    "\n"
+    "exit status: 0 clean, 1 errors in a policy (audit: something undeclared\n"
+    "listens; import: an error in an input), 2 usage or I/O error\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -527,5 +538,6 @@ int main(int argc, char **argv)
         strcmp(argv[1], "flows") == 0 || strcmp(argv[1], "gen") == 0 ||
         strcmp(argv[1], "audit") == 0)
         return command(argc, argv);
+    if (strcmp(argv[1], "import") == 0) return cli_import(argc, argv);
     return usage_error("unknown command '%s'", argv[1]);
 }

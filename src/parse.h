@@ -51,6 +51,8 @@ typedef struct {
 } raw_token;
 bool parse_tokens(arena *mem, diag_sink *diags, const source *src, raw_token **out,
                   size_t *n);
+/* Whether s is a keyword of the language (lexer.l), so not a usable name. */
+bool parse_is_keyword(const char *s);
 /* Report a syntax error, counting it toward the per-file cap. */
 void parse_error(parse_ctx *pc, loc where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

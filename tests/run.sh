@@ -2,7 +2,8 @@
 # run.sh: runs every test suite of berth and ends with "N passed, N failed".
 # Suites: cmocka unit tests (plain and under ASan/UBSan), golden diagnostics
 # of tests/bad and tests/seeds, the bundled policies, fmt idempotence and
-# meaning preservation. Run from anywhere; it works in the repository root.
+# meaning preservation, gen, firewall rules (tests/fw) and import
+# (tests/import). Run from anywhere; it works in the repository root.
 set -u
 shopt -s nullglob
 cd "$(dirname "$0")/.." || exit 2
@@ -235,6 +236,11 @@ add_summary tests/fw/fw.sh "$(tests/fw/fw.sh 2>&1)"
 add_summary "tests/fw/fw.sh under ASan" "$(BERTH=build/asan/berth FW_QUICK=1 tests/fw/fw.sh 2>&1)"
 add_summary tests/audit/audit.sh "$(tests/audit/audit.sh 2>&1)"
 add_summary "tests/audit/audit.sh under ASan" "$(BERTH=build/asan/berth tests/audit/audit.sh 2>&1)"
+
+# 8. berth import (tests/import/import.sh): goldens, the firewalld corpus
+#    imported and regenerated through the firewalld template, services(5).
+add_summary tests/import/import.sh "$(tests/import/import.sh 2>&1)"
+add_summary "tests/import/import.sh under ASan" "$(BERTH=build/asan/berth IMPORT_QUICK=1 tests/import/import.sh 2>&1)"
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
