@@ -14,9 +14,6 @@ LUA_CFLAGS = $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   = $(shell pkg-config --libs lua5.4 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-DEBS     = flex bison liblua5.4-dev libcmocka-dev pkg-config python3 python3-jsonschema \
-           graphviz g++ cmake mandoc nftables iptables firewalld ufw libxml2-utils iproute2 \
-           bash-completion zsh fish libwireshark-data
 SRC      = $(wildcard src/*.c)
 OBJ      = $(SRC:src/%.c=build/%.o) build/lexer.o build/parser.o build/lua_files.o
 LUA_SRC  = $(sort $(wildcard lua/*.lua))
@@ -43,23 +40,19 @@ generated: berth
 	  ./berth gen fw --template $$t --site example --os linux -o generated/fw/$$t $(POLICIES) || exit 1; done
 	./berth gen fw --template windows --site example --os windows -o generated/fw/windows $(POLICIES)
 
-# Install what a fresh Debian machine lacks, as root or through sudo.
-build/.deps:
-	@mkdir -p build
-	@missing=""; for p in $(DEBS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
-	    missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
-	  elif command -v sudo >/dev/null; then SUDO=sudo; \
-	  else echo "berth: need root or sudo to install:$$missing" >&2; exit 1; fi; \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
-	fi
+# What the build and the tests need, found by the tools themselves; the
+# Debian packages of what is missing are installed (as root or through sudo)
+# unless NO_INSTALL=1, which lists them and stops. .ci/deps has the list.
+DEPS_FLAGS = $(if $(filter 1,$(NO_INSTALL)),--no-install)
+build/.deps: .ci/deps
+	@sh .ci/deps $(DEPS_FLAGS) build
+	@mkdir -p build && touch $@
+
+build/.test-deps: .ci/deps | build/.deps
+	@sh .ci/deps $(DEPS_FLAGS) test
 	@touch $@
 
-deps: build/.deps
+deps: build/.deps build/.test-deps
 
 build/parser.c build/parser.h: grammar/parser.y | build/.deps
 	bison -Wall -Werror --header=build/parser.h -o build/parser.c $<
@@ -120,14 +113,14 @@ build/asan/%.o: src/%.c build/parser.h build/lexer.h | build/.deps
 build/asan/berth: $(SANOBJ)
 	$(CC) $(SAN) -o $@ $(SANOBJ) $(LUA_LIBS)
 
-build/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBOBJ)
+build/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBOBJ) | build/.test-deps
 	@mkdir -p build/unit
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests/unit $(LUA_CFLAGS) -o $@ $< $(LIBOBJ) $(CMOCKA_LIBS) $(LUA_LIBS)
-build/asan/unit/%: tests/unit/%.c tests/unit/unit.h $(SANLIB)
+build/asan/unit/%: tests/unit/%.c tests/unit/unit.h $(SANLIB) | build/.test-deps
 	@mkdir -p build/asan/unit
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Itests/unit $(LUA_CFLAGS) -o $@ $< $(SANLIB) $(CMOCKA_LIBS) $(LUA_LIBS)
 
-test: berth build/asan/berth $(UNIT) $(UNIT_SAN)
+test: build/.test-deps berth build/asan/berth $(UNIT) $(UNIT_SAN)
 	@tests/run.sh
 
 -include $(wildcard build/asan/*.d)
@@ -146,8 +139,10 @@ install: berth
 	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/berth/lua \
 	  $(DESTDIR)$(PREFIX)/lib/cmake/berth \
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
-	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
+	  $(DESTDIR)$(PREFIX)/share/doc/berth
 	$(INSTALL) -m 755 berth $(DESTDIR)$(PREFIX)/bin/berth
+	$(INSTALL) -m 644 docs/checks.md $(DESTDIR)$(PREFIX)/share/doc/berth/checks.md
 	$(if $(LUA_FILES),$(INSTALL) -m 644 $(LUA_FILES) $(DESTDIR)$(PREFIX)/share/berth/lua/)
 	$(INSTALL) -m 644 cmake/BerthGenerate.cmake $(DESTDIR)$(PREFIX)/lib/cmake/berth/BerthGenerate.cmake
 	$(INSTALL) -m 644 docs/berth.1 $(DESTDIR)$(PREFIX)/share/man/man1/berth.1

@@ -7,10 +7,16 @@
 #include "diag.h"
 #include "check.h"
 #include "model.h"
+
+/* Where SARIF rule links point unless --help-base says otherwise: the
+ * checks page installed by make install. */
+#ifndef BERTH_HELP_BASE
+#define BERTH_HELP_BASE "file:///usr/local/share/doc/berth/checks.md"
+#endif
 #include "strbuf.h"
 
 typedef enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
-typedef enum { FMT_TEXT, FMT_GCC, FMT_JSON, FMT_SARIF, FMT_GITHUB } cli_format;
+typedef enum { FMT_TEXT, FMT_GCC, FMT_JSON, FMT_SARIF, FMT_GITHUB, FMT_GITLAB } cli_format;
 
 typedef struct {
     char **files;
@@ -20,6 +26,9 @@ typedef struct {
     bool fmt_check;
     cli_format format;
     const char *output;          /* --output FILE for the machine format */
+    const char *color_name, *format_name;  /* as given; parsed into color, format */
+    const char *help_base;       /* --help-base URL: SARIF rule links */
+    bool summary;                /* --summary: one line per (check, host) */
     check_options checks;
     bool list_checks;
     /* gen */
@@ -50,6 +59,11 @@ void report_json(const diag_sink *s, FILE *out);
 /* The one JSON string escaper: "text" with quotes, backslashes and controls escaped. */
 void report_json_string(FILE *out, const char *s);
 void report_sarif(const diag_sink *s, FILE *out);
+/* help_base: where rule links point, an absolute URL (NULL: BERTH_HELP_BASE). */
+void report_sarif_with(const diag_sink *s, const char *help_base, FILE *out);
+void report_gitlab(const diag_sink *s, FILE *out);
+/* --summary: one line per (check, host) with counts and the worst example. */
+void report_summary(const diag_sink *s, FILE *out);
 void report_github(const diag_sink *s, FILE *out);
 void report_list_checks(FILE *out);
 

@@ -2,6 +2,7 @@
  * FILE:LINE:COL: severity: message [check-id], the source line, a caret. */
 #include "diag.h"
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,8 +174,56 @@ static void print_include_chain(FILE *out, const source *src)
                 src->import_loc.line);
 }
 
+/* The notes printed so far, by (place, text): a note that says again what
+ * an earlier one said (the same advice under every finding of a check) is
+ * printed once. Open addressing over the arena; a table per print. */
+typedef struct {
+    const diag_note **slot;
+    size_t cap, n;
+} note_set;
+
+static uint64_t note_hash(const diag_note *n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)n->message; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ULL;
+    h ^= (uint64_t)(uintptr_t)n->where.src * 31 + (uint64_t)n->where.line * 7 + (uint64_t)n->where.col;
+    return h * 0x9e3779b97f4a7c15ULL;
+}
+
+static bool same_note(const diag_note *a, const diag_note *b)
+{
+    return a->where.src == b->where.src && a->where.line == b->where.line &&
+           a->where.col == b->where.col && strcmp(a->message, b->message) == 0;
+}
+
+/* True when n is new (and remembers it). */
+static bool note_first(arena *mem, note_set *t, const diag_note *n)
+{
+    if (2 * (t->n + 1) > t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        const diag_note **slot = arena_alloc(mem, cap * sizeof *slot);
+        memset(slot, 0, cap * sizeof *slot);
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->slot[i]) {
+                size_t k = note_hash(t->slot[i]) & (cap - 1);
+                while (slot[k]) k = (k + 1) & (cap - 1);
+                slot[k] = t->slot[i];
+            }
+        t->slot = slot;
+        t->cap = cap;
+    }
+    size_t k = note_hash(n) & (t->cap - 1);
+    for (; t->slot[k]; k = (k + 1) & (t->cap - 1))
+        if (same_note(t->slot[k], n)) return false;
+    t->slot[k] = n;
+    t->n++;
+    return true;
+}
+
 void diag_print_text(const diag_sink *s, FILE *out)
 {
+    note_set seen = {0};
     for (size_t i = 0; i < s->count; i++) {
         const diag *d = s->items[i];
         if (d->waiver && s->hide_waived) continue;
@@ -190,6 +239,7 @@ void diag_print_text(const diag_sink *s, FILE *out)
             continue;
         }
         for (const diag_note *n = d->notes; n; n = n->next) {
+            if (!note_first(s->mem, &seen, n)) continue;
             print_head(out, n->where, SEV_NOTE, n->message, NULL, s->color);
             if (n->where.src) print_snippet(out, n->where, s->color);
         }

@@ -340,7 +340,7 @@ static int usage(const char *fmt, const char *arg)
 {
     fputs("berth: ", stderr);
     fprintf(stderr, fmt, arg);
-    fputs("\nTry 'berth --help'.\n", stderr);
+    fputs("\nTry 'berth help import'.\n", stderr);
     return 2;
 }
 

@@ -16,77 +16,150 @@
 
 #define BERTH_VERSION "0.1.0"
 
-static const char usage[] =
-    "usage: berth check [options] FILE...     validate policies\n"
-    "       berth fmt [--check] FILE...        rewrite policies in canonical layout\n"
-    "       berth flows [options] FILE...      print the elaborated flow table\n"
-    "       berth flows --site S --host H [--format=json] FILE...\n"
-    "                                          what one host accepts and sends, and why\n"
-    "       berth gen c|docs [options] -o DIR FILE...\n"
-    "                                          generate C tables or documentation\n"
-    "       berth gen fw --template NAME|FILE.lua --site S [--host H] [-D KEY=VALUE]...\n"
-    "                    -o OUT FILE...        firewall rules (OUT: a file with --host,\n"
-    "                                          else a directory with one file per host)\n"
-    "       berth audit --site S --host H [--sockets FILE|- | --proc-net DIR] [options]\n"
-    "                    FILE...               compare the sockets host H listens on\n"
-    "                                          (this machine's /proc/net, DIR such as a\n"
-    "                                          container's /proc/PID/net, or saved\n"
-    "                                          `ss -lntupH` or `netstat -ano` output)\n"
-    "                                          with what the policy declares for it\n"
-    "       berth import firewalld [-o FILE] [--name SYSTEM] FILE.xml...\n"
-    "                                          a system from firewalld service files\n"
-    "       berth import services [-o FILE] [--name SYSTEM] [FILE]\n"
-    "                                          a system from services(5) (default\n"
-    "                                          /etc/services; - for standard input)\n"
-    "       berth --help | --version\n"
-    "\n"
-    "options:\n"
-    "  --root DIR           policy root: imports must stay under it\n"
-    "                       (default: the first file's directory)\n"
-    "  --color=auto|always|never\n"
-    "                       colour in text output (auto: on a terminal, unless NO_COLOR)\n"
-    "  -                    read a policy from standard input\n"
-    "\n"
-    "check and audit options:\n"
-    "  --format=text|gcc|json|sarif|github\n"
-    "                       text and gcc go to stderr; json, sarif and github to\n"
-    "                       stdout (or --output), with the text still on stderr\n"
-    "  --output FILE        write the machine format to FILE (atomically)\n"
-    "  -Werror              treat warnings as errors\n"
-    "  -W<check>, -Wno-<check>\n"
-    "                       enable or disable a check (see --list-checks)\n"
-    "  --no-waivers         report waived findings at full severity\n"
-    "  --list-checks        list the check ids with one line each\n"
-    "\n"
-    "gen options:\n"
-    "  -o DIR               output directory (created if missing)\n"
-    "  --name NAME          base name of the outputs (default: berth_policy)\n"
-    "  --prefix PREFIX      prefix of C identifiers (default: berth)\n"
-    "  --site SITE          describe that deployment (default: the systems' defaults)\n"
-    "  --depfile FILE       write a make-style dependency file\n"
-    "\n"
-    "gen fw options:\n"
-    "  --template NAME      a bundled template (nftables, iptables, windows, firewalld,\n"
-    "                       ufw) or a FILE.lua of your own (docs/templates.md)\n"
-    "  --host HOST          one host of the site\n"
-    "  --os windows|linux   only the site's hosts of that OS (linux: also hosts\n"
-    "                       whose OS is not given)\n"
-    "  -D KEY=VALUE         a template option: log=1, fragment=1 (nftables),\n"
-    "                       output=drop, table=NAME; unknown_peer=any opens peers\n"
-    "                       that resolve to no address to any address\n"
-    "\n"
-    "import options:\n"
-    "  -o, --output FILE    write the policy to FILE (atomically; default stdout)\n"
-    "  --name SYSTEM        the system's name (default: firewalld or services)\n"
-    "\n"
+/* The help text: each command's synopsis and the option groups it reads, so
+ * `berth --help` shows all of it and `berth help CMD` (or `berth CMD --help`)
+ * only that command's part. */
+enum { OPT_COMMON = 1, OPT_REPORT = 2, OPT_GEN = 4, OPT_FW = 8, OPT_IMPORT = 16 };
+
+typedef struct {
+    const char *name, *synopsis;
+    unsigned groups;
+} command_help;
+
+static const command_help commands[] = {
+    {"check",
+     "berth check [options] FILE...     validate policies\n",
+     OPT_COMMON | OPT_REPORT},
+    {"fmt",
+     "berth fmt [--check] FILE...        rewrite policies in canonical layout\n", 0},
+    {"flows",
+     "berth flows [options] FILE...      print the elaborated flow table\n"
+     "berth flows --site S --host H [--format=json] FILE...\n"
+     "                                   what one host accepts and sends, and why\n",
+     OPT_COMMON},
+    {"gen",
+     "berth gen c|docs [options] -o DIR FILE...\n"
+     "                                   generate C tables or documentation\n"
+     "berth gen fw --template NAME|FILE.lua --site S [--host H] [-D KEY=VALUE]...\n"
+     "             -o OUT FILE...        firewall rules (OUT: a file with --host,\n"
+     "                                   else a directory with one file per host)\n",
+     OPT_COMMON | OPT_GEN | OPT_FW},
+    {"audit",
+     "berth audit --site S --host H [--sockets FILE|- | --proc-net DIR] [options]\n"
+     "             FILE...               compare the sockets host H listens on\n"
+     "                                   (this machine's /proc/net, DIR such as a\n"
+     "                                   container's /proc/PID/net, or saved\n"
+     "                                   `ss -lntupH` or `netstat -ano` output)\n"
+     "                                   with what the policy declares for it\n",
+     OPT_COMMON | OPT_REPORT},
+    {"import",
+     "berth import firewalld [-o FILE] [--name SYSTEM] FILE.xml...\n"
+     "                                   a system from firewalld service files\n"
+     "berth import services [-o FILE] [--name SYSTEM] [FILE]\n"
+     "                                   a system from services(5) (default\n"
+     "                                   /etc/services; - for standard input)\n",
+     OPT_IMPORT},
+    {"help",
+     "berth help [COMMAND]               this text, or one command's\n", 0},
+};
+
+static const struct {
+    unsigned group;
+    const char *text;
+} option_groups[] = {
+    {OPT_COMMON,
+     "options:\n"
+     "  --root DIR           policy root: imports must stay under it\n"
+     "                       (default: the first file's directory)\n"
+     "  --color=auto|always|never\n"
+     "                       colour in text output (auto: on a terminal, unless NO_COLOR)\n"
+     "  -                    read a policy from standard input\n"
+     "  --                   the arguments after it are files\n"},
+    {OPT_REPORT,
+     "check and audit options:\n"
+     "  --format=text|gcc|json|sarif|github|gitlab\n"
+     "                       text and gcc go to stderr; json, sarif, github and\n"
+     "                       gitlab to stdout (or --output), the text still on stderr\n"
+     "  --output FILE        write the machine format to FILE (atomically)\n"
+     "  --summary            one line per check and host, with counts and the\n"
+     "                       worst example, instead of every finding\n"
+     "  --help-base URL      where SARIF rule links point (default:\n"
+     "                       " BERTH_HELP_BASE ")\n"
+     "  -Werror              treat warnings as errors\n"
+     "  -W<check>, -Wno-<check>\n"
+     "                       enable or disable a check (see --list-checks)\n"
+     "  --no-waivers         report waived findings at full severity\n"
+     "  --list-checks        list the check ids with one line each\n"},
+    {OPT_GEN,
+     "gen options:\n"
+     "  -o DIR               output directory (created if missing)\n"
+     "  --name NAME          base name of the outputs (default: berth_policy)\n"
+     "  --prefix PREFIX      prefix of C identifiers (default: berth)\n"
+     "  --site SITE          describe that deployment (default: the systems' defaults)\n"
+     "  --depfile FILE       write a make-style dependency file\n"},
+    {OPT_FW,
+     "gen fw options:\n"
+     "  --template NAME      a bundled template (nftables, iptables, windows, firewalld,\n"
+     "                       ufw) or a FILE.lua of your own (docs/templates.md)\n"
+     "  --host HOST          one host of the site\n"
+     "  --os windows|linux   only the site's hosts of that OS (linux: also hosts\n"
+     "                       whose OS is not given)\n"
+     "  -D KEY=VALUE         a template option: log=1, fragment=1 (nftables),\n"
+     "                       output=drop, table=NAME; unknown_peer=any opens peers\n"
+     "                       that resolve to no address to any address\n"},
+    {OPT_IMPORT,
+     "import options:\n"
+     "  -o, --output FILE    write the policy to FILE (atomically; default stdout)\n"
+     "  --name SYSTEM        the system's name (default: firewalld or services)\n"},
+};
+
+static const char exit_text[] =
+    "Every option that takes a value takes it as --opt VALUE or --opt=VALUE.\n"
     "exit status: 0 clean, 1 errors in a policy (audit: something undeclared\n"
     "listens; import: an error in an input), 2 usage or I/O error\n";
+
+/* The synopses of the commands in mask (all: ~0u), then their option groups. */
+static void print_help(FILE *out, const command_help *only)
+{
+    unsigned groups = 0;
+    const char *lead = "usage: ";
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        const command_help *c = &commands[i];
+        if (only && c != only) continue;
+        groups |= c->groups;
+        for (const char *p = c->synopsis; *p;) {
+            const char *nl = strchr(p, '\n');
+            fprintf(out, "%s%.*s\n", lead, (int)(nl - p), p);
+            lead = "       ";
+            p = nl + 1;
+        }
+    }
+    if (!only) fprintf(out, "%sberth --help | --version\n", lead);
+    for (size_t i = 0; i < sizeof option_groups / sizeof *option_groups; i++)
+        if (groups & option_groups[i].group) fprintf(out, "\n%s", option_groups[i].text);
+    fprintf(out, "\n%s", exit_text);
+}
+
+/* COMMAND ... --help (or -h), before a `--` that ends the options. */
+static bool asks_help(int argc, char **argv)
+{
+    for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return true;
+    return false;
+}
+
+static const command_help *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("berth: ", stderr);
     fprintf(stderr, fmt, arg);
-    fputs("\nTry 'berth --help'.\n", stderr);
+    fputs("\nTry 'berth --help' or 'berth help COMMAND'.\n", stderr);
     return 2;
 }
 
@@ -94,9 +167,11 @@ static int usage_error(const char *fmt, const char *arg)
 static const char **value_option(cli_options *o, const char *a)
 {
     static const char *const names[] = {"--name", "--prefix", "--site", "--depfile", "--template",
-                                        "--host", "--os", "--sockets", "--proc-net"};
+                                        "--host", "--os", "--sockets", "--proc-net", "--root",
+                                        "--color", "--format", "--output", "--help-base"};
     const char **slots[] = {&o->name, &o->prefix, &o->site, &o->depfile, &o->template, &o->host,
-                            &o->os, &o->sockets, &o->proc_net};
+                            &o->os, &o->sockets, &o->proc_net, &o->root, &o->color_name,
+                            &o->format_name, &o->output, &o->help_base};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         size_t n = strlen(names[k]);
         if (strncmp(a, names[k], n) == 0 && (a[n] == '\0' || a[n] == '=')) return slots[k];
@@ -151,6 +226,30 @@ static void free_options(cli_options *o)
     free(o->files);
 }
 
+/* --color and --format name one of a few values; 0, or 2 (printed). */
+static int parse_named_values(cli_options *o)
+{
+    static const char *const colors[] = {"auto", "always", "never"};
+    static const char *const formats[] = {"text", "gcc", "json", "sarif", "github", "gitlab"};
+    int k;
+    if (o->color_name) {
+        for (k = 2; k >= 0 && strcmp(o->color_name, colors[k]) != 0; k--) {}
+        if (k < 0) return usage_error("unknown colour mode '%s' (auto, always or never)",
+                                      o->color_name);
+        o->color = (cli_color)k;
+    }
+    if (o->format_name) {
+        for (k = 5; k >= 0 && strcmp(o->format_name, formats[k]) != 0; k--) {}
+        if (k < 0) return usage_error("unknown format '%s' (text, gcc, json, sarif, github or "
+                                      "gitlab)", o->format_name);
+        o->format = (cli_format)k;
+    }
+    if (o->help_base && !strstr(o->help_base, "://"))
+        return usage_error("--help-base '%s' must be an absolute URL (scheme://...)",
+                           o->help_base);
+    return 0;
+}
+
 /* Options shared by every command; returns 0, or 2 on a usage error. */
 static int parse_options(int argc, char **argv, int first, cli_options *o)
 {
@@ -166,31 +265,15 @@ static int parse_options(int argc, char **argv, int first, cli_options *o)
         const char *a = argv[i];
         if (strcmp(a, "-") == 0 || a[0] != '-') {
             o->files[o->nfiles++] = argv[i];
-        } else if (strcmp(a, "--root") == 0) {
-            if (++i == argc) return usage_error("%s needs a directory", a);
-            o->root = argv[i];
-        } else if (strncmp(a, "--root=", 7) == 0) {
-            o->root = a + 7;
-        } else if (strncmp(a, "--color=", 8) == 0) {
-            const char *v = a + 8;
-            o->color = strcmp(v, "always") == 0 ? CLI_COLOR_ALWAYS
-                     : strcmp(v, "never") == 0 ? CLI_COLOR_NEVER
-                     : strcmp(v, "auto") == 0 ? CLI_COLOR_AUTO : -1;
-            if ((int)o->color < 0) return usage_error("unknown colour mode '%s'", v);
+        } else if (strcmp(a, "--") == 0) {
+            while (++i < argc) o->files[o->nfiles++] = argv[i];
         } else if (strcmp(a, "--check") == 0) {
             o->fmt_check = true;
-        } else if (strncmp(a, "--format=", 9) == 0) {
-            static const char *const names[] = {"text", "gcc", "json", "sarif", "github"};
-            int f = -1;
-            for (int k = 0; k < 5; k++)
-                if (strcmp(a + 9, names[k]) == 0) f = k;
-            if (f < 0) return usage_error("unknown format '%s'", a + 9);
-            o->format = (cli_format)f;
-        } else if (strcmp(a, "--output") == 0 || strcmp(a, "-o") == 0) {
+        } else if (strcmp(a, "--summary") == 0) {
+            o->summary = true;
+        } else if (strcmp(a, "-o") == 0) {
             if (++i == argc) return usage_error("%s needs a file name", a);
             o->output = argv[i];
-        } else if (strncmp(a, "--output=", 9) == 0) {
-            o->output = a + 9;
         } else if ((slot = value_option(o, a)) != NULL) {
             const char *eq = strchr(a, '=');
             if (eq) {
@@ -225,7 +308,7 @@ static int parse_options(int argc, char **argv, int first, cli_options *o)
     }
     if (o->nfiles == 0 && !o->list_checks)
         return usage_error("%s: no policy files given", argv[1]);
-    return 0;
+    return parse_named_values(o);
 }
 
 static bool use_color(cli_color c)
@@ -251,20 +334,27 @@ static void run_pipeline(cli_options *o, arena *mem, diag_sink *diags, loader *l
 
 /* Machine output goes to its own stream: --output FILE (written atomically)
  * or stdout; text stays on stderr. */
+static void emit_machine(const cli_options *o, const diag_sink *diags, FILE *out)
+{
+    switch (o->format) {
+    case FMT_JSON: report_json(diags, out); break;
+    case FMT_SARIF: report_sarif_with(diags, o->help_base, out); break;
+    case FMT_GITLAB: report_gitlab(diags, out); break;
+    default: report_github(diags, out); break;
+    }
+}
+
 static int write_machine(const cli_options *o, const diag_sink *diags)
 {
-    void (*emit)(const diag_sink *, FILE *) =
-        o->format == FMT_JSON ? report_json : o->format == FMT_SARIF ? report_sarif
-                                                                     : report_github;
     if (!o->output) {
-        emit(diags, stdout);
+        emit_machine(o, diags, stdout);
         return fflush(stdout) == 0 ? 0 : 2;
     }
     char *buf = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
     if (!mem) return 2;
-    emit(diags, mem);
+    emit_machine(o, diags, mem);
     int rc = fclose(mem) == 0 && write_file_atomic(o->output, buf, len) != WRITE_FAILED ? 0 : 2;
     free(buf);
     return rc;
@@ -273,7 +363,8 @@ static int write_machine(const cli_options *o, const diag_sink *diags)
 static int finish(const cli_options *o, diag_sink *diags, FILE *out)
 {
     diag_finish(diags);
-    if (o->format == FMT_GCC) report_gcc(diags, out);
+    if (o->summary) report_summary(diags, out);
+    else if (o->format == FMT_GCC) report_gcc(diags, out);
     else diag_print_text(diags, out);
     size_t e = diag_count(diags, SEV_ERROR), w = diag_count(diags, SEV_WARNING);
     size_t waived = diag_waived(diags);
@@ -472,8 +563,8 @@ static int command(int argc, char **argv)
     else if (is_audit && o.sockets && strcmp(o.sockets, "-") == 0 && has_stdin_file(&o))
         rc = usage_error("standard input cannot be both the --sockets text and a policy%s", "");
     else if (!is_gen && o.output && o.format < FMT_JSON)
-        rc = usage_error("--output writes a machine format: add --format=json, sarif or "
-                         "github%s", "");
+        rc = usage_error("--output writes a machine format: add --format=json, sarif, "
+                         "github or gitlab%s", "");
     else if (!is_gen && !is_audit && o.host && (strcmp(argv[1], "flows") != 0 || !o.site))
         rc = usage_error("--host goes with 'flows --site SITE' or 'gen fw'%s", "");
     if (is_gen) {
@@ -523,11 +614,23 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc < 2) {
-        fputs(usage, stderr);
+        print_help(stderr, NULL);
         return 2;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage, stdout);
+        print_help(stdout, NULL);
+        return 0;
+    }
+    if (strcmp(argv[1], "help") == 0) {
+        const command_help *c = argc > 2 ? find_command(argv[2]) : NULL;
+        if (argc > 3 || (argc == 3 && !c))
+            return usage_error("help takes one command name, not '%s'", argv[argc - 1]);
+        print_help(stdout, c);
+        return 0;
+    }
+    const command_help *cmd = find_command(argv[1]);
+    if (cmd && asks_help(argc, argv)) {
+        print_help(stdout, cmd);
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {

@@ -1,6 +1,8 @@
 /* report.c: findings in machine formats: gcc (one line each), JSON, SARIF
  * 2.1.0 and GitHub workflow annotations, plus --list-checks. Takes the
  * finished sink; writes to the given stream. One escaper per format. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
@@ -91,7 +93,7 @@ static const char *sarif_level(severity s)
                                                                                    : "none";
 }
 
-static void sarif_rules(FILE *out)
+static void sarif_rules(FILE *out, const char *help_base)
 {
     for (int i = 0; i < CK_COUNT; i++) {
         const check_info *c = &check_table[i];
@@ -100,8 +102,8 @@ static void sarif_rules(FILE *out)
         fputs(", \"shortDescription\": {\"text\": ", out);
         report_json_string(out, c->summary);
         fputs("}, \"helpUri\": ", out);
-        char uri[96];
-        snprintf(uri, sizeof uri, "docs/checks.md#%s", c->id);
+        char uri[1200];
+        snprintf(uri, sizeof uri, "%.1000s#%s", help_base, c->id);
         report_json_string(out, uri);
         fputs(", \"help\": {\"text\": ", out);
         report_json_string(out, c->summary);
@@ -146,13 +148,15 @@ static void sarif_result(FILE *out, const diag *d)
     fputs("}", out);
 }
 
-void report_sarif(const diag_sink *s, FILE *out)
+void report_sarif(const diag_sink *s, FILE *out) { report_sarif_with(s, NULL, out); }
+
+void report_sarif_with(const diag_sink *s, const char *help_base, FILE *out)
 {
     fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
           "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n"
           "      \"tool\": {\n        \"driver\": {\n          \"name\": \"berth\",\n"
           "          \"rules\": [", out);
-    sarif_rules(out);
+    sarif_rules(out, help_base ? help_base : BERTH_HELP_BASE);
     fputs("\n          ]\n        }\n      },\n      \"results\": [", out);
     for (size_t i = 0; i < s->count; i++) {
         fputs(i ? ",\n        " : "\n        ", out);
@@ -202,17 +206,132 @@ void report_github(const diag_sink *s, FILE *out)
 
 /* ---- gcc: one line per finding ---- */
 
+static void gcc_line(FILE *out, loc w, severity sev, const char *msg, const char *id)
+{
+    if (w.src) fprintf(out, "%s:%d:%d: ", w.src->name, w.line, w.col);
+    else fputs("berth: ", out);
+    /* gcc knows error, warning and note: info is shown as a note. */
+    fprintf(out, "%s: %s", severity_name(sev == SEV_INFO ? SEV_NOTE : sev), msg);
+    if (id) fprintf(out, " [%s]", id);
+    fputc('\n', out);
+}
+
+/* A finding, then its notes as gcc prints them (FILE:LINE:COL: note: ...);
+ * a waived one with its reason instead. */
 void report_gcc(const diag_sink *s, FILE *out)
 {
     for (size_t i = 0; i < s->count; i++) {
         const diag *d = s->items[i];
-        if (d->where.src) fprintf(out, "%s:%d:%d: ", d->where.src->name, d->where.line, d->where.col);
-        else fputs("berth: ", out);
-        /* gcc knows error, warning and note: info is shown as a note. */
-        severity sev = diag_shown(d) == SEV_INFO ? SEV_NOTE : diag_shown(d);
-        fprintf(out, "%s: %s [%s]\n", severity_name(sev), d->message,
-                check_table[d->check].id);
+        gcc_line(out, d->where, diag_shown(d), d->message, check_table[d->check].id);
+        if (d->waiver) {
+            char msg[1200];
+            snprintf(msg, sizeof msg, "waived: %.1000s", d->waiver);
+            gcc_line(out, d->waiver_loc, SEV_NOTE, msg, NULL);
+            continue;
+        }
+        for (const diag_note *n = d->notes; n; n = n->next)
+            gcc_line(out, n->where, SEV_NOTE, n->message, NULL);
     }
+}
+
+/* ---- GitLab Code Quality ---- */
+
+/* FNV-1a, 64 bits: a stable fingerprint, the same in every run. */
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) h = (h ^ *p) * 0x100000001b3ULL;
+    return (h ^ 0xff) * 0x100000001b3ULL;
+}
+
+static const char *gitlab_severity(const diag *d)
+{
+    severity sev = diag_shown(d);
+    return d->waiver || sev <= SEV_NOTE ? "info" : sev == SEV_WARNING ? "minor" : "major";
+}
+
+/* The Code Quality artifact: a JSON array of issues with description,
+ * check_name, fingerprint, severity and location.path/lines.begin, the
+ * fields GitLab documents. A finding without a file has no place to show
+ * in a merge request and is left out. */
+void report_gitlab(const diag_sink *s, FILE *out)
+{
+    fputc('[', out);
+    size_t k = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        const diag *d = s->items[i];
+        if (!d->where.src) continue;
+        char where[64];
+        snprintf(where, sizeof where, "%d:%d:%d:%d:%zu", d->where.line, d->where.col,
+                 d->where.end_line, d->where.end_col, i);
+        uint64_t h = fnv1a(fnv1a(fnv1a(fnv1a(0xcbf29ce484222325ULL, check_table[d->check].id),
+                                       d->where.src->name), where), d->message);
+        fputs(k++ ? ",\n  {\"description\": " : "\n  {\"description\": ", out);
+        if (d->waiver) {
+            size_t n = strlen(d->message) + strlen(d->waiver) + 16;
+            char *msg = malloc(n);
+            if (msg) snprintf(msg, n, "%s (waived: %s)", d->message, d->waiver);
+            report_json_string(out, msg ? msg : d->message);
+            free(msg);
+        } else {
+            report_json_string(out, d->message);
+        }
+        fputs(", \"check_name\": ", out);
+        report_json_string(out, check_table[d->check].id);
+        fprintf(out, ", \"fingerprint\": \"%016llx\", \"severity\": \"%s\", \"location\": {\"path\": ",
+                (unsigned long long)h, gitlab_severity(d));
+        report_json_string(out, d->where.src->name);
+        fprintf(out, ", \"lines\": {\"begin\": %d}}}", d->where.line);
+    }
+    fputs(k ? "\n]\n" : "]\n", out);
+}
+
+/* ---- --summary ---- */
+
+static const char *host_of(const diag *d) { return d->host ? d->host->name : ""; }
+
+static int by_check_host(const void *pa, const void *pb)
+{
+    const diag *a = *(const diag *const *)pa, *b = *(const diag *const *)pb;
+    if (a->check != b->check) return a->check < b->check ? -1 : 1;
+    int k = strcmp(host_of(a), host_of(b));
+    if (k) return k;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* One line per (check, host): counts per shown severity and the first of
+ * the most severe findings. The sink stays in its order. */
+void report_summary(const diag_sink *s, FILE *out)
+{
+    const diag **v = malloc((s->count + 1) * sizeof *v);
+    if (!v) return;
+    for (size_t i = 0; i < s->count; i++) v[i] = s->items[i];
+    if (s->count > 1) qsort(v, s->count, sizeof *v, by_check_host);
+    for (size_t i = 0, j; i < s->count; i = j) {
+        size_t count[SEV_ERROR + 1] = {0}, waived = 0;
+        const diag *worst = v[i];
+        for (j = i; j < s->count && v[j]->check == v[i]->check &&
+                    strcmp(host_of(v[j]), host_of(v[i])) == 0; j++) {
+            count[diag_shown(v[j])]++;
+            waived += v[j]->waiver != NULL;
+            if (diag_shown(v[j]) > diag_shown(worst)) worst = v[j];
+        }
+        fprintf(out, "%s", check_table[v[i]->check].id);
+        if (v[i]->host) fprintf(out, " on host %s", v[i]->host->name);
+        fputs(":", out);
+        const char *sep = " ";
+        for (int sev = SEV_ERROR; sev >= SEV_INFO; sev--)
+            if (count[sev]) {
+                fprintf(out, "%s%zu %s%s", sep, count[sev], severity_name((severity)sev),
+                        count[sev] == 1 ? "" : "s");
+                sep = ", ";
+            }
+        if (waived) fprintf(out, " (%zu waived)", waived);
+        fputs("; e.g. ", out);
+        if (worst->where.src)
+            fprintf(out, "%s:%d:%d: ", worst->where.src->name, worst->where.line, worst->where.col);
+        fprintf(out, "%s\n", worst->message);
+    }
+    free(v);
 }
 
 void report_list_checks(FILE *out)

@@ -234,6 +234,7 @@ add_summary tests/completion/bash.sh "$(tests/completion/bash.sh 2>&1)"
 #    network namespaces, hostile text, the template sandbox.
 add_summary tests/fw/fw.sh "$(tests/fw/fw.sh 2>&1)"
 add_summary "tests/fw/fw.sh under ASan" "$(BERTH=build/asan/berth FW_QUICK=1 tests/fw/fw.sh 2>&1)"
+add_summary tests/ci/ci.sh "$(tests/ci/ci.sh 2>&1)"
 add_summary tests/audit/audit.sh "$(tests/audit/audit.sh 2>&1)"
 add_summary "tests/audit/audit.sh under ASan" "$(BERTH=build/asan/berth tests/audit/audit.sh 2>&1)"
 

@@ -121,7 +121,7 @@ _berth_value()
     case $opt in
     --format)
         if [[ $cmd == flows ]]; then _berth_add "$pre" "$val" json
-        else _berth_add "$pre" "$val" 'text gcc json sarif github'; fi ;;
+        else _berth_add "$pre" "$val" 'text gcc json sarif github gitlab'; fi ;;
     --color) _berth_add "$pre" "$val" 'auto always never' ;;
     --os) _berth_add "$pre" "$val" 'windows linux' ;;
     --template)
@@ -171,7 +171,7 @@ _berth_takes_value()
 {
     case $2 in
     --format | --output | --root | --color | --site | --host | --name | --prefix | \
-        --depfile | --template | --os | --sockets | --proc-net | -D) return 0 ;;
+        --depfile | --template | --os | --sockets | --proc-net | --help-base | -D) return 0 ;;
     -o) [[ $1 == gen || $1 == import ]] ;;
     *) return 1 ;;
     esac
@@ -182,13 +182,13 @@ _berth_options()
 {
     local common='--root --color='
     case $1 in
-    check) echo "--format= --output -Werror --no-waivers --list-checks $common" ;;
+    check) echo "--format= --output --summary --help-base -Werror --no-waivers --list-checks $common" ;;
     fmt) echo "--check $common" ;;
     flows) echo "--site --host --format= $common" ;;
     gen)
         echo "-o --name --prefix --site --depfile $common"
         [[ $2 == fw ]] && echo '--template --host --os -D' ;;
-    audit) echo "--site --host --sockets --proc-net --format= --output -Werror $common" ;;
+    audit) echo "--site --host --sockets --proc-net --format= --output --summary --help-base -Werror $common" ;;
     import) echo '-o --name' ;;
     *) echo '--help --version --list-checks' ;;
     esac
@@ -220,7 +220,9 @@ _berth()
         _berth_value "$cmd" "$sub" "$opt" "$pre" "$val"
     elif [[ -z $cmd ]]; then
         if [[ $cur == -* ]]; then _berth_add '' "$cur" "$(_berth_options '')"
-        else _berth_add '' "$cur" 'check fmt flows gen audit import'; fi
+        else _berth_add '' "$cur" 'check fmt flows gen audit import help'; fi
+    elif [[ $cmd == help && -z $sub ]]; then
+        _berth_add '' "$cur" 'check fmt flows gen audit import help'
     elif [[ $cmd == gen && -z $sub ]]; then
         _berth_add '' "$cur" 'c docs fw'
     elif [[ $cmd == import && -z $sub ]]; then

@@ -72,6 +72,8 @@ complete -c berth -n __berth_needs_command -a flows -d 'Print the flow table, or
 complete -c berth -n __berth_needs_command -a gen -d 'Generate C tables, docs or firewall rules'
 complete -c berth -n __berth_needs_command -a audit -d 'Compare a host\'s open sockets with its policy'
 complete -c berth -n __berth_needs_command -a import -d 'Write a policy from firewalld or services'
+complete -c berth -n __berth_needs_command -a help -d 'Print the usage of berth or of one command'
+complete -c berth -n '__berth_needs_kind help' -a 'check fmt flows gen audit import help' -d 'Command'
 complete -c berth -n __berth_needs_command -l help -d 'Print a usage summary'
 complete -c berth -n __berth_needs_command -l version -d 'Print the version'
 complete -c berth -n __berth_needs_command -l list-checks -d 'List the check ids'
@@ -90,11 +92,13 @@ for c in check fmt flows audit 'gen c' 'gen docs' 'gen fw'
     complete -c berth -n $n -k -a '(__fish_complete_suffix .ports)'
 end
 
-complete -c berth -n '__berth_is check; or __berth_is audit' -l format -x -a 'text gcc json sarif github' -d 'Output format'
+complete -c berth -n '__berth_is check; or __berth_is audit' -l format -x -a 'text gcc json sarif github gitlab' -d 'Output format'
 complete -c berth -n '__berth_is check; or __berth_is audit' -l output -r -F -d 'Write the machine format to FILE'
 complete -c berth -n '__berth_is check; and string match -q -- "-W*" (commandline -ct)' -a '(__berth_check_ids)'
 complete -c berth -n '__berth_is check; or __berth_is audit' -o Werror -d 'Treat warnings as errors'
 complete -c berth -n '__berth_is check' -l no-waivers -d 'Report waived findings at full severity'
+complete -c berth -n '__berth_is check; or __berth_is audit' -l summary -d 'One line per check and host'
+complete -c berth -n '__berth_is check; or __berth_is audit' -l help-base -x -d 'Where SARIF rule links point (URL)'
 complete -c berth -n '__berth_is check' -l list-checks -d 'List the check ids'
 
 complete -c berth -n '__berth_is fmt' -l check -d 'Only name the files that need reformatting'

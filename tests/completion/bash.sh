@@ -24,7 +24,7 @@ mkdir -p "$tmp/bin" && ln -s "$PWD/$BERTH" "$tmp/bin/berth"
 PATH=$tmp/bin:$PATH
 SITE=policies/example-site.ports
 IDS=$("$BERTH" --list-checks | awk '{ print $1 }' | sort)
-FORMATS="text gcc json sarif github"
+FORMATS="text gcc json sarif github gitlab"
 
 . src/completion/berth.bash
 
@@ -78,7 +78,7 @@ has() {
 
 # 1. Bash's own word splitting: '=' and ':' break words.
 COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
-is "check fmt flows gen audit import" "berth "
+is "check fmt flows gen audit import help" "berth "
 is "check" "berth ch"
 is "--help --version --list-checks" "berth -"
 is "$FORMATS" "berth check --format="
@@ -175,7 +175,7 @@ if command -v zsh >/dev/null; then
   }
   zsh_is "$FORMATS" "berth check --format="
   zsh_is "$FORMATS" "berth check --format "
-  zsh_is "check fmt flows gen audit import" "berth "
+  zsh_is "check fmt flows gen audit import help" "berth "
   zsh_is "no-bind-conflict" "berth check -Wno-bi"
   zsh_is "c docs fw" "berth gen "
   zsh_is "example" "berth flows $SITE --site "
@@ -196,7 +196,7 @@ if command -v fish >/dev/null; then
   fhas() { if grep -qxF -- "$1" <<<"$(fishc "$2")"; then ok; else bad "fish: '$2' gave no '$1' (got '$(echo $(fishc "$2"))')"; fi; }
   fis "--format=text --format=gcc --format=json --format=sarif --format=github" "berth check --format="
   fis "$FORMATS" "berth check --format "
-  fis "check fmt flows gen audit import" "berth "
+  fis "check fmt flows gen audit import help" "berth "
   fis "c docs fw" "berth gen "
   fis "firewalld services" "berth import "
   fhas -Wno-bind-conflict "berth check -Wno-"
