@@ -113,7 +113,7 @@ is "media1" "berth flows $SITE --site=example --host=me"
 is "rec1" "berth gen fw --template nftables --site example --host r@@ $SITE"
 is "" "berth flows $SITE --site nowhere --host "
 is "" "berth flows --site "
-is "--site --sockets" "berth audit --s"
+is "--site --sockets --summary" "berth audit --s"
 has - "berth audit --sockets "
 is "--proc-net" "berth audit --p"
 is "firewalld services" "berth import "
@@ -125,7 +125,7 @@ has --check "berth fmt --"
 # 2. The same lines with '=' not a word break: the candidates keep what
 #    comes before the '=' (readline replaces the whole word then).
 COMP_WORDBREAKS=$' \t\n"\'><;|&('
-is "--format=text --format=gcc --format=json --format=sarif --format=github" "berth check --format="
+is "--format=text --format=gcc --format=json --format=sarif --format=github --format=gitlab" "berth check --format="
 is "--format=json" "berth check --format=j"
 is "$FORMATS" "berth check --format "
 is "-Doutput=drop" "berth gen fw -Doutput=d"
@@ -180,7 +180,7 @@ if command -v zsh >/dev/null; then
   zsh_is "c docs fw" "berth gen "
   zsh_is "example" "berth flows $SITE --site "
   zsh_is "media1 omni1 omni2 tablet1 projector1 rec1" "berth flows $SITE --site=example --host "
-  zsh_is "--site --sockets" "berth audit --s"
+  zsh_is "--site --sockets --summary" "berth audit --s"
   zsh_is "firewalld services" "berth import "
 else
   skipped "zsh not installed"
@@ -194,7 +194,7 @@ if command -v fish >/dev/null; then
     if [ "$got" = "$want" ]; then ok; else bad "fish: '$2' gave '$(echo $got)', want '$1'"; fi
   }
   fhas() { if grep -qxF -- "$1" <<<"$(fishc "$2")"; then ok; else bad "fish: '$2' gave no '$1' (got '$(echo $(fishc "$2"))')"; fi; }
-  fis "--format=text --format=gcc --format=json --format=sarif --format=github" "berth check --format="
+  fis "--format=text --format=gcc --format=json --format=sarif --format=github --format=gitlab" "berth check --format="
   fis "$FORMATS" "berth check --format "
   fis "check fmt flows gen audit import help" "berth "
   fis "c docs fw" "berth gen "
@@ -204,7 +204,7 @@ if command -v fish >/dev/null; then
   fis "nftables" "berth gen fw --template nf"
   fis "example" "berth flows $SITE --site "
   fis "media1 omni1 omni2 tablet1 projector1 rec1" "berth flows $SITE --site example --host "
-  fis "--site --sockets" "berth audit --s"
+  fis "--site --sockets --summary" "berth audit --s"
   fis "policies/example-site.ports" "berth check policies/example-s"
 else
   skipped "fish not installed"
