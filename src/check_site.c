@@ -206,12 +206,13 @@ static int report_nested(void *ctx, const interval *ia, const interval *ib, int6
     model *m = c->m;
     const network *a = c->v[ia->item].net, *b = c->v[ib->item].net;
     const network *inner = a->prefix > b->prefix ? a : b, *outer = inner == a ? b : a;
+    bool same = inner->inst == outer->inst && inner->zone == outer->zone;
     char x[ADDR_TEXT], y[ADDR_TEXT];
     diag *d = diag_report(m->diags, SEV_WARNING, CK_OVERLAPPING_NETWORKS, inner->where,
-                          "network %s %s lies inside network %s %s of site '%s' without "
-                          "being the same subnet", net_name(m, inner),
-                          net_text(inner, x), net_name(m, outer),
-                          net_text(outer, y), inner->inst->site->name);
+                          "network %s %s lies inside network %s %s of site '%s': %s",
+                          net_name(m, inner), net_text(inner, x), net_name(m, outer),
+                          net_text(outer, y), inner->inst->site->name,
+                          same ? "the zone is bound twice" : "its hosts are in both zones");
     diag_add_note(m->diags, d, outer->where, "%s is bound here", y);
     d->site = inner->inst->site;
     return 0;
