@@ -62,7 +62,7 @@ static void report_duplicate(model *m, const host *first, const host *h)
  * and the first declared is the one the others repeat. */
 static void check_duplicate_addresses(model *m)
 {
-    const host **v = malloc((m->nhosts + 1) * sizeof *v);
+    const host **v = m->nhosts ? malloc(m->nhosts * sizeof *v) : NULL;
     if (!v) return;
     memcpy(v, m->hosts, m->nhosts * sizeof *v);
     if (m->nhosts > 1) qsort(v, m->nhosts, sizeof *v, host_cmp);
