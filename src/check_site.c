@@ -3,7 +3,9 @@
  * and unbound-zone. Takes the model's hosts, networks and site flow rows;
  * gives findings tagged with their site and host (or service), so that an
  * `allow ID on HOST` inside the site waives them. Each check sorts once,
- * then scans, searches or sweeps (interval.c); none compares all pairs. */
+ * then scans, searches or sweeps (interval.c); none compares all pairs.
+ * Scratch arrays come from the arena, which ends the run when memory runs
+ * out, so no check passes silently for want of memory. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +34,10 @@ static const char *zone_text(model *m, const char *qual, const decl *zone)
     return s;
 }
 
-static const char *net_name(model *m, const network *n) { return zone_text(m, n->inst->name, n->zone); }
+static const char *net_name(model *m, const network *n)
+{
+    return zone_text(m, n->inst->name, n->zone);
+}
 
 static uint32_t host_bits(int prefix) { return prefix >= 32 ? 0 : 0xffffffffu >> prefix; }
 
@@ -62,14 +67,13 @@ static void report_duplicate(model *m, const host *first, const host *h)
  * and the first declared is the one the others repeat. */
 static void check_duplicate_addresses(model *m)
 {
-    const host **v = m->nhosts ? malloc(m->nhosts * sizeof *v) : NULL;
-    if (!v) return;
+    if (!m->nhosts) return;
+    const host **v = arena_alloc(m->mem, m->nhosts * sizeof *v);
     memcpy(v, m->hosts, m->nhosts * sizeof *v);
     if (m->nhosts > 1) qsort(v, m->nhosts, sizeof *v, host_cmp);
     for (size_t i = 0, j; i < m->nhosts; i = j)
         for (j = i + 1; j < m->nhosts && v[j]->site == v[i]->site && v[j]->addr == v[i]->addr; j++)
             report_duplicate(m, v[i], v[j]);
-    free(v);
 }
 
 /* A host whose `runs` did not resolve was reported already. */
@@ -107,8 +111,7 @@ static int span_cmp(const void *pa, const void *pb)
 /* Every network binding as a span, sorted by (site, lo, hi, position). */
 static span *network_spans(model *m)
 {
-    span *v = malloc((m->nnetworks + 1) * sizeof *v);
-    if (!v) return NULL;
+    span *v = arena_alloc(m->mem, (m->nnetworks + 1) * sizeof *v);
     for (size_t i = 0; i < m->nnetworks; i++) {
         const network *n = &m->networks[i];
         uint32_t bits = host_bits(n->prefix);
@@ -175,8 +178,7 @@ static void report_outside(model *m, const host *h, const network *near)
  * networks describe no addresses and are not checked. */
 static void check_hosts_outside(model *m, const span *v)
 {
-    cover *c = malloc((m->nnetworks + 1) * sizeof *c);
-    if (!c) return;
+    cover *c = arena_alloc(m->mem, (m->nnetworks + 1) * sizeof *c);
     size_t n = merge_spans(v, m->nnetworks, c);
     for (size_t i = 0; i < m->nhosts; i++) {
         const host *h = m->hosts[i];
@@ -187,7 +189,6 @@ static void check_hosts_outside(model *m, const span *v)
         bool pick_before = before && (!after || h->addr - before->hi <= after->lo - h->addr);
         report_outside(m, h, pick_before ? before->near_hi : after->near_lo);
     }
-    free(c);
 }
 
 /* ---- overlapping-networks ---- */
@@ -223,8 +224,7 @@ static int report_nested(void *ctx, const interval *ia, const interval *ib, int6
  * overlap nest, so the sweep's pairs are the nested ones. */
 static void check_overlapping_networks(model *m, const span *v)
 {
-    interval *iv = malloc((m->nnetworks + 1) * sizeof *iv);
-    if (!iv) return;
+    interval *iv = arena_alloc(m->mem, (m->nnetworks + 1) * sizeof *iv);
     size_t n = 0;
     uint64_t key = 0;
     for (size_t i = 0; i < m->nnetworks; i++) {
@@ -236,7 +236,6 @@ static void check_overlapping_networks(model *m, const span *v)
     }
     nest_ctx c = {m, v};
     interval_sweep(iv, n, report_nested, &c);
-    free(iv);
 }
 
 /* ---- unbound-zone ---- */
@@ -337,6 +336,14 @@ static void report_unbound(model *m, const zone_use *u)
     check_tag(d, u->row, NULL, NULL);
 }
 
+/* Rows of one flow, instance and pair of sides differ only in protocol and
+ * ports: they name the same zones. */
+static bool same_sides(const flow_row *a, const flow_row *b)
+{
+    return a->decl == b->decl && a->inst == b->inst && a->src.ast == b->src.ast &&
+           a->dst.ast == b->dst.ast;
+}
+
 /* In each site that binds networks, every zone its flows need, once per
  * (site, instance, zone), at the first flow that names it. */
 static void check_unbound_zones(model *m)
@@ -347,7 +354,7 @@ static void check_unbound_zones(model *m)
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
         if (!r->inst->site || r->decl->local || !is_bound(&c, r->inst->site, NULL)) continue;
-        if (prev && prev->decl == r->decl && prev->inst == r->inst) continue;
+        if (prev && same_sides(prev, r)) continue;
         row_zones(&c, r);
         prev = r;
     }
@@ -367,9 +374,7 @@ void check_site(model *m, const check_options *o)
     if (o->enabled[CK_IDLE_HOST]) check_idle_hosts(m);
     if (o->enabled[CK_UNBOUND_ZONE]) check_unbound_zones(m);
     if (!o->enabled[CK_HOST_OUTSIDE_NETWORKS] && !o->enabled[CK_OVERLAPPING_NETWORKS]) return;
-    span *v = network_spans(m);
-    if (!v) return;
+    const span *v = network_spans(m);
     if (o->enabled[CK_HOST_OUTSIDE_NETWORKS]) check_hosts_outside(m, v);
     if (o->enabled[CK_OVERLAPPING_NETWORKS]) check_overlapping_networks(m, v);
-    free(v);
 }

@@ -868,6 +868,13 @@ static void unbound_zone_in_a_site_with_networks(void **state)
     says(only(&p, CK_UNBOUND_ZONE), "zone a.mgmt, which a.x uses");
     assert_int_equal(count(&p, CK_UNKNOWN_PEER), 2);
     unit_free(&p);
+
+    /* The zone as the last of several endpoints of one flow. */
+    run(&p, "system a { zone lan; zone mgmt; role r; role s;\n"
+            "  service x { tcp+udp 22, 23 r -> s, r, mgmt in lan; } }\n"
+            "site x { network a.lan 10.0.0.0/24; host h1 10.0.0.1 { runs a.r, a.s; } }");
+    says(only(&p, CK_UNBOUND_ZONE), "zone a.mgmt, which a.x uses");
+    unit_free(&p);
 }
 
 static void unbound_zone_per_instance(void **state)
