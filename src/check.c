@@ -21,5 +21,6 @@ void check_program(model *m, const check_options *o)
     if (o->enabled[CK_REDUNDANT_FLOW]) check_redundant(m);
     if (o->enabled[CK_INSTANCE_DEFAULTS]) check_instance_defaults(m);
     if (o->enabled[CK_UNKNOWN_PEER]) hostview_check_peers(m);
+    check_site(m, o);
     check_apply_waivers(m, o);
 }

@@ -42,6 +42,9 @@ void check_multicast(model *m, const check_options *o);
 void check_redeclaration(model *m);
 void check_redundant(model *m);
 void check_instance_defaults(model *m);
+/* check_site.c: duplicate-address, idle-host, host-outside-networks,
+ * overlapping-networks and unbound-zone, each when enabled in o. */
+void check_site(model *m, const check_options *o);
 /* waiver.c */
 void check_apply_waivers(model *m, const check_options *o);
 /* The allows and -W flags applied to findings of another sink (berth

@@ -31,6 +31,11 @@ typedef enum {
     CK_REDUNDANT_FLOW,
     CK_INSTANCE_DEFAULTS,
     CK_UNKNOWN_PEER,
+    CK_DUPLICATE_ADDRESS,
+    CK_IDLE_HOST,
+    CK_HOST_OUTSIDE_NETWORKS,
+    CK_OVERLAPPING_NETWORKS,
+    CK_UNBOUND_ZONE,
     /* berth audit: the policy against the sockets of a running host */
     CK_SOCKET_INPUT,
     CK_UNDECLARED_LISTENER,

@@ -668,7 +668,8 @@ static void instance_defaults_on_one_network(void **state)
     unit_free(&p);
 
     run(&p, TWO_INSTANCES_SYSTEM
-        "site y { network s.z 10.0.0.0/24; instance s2 of s { set q = 7101; set p = 7001; }\n"
+        "site y { network s.z 10.0.0.0/24; network s2.z 10.0.0.0/24;\n"
+        "  instance s2 of s { set q = 7101; set p = 7001; }\n"
         "  host h1 10.0.0.1 { runs s.r; } host h2 10.0.0.2 { runs s2.r; } }");
     none(&p, CK_INSTANCE_DEFAULTS);
     assert_int_equal(p.diags.count, 0);
@@ -689,6 +690,224 @@ static void instance_defaults_on_one_host_or_apart(void **state)
         "site y { network s.z 10.0.0.0/24; instance s2 of s { set q = 7101; }\n"
         "  host h1 10.0.0.1 { runs s.r; } host h2 10.0.1.2 { runs s2.r; } }");
     none(&p, CK_INSTANCE_DEFAULTS);
+    unit_free(&p);
+}
+
+/* ---- site sanity: duplicate-address, idle-host, host-outside-networks,
+ * overlapping-networks, unbound-zone ---- */
+
+#define AV_SYSTEM "system av { zone lan; role panel; role player;\n" \
+                  "  service control { tcp 9000 panel -> player in lan; } }\n"
+
+static void duplicate_address_in_one_site(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, AV_SYSTEM "site room { host p1 10.0.0.1 { runs av.panel; }\n"
+            "  host p2 10.0.0.1 { runs av.player; }\n"
+            "  host p3 10.0.0.1 { runs av.player; } }");
+    assert_int_equal(count(&p, CK_DUPLICATE_ADDRESS), 2);
+    const diag *d = nth(&p, CK_DUPLICATE_ADDRESS, 0);
+    assert_int_equal(d->sev, SEV_ERROR);
+    says(d, "hosts 'p1' and 'p2' of site 'room' have the same address 10.0.0.1");
+    note_says(d, "'p1' has it here");
+    assert_int_equal(d->where.line, 4);                  /* at the repeated address */
+    assert_int_equal(d->where.col, 11);
+    assert_string_equal(d->host->name, "p2");
+    assert_string_equal(d->site->name, "room");
+    says(nth(&p, CK_DUPLICATE_ADDRESS, 1), "'p1' and 'p3'");
+    unit_free(&p);
+
+    /* Waived for one host inside the site. */
+    run(&p, AV_SYSTEM "site room { host p1 10.0.0.1 { runs av.panel; }\n"
+            "  host p2 10.0.0.1 { runs av.player; }\n"
+            "  allow duplicate-address on p2 because \"a failover pair\"; }");
+    assert_string_equal(only(&p, CK_DUPLICATE_ADDRESS)->waiver, "a failover pair");
+    none(&p, CK_UNUSED_WAIVER);
+    unit_free(&p);
+}
+
+static void duplicate_address_none_across_sites(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, AV_SYSTEM "site room { host p1 10.0.0.1 { runs av.panel; } host q1 10.0.0.2 { runs av.player; } }\n"
+            "site room2 { host p2 10.0.0.1 { runs av.panel; } host q2 10.0.0.2 { runs av.player; } }");
+    none(&p, CK_DUPLICATE_ADDRESS);
+    assert_int_equal(p.diags.count, 0);
+    unit_free(&p);
+}
+
+static void idle_host_runs_no_role(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, AV_SYSTEM "site room { host p1 10.0.0.1 { runs av.panel; }\n"
+            "  host spare 10.0.0.9 { os linux; } }");
+    const diag *d = only(&p, CK_IDLE_HOST);
+    assert_int_equal(d->sev, SEV_WARNING);
+    says(d, "host 'spare' runs no role");
+    assert_int_equal(d->where.line, 4);                  /* at the host's name */
+    assert_int_equal(d->where.col, 8);
+    assert_string_equal(d->host->name, "spare");
+    unit_free(&p);
+
+    run(&p, AV_SYSTEM "site room { host p1 10.0.0.1 { runs av.panel; }\n"
+            "  host spare 10.0.0.9 { os linux; runs av.player; } }");
+    none(&p, CK_IDLE_HOST);
+    assert_int_equal(p.diags.count, 0);
+    unit_free(&p);
+}
+
+static void host_outside_networks_names_the_nearest(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, AV_SYSTEM "site room { network av.lan 10.0.10.0/24;\n"
+            "  host p1 10.0.10.1 { runs av.panel; }\n"
+            "  host p2 10.0.11.2 { runs av.player; }\n"
+            "  host p3 10.0.1.3 { runs av.player; } }\n"
+            "site hall { network av.lan 10.0.20.0/24; network av.lan 10.0.40.0/24;\n"
+            "  host q1 10.0.39.1 { runs av.panel; } }");
+    assert_int_equal(count(&p, CK_HOST_OUTSIDE_NETWORKS), 3);
+    const diag *d = with_text(&p, CK_HOST_OUTSIDE_NETWORKS, "host 'p2' (10.0.11.2)");
+    assert_int_equal(d->sev, SEV_WARNING);
+    says(d, "outside every network bound in site 'room'");
+    note_says(d, "the nearest is 10.0.10.0/24, bound to av.lan");
+    assert_int_equal(d->where.line, 5);
+    assert_string_equal(d->host->name, "p2");
+    note_says(with_text(&p, CK_HOST_OUTSIDE_NETWORKS, "'p3'"), "10.0.10.0/24");
+    /* The nearest may come after the host's address. */
+    note_says(with_text(&p, CK_HOST_OUTSIDE_NETWORKS, "'q1'"), "the nearest is 10.0.40.0/24");
+    unit_free(&p);
+}
+
+static void host_outside_networks_none_inside_or_without_networks(void **state)
+{
+    (void)state;
+    pipeline p;
+    /* Inside the larger of two nested networks; 0.0.0.0/0 holds every
+     * address; a site with no network is not checked. */
+    run(&p, AV_SYSTEM "site room { network av.lan 10.0.0.0/16; network av.lan 10.0.10.0/24;\n"
+            "  host p1 10.0.200.1 { runs av.panel; } host p2 10.0.10.2 { runs av.player; } }\n"
+            "site hall { network av.lan 0.0.0.0/0; host q1 192.0.2.1 { runs av.panel; } }\n"
+            "site lab { host r1 192.0.2.1 { runs av.panel; } }");
+    none(&p, CK_HOST_OUTSIDE_NETWORKS);
+    unit_free(&p);
+}
+
+#define TWO_ZONES "system a { zone lan; zone wan; role r; service s { tcp 80 r -> r in lan; } }\n"
+
+static void overlapping_networks_nested_subnets(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, TWO_ZONES "site x { network a.lan 10.0.10.0/24;\n"
+            "  network a.wan 10.0.10.128/25;\n"
+            "  host h1 10.0.10.1 { runs a.r; } }");
+    const diag *d = only(&p, CK_OVERLAPPING_NETWORKS);
+    assert_int_equal(d->sev, SEV_WARNING);
+    says(d, "network a.wan 10.0.10.128/25 lies inside network a.lan 10.0.10.0/24 of site 'x'");
+    says(d, "its hosts are in both zones");
+    note_says(d, "10.0.10.0/24 is bound here");
+    assert_int_equal(d->where.line, 3);                  /* at the smaller network */
+    assert_string_equal(d->site->name, "x");
+    unit_free(&p);
+
+    /* One zone bound to nested subnets; a /16 holding two /24s is two pairs. */
+    run(&p, TWO_ZONES "site x { network a.lan 10.0.0.0/16; network a.lan 10.0.10.0/24;\n"
+            "  network a.wan 10.0.20.0/24; host h1 10.0.10.1 { runs a.r; } }");
+    assert_int_equal(count(&p, CK_OVERLAPPING_NETWORKS), 2);
+    says(with_text(&p, CK_OVERLAPPING_NETWORKS, "a.lan 10.0.10.0/24"), "the zone is bound twice");
+    says(with_text(&p, CK_OVERLAPPING_NETWORKS, "a.wan 10.0.20.0/24"), "its hosts are in both zones");
+    unit_free(&p);
+}
+
+static void overlapping_networks_none_for_one_subnet_or_any(void **state)
+{
+    (void)state;
+    pipeline p;
+    /* One subnet for two zones and two instances, the outside as 0.0.0.0/0,
+     * and the same subnets again in another site. */
+    run(&p, TWO_ZONES "site x { instance a2 of a; network a.lan 10.0.10.0/24; network a.wan 0.0.0.0/0;\n"
+            "  network a2.lan 10.0.10.0/24; network a2.wan 10.0.10.0/24;\n"
+            "  host h1 10.0.10.1 { runs a.r; } host h2 10.0.10.2 { runs a2.r; } }\n"
+            "site y { network a.lan 10.0.10.0/25; host h1 10.0.10.1 { runs a.r; } }");
+    none(&p, CK_OVERLAPPING_NETWORKS);
+    assert_int_equal(p.diags.count, 0);
+    unit_free(&p);
+}
+
+#define ZONE_USES                                                                       \
+    "system a { zone lan; zone wan; zone opt; role r; role s;\n"                        \
+    "  service x { tcp 80 r -> s in wan; }\n"                                           \
+    "  service y { tcp 81 r -> s in lan, opt optional; }\n"                             \
+    "  service z { tcp 82 r -> s in opt local; } }\n"
+
+static void unbound_zone_in_a_site_with_networks(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, ZONE_USES "site x { network a.lan 10.0.0.0/24;\n"
+            "  host h1 10.0.0.1 { runs a.r, a.s; } }");
+    const diag *d = only(&p, CK_UNBOUND_ZONE);
+    assert_int_equal(d->sev, SEV_NOTE);
+    says(d, "site 'x' binds networks, but none to zone a.wan, which a.x uses");
+    note_says(d, "a.x names the zone here");
+    note_says(d, "'network a.wan CIDR;'");
+    assert_int_equal(d->where.line, 5);                  /* at the site's name */
+    assert_int_equal(d->where.col, 6);
+    assert_string_equal(d->site->name, "x");
+    assert_string_equal(d->svc[0]->name, "x");           /* `allow unbound-zone a.x` */
+    unit_free(&p);
+
+    /* A zone as a side: once per zone, with unknown-peer for the flow. */
+    run(&p, "system a { zone lan; zone mgmt; role r;\n"
+            "  service x { tcp 22 mgmt -> r; } service y { tcp 23 mgmt -> r in lan; } }\n"
+            "site x { network a.lan 10.0.0.0/24; host h1 10.0.0.1 { runs a.r; } }");
+    says(only(&p, CK_UNBOUND_ZONE), "zone a.mgmt, which a.x uses");
+    assert_int_equal(count(&p, CK_UNKNOWN_PEER), 2);
+    unit_free(&p);
+
+    /* The zone as the last of several endpoints of one flow. */
+    run(&p, "system a { zone lan; zone mgmt; role r; role s;\n"
+            "  service x { tcp+udp 22, 23 r -> s, r, mgmt in lan; } }\n"
+            "site x { network a.lan 10.0.0.0/24; host h1 10.0.0.1 { runs a.r, a.s; } }");
+    says(only(&p, CK_UNBOUND_ZONE), "zone a.mgmt, which a.x uses");
+    unit_free(&p);
+}
+
+static void unbound_zone_per_instance(void **state)
+{
+    (void)state;
+    pipeline p;
+    /* The default instance's binding does not bind the named instance's zone. */
+    run(&p, "system a { zone lan; role r; service s { tcp 80 r -> r in lan; } }\n"
+            "site x { instance a2 of a; network a.lan 10.0.0.0/24;\n"
+            "  host h1 10.0.0.1 { runs a.r; } host h2 10.0.0.2 { runs a2.r; } }");
+    says(only(&p, CK_UNBOUND_ZONE), "zone a2.lan, which a2.s uses");
+    unit_free(&p);
+
+    /* Another system's zone is bound by any instance of that system. */
+    run(&p, "system a { zone lan; role r; }\n"
+            "system b { role c; service s { tcp 80 c -> a.r in a.lan; } }\n"
+            "site x { network a.lan 10.0.0.0/24;\n"
+            "  host h1 10.0.0.1 { runs a.r; } host h2 10.0.0.2 { runs b.c; } }");
+    none(&p, CK_UNBOUND_ZONE);
+    assert_int_equal(p.diags.count, 0);
+    unit_free(&p);
+}
+
+static void unbound_zone_none_when_bound_optional_local_or_no_networks(void **state)
+{
+    (void)state;
+    pipeline p;
+    /* opt is only an optional scope and the scope of a local flow. */
+    run(&p, ZONE_USES "site x { network a.lan 10.0.0.0/24; network a.wan 0.0.0.0/0;\n"
+            "  host h1 10.0.0.1 { runs a.r, a.s; } }\n"
+            "site y { host h1 10.0.0.1 { runs a.r, a.s; } }");
+    none(&p, CK_UNBOUND_ZONE);
+    assert_int_equal(p.diags.count, 0);
     unit_free(&p);
 }
 
@@ -1041,6 +1260,11 @@ static void every_check_has_an_id_and_summary(void **state)
     assert_int_equal(check_table[CK_CROSS_PROTOCOL].sev, SEV_WARNING);
     assert_int_equal(check_table[CK_UNUSED_WAIVER].sev, SEV_WARNING);
     assert_int_equal(check_table[CK_LOOPBACK_LISTENER].sev, SEV_INFO);
+    assert_int_equal(check_table[CK_DUPLICATE_ADDRESS].sev, SEV_ERROR);
+    assert_int_equal(check_table[CK_IDLE_HOST].sev, SEV_WARNING);
+    assert_int_equal(check_table[CK_HOST_OUTSIDE_NETWORKS].sev, SEV_WARNING);
+    assert_int_equal(check_table[CK_OVERLAPPING_NETWORKS].sev, SEV_WARNING);
+    assert_int_equal(check_table[CK_UNBOUND_ZONE].sev, SEV_NOTE);
     assert_string_equal(severity_name(SEV_INFO), "info");
     assert_string_equal(severity_name(SEV_NOTE), "note");
 }
@@ -1080,6 +1304,16 @@ int main(void)
         cmocka_unit_test(redundant_none_for_a_two_way_flow),
         cmocka_unit_test(instance_defaults_on_one_network),
         cmocka_unit_test(instance_defaults_on_one_host_or_apart),
+        cmocka_unit_test(duplicate_address_in_one_site),
+        cmocka_unit_test(duplicate_address_none_across_sites),
+        cmocka_unit_test(idle_host_runs_no_role),
+        cmocka_unit_test(host_outside_networks_names_the_nearest),
+        cmocka_unit_test(host_outside_networks_none_inside_or_without_networks),
+        cmocka_unit_test(overlapping_networks_nested_subnets),
+        cmocka_unit_test(overlapping_networks_none_for_one_subnet_or_any),
+        cmocka_unit_test(unbound_zone_in_a_site_with_networks),
+        cmocka_unit_test(unbound_zone_per_instance),
+        cmocka_unit_test(unbound_zone_none_when_bound_optional_local_or_no_networks),
         cmocka_unit_test(unused_waiver_is_a_warning),
         cmocka_unit_test(unused_waiver_when_the_check_differs),
         cmocka_unit_test(waiver_turns_a_finding_into_a_note),

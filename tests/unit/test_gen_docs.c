@@ -220,8 +220,13 @@ static void site_page_lists_hosts_and_ports(void **state)
 static void findings_are_listed(void **state)
 {
     (void)state;
-    docs_run *r = gen(room, NULL, NULL);
+    docs_run *r = gen("system s { role a; service x { tcp 80 a -> a; } }\n", NULL, NULL);
     contains(need(r, "findings.md"), "\nNo findings.\n");
+    done(r);
+    /* The room's spare host runs no role. */
+    r = gen(room, NULL, NULL);
+    contains(need(r, "findings.md"), "0 errors, 1 warnings, 0 notes (0 waived).\n");
+    contains(need(r, "findings.md"), "| warning | `idle-host` | t.ports:19:10 | host 'spare' runs no role");
     done(r);
     r = gen("system s { role a; service x { tcp 80 a -> a; } service y { tcp 80 a -> a; } }\n"
             "allow redundant-flow s.y because \"the vendor repeats it\";\n"
