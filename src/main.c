@@ -1,6 +1,7 @@
 /* main.c: the berth command line. Parses options, runs the pipeline
  * (load, resolve, elaborate, check) and hands the model to a command:
- * check, fmt, flows, gen, audit; import (import.c) parses its own options.
+ * check, fmt, flows, gen, audit; import (import.c) and diff (diff.c) parse
+ * their own options.
  * Exit: 0 clean, 1 errors in the policy, 2 usage or I/O. */
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +17,8 @@
 
 #define BERTH_VERSION "0.1.0"
 
-static const char usage[] =
+/* In two parts: C11 compilers need not take a literal over 4095 bytes. */
+static const char *const usage[] = {
     "usage: berth check [options] FILE...     validate policies\n"
     "       berth fmt [--check] FILE...        rewrite policies in canonical layout\n"
     "       berth flows [options] FILE...      print the elaborated flow table\n"
@@ -33,12 +35,17 @@ static const char usage[] =
     "                                          container's /proc/PID/net, or saved\n"
     "                                          `ss -lntupH` or `netstat -ano` output)\n"
     "                                          with what the policy declares for it\n"
+    "       berth diff [--format=text|json] OLD NEW\n"
+    "       berth diff [--format=text|json] --git REV [PATH...]\n"
+    "                                          what changes on the network from OLD to\n"
+    "                                          NEW (two files or two directories of\n"
+    "                                          *.ports), or from REV to the work tree\n"
     "       berth import firewalld [-o FILE] [--name SYSTEM] FILE.xml...\n"
     "                                          a system from firewalld service files\n"
     "       berth import services [-o FILE] [--name SYSTEM] [FILE]\n"
     "                                          a system from services(5) (default\n"
     "                                          /etc/services; - for standard input)\n"
-    "       berth --help | --version\n"
+    "       berth --help | --version\n",
     "\n"
     "options:\n"
     "  --root DIR           policy root: imports must stay under it\n"
@@ -79,8 +86,20 @@ static const char usage[] =
     "  -o, --output FILE    write the policy to FILE (atomically; default stdout)\n"
     "  --name SYSTEM        the system's name (default: firewalld or services)\n"
     "\n"
+    "diff options:\n"
+    "  --format=text|json   a table (the default) or a JSON array, on stdout\n"
+    "  --git REV            the old side is each PATH (default .) as revision REV\n"
+    "                       had it; the new side is the work tree\n"
+    "\n"
     "exit status: 0 clean, 1 errors in a policy (audit: something undeclared\n"
-    "listens; import: an error in an input), 2 usage or I/O error\n";
+    "listens; import: an error in an input; diff: something changes on the\n"
+    "network), 2 usage or I/O error (diff: also errors in either policy)\n",
+};
+
+static void print_usage(FILE *out)
+{
+    for (size_t i = 0; i < sizeof usage / sizeof usage[0]; i++) fputs(usage[i], out);
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -523,11 +542,11 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc < 2) {
-        fputs(usage, stderr);
+        print_usage(stderr);
         return 2;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage, stdout);
+        print_usage(stdout);
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
@@ -539,5 +558,6 @@ int main(int argc, char **argv)
         strcmp(argv[1], "audit") == 0)
         return command(argc, argv);
     if (strcmp(argv[1], "import") == 0) return cli_import(argc, argv);
+    if (strcmp(argv[1], "diff") == 0) return cli_diff(argc, argv);
     return usage_error("unknown command '%s'", argv[1]);
 }
