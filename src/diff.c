@@ -1,9 +1,10 @@
 /* diff.c: `berth diff`, what a policy change does on the network. Takes
  * OLD and NEW (two files or two directories of *.ports), or --git REV and
  * paths of the work tree (the old side read from the revision); loads and
- * checks each side as its own program; prints what diff_compare.c finds,
- * as a table or JSON. Exit: 0 nothing changes on the network, 1 something
- * does, 2 usage, I/O or git failure, or errors in either policy. */
+ * elaborates each side as its own program; prints what diff_compare.c
+ * finds, as a table or JSON. Exit: 0 nothing changes on the network, 1
+ * something does, 2 usage, I/O or git failure, or errors in either policy
+ * (syntax, names, values: what leaves the model incomplete). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -198,7 +199,7 @@ static int git_sides(const diff_opts *o, arena *mem, diff_git *g, side *old, sid
     return 0;
 }
 
-/* ---- loading and checking ---- */
+/* ---- loading ---- */
 
 static int load_side(side *s, arena *mem, bool color)
 {
@@ -212,9 +213,8 @@ static int load_side(side *s, arena *mem, bool color)
     model_init(&s->m, mem, &s->diags, &s->ld.prog);
     resolve_program(&s->m);
     elab_program(&s->m);
-    check_options co;
-    check_options_default(&co);
-    check_program(&s->m, &co);
+    /* Errors so far leave a model with holes: nothing to compare. The
+     * checks' findings (bind conflicts, ...) are berth check's business. */
     size_t e = diag_count(&s->diags, SEV_ERROR);
     if (!e) return 0;
     diag_finish(&s->diags);

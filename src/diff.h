@@ -34,7 +34,7 @@ typedef struct {
     size_t n, cap;
 } diff_list;
 
-/* What changes from `old` to `new_`, both checked without errors: per
+/* What changes from `old` to `new_`, both elaborated without errors: per
  * site, host, direction and protocol, the port ranges (and groups) that
  * open, close, change owner or change peers, each range as long as the
  * same services are behind it; sites and hosts that come or go; addresses

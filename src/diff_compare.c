@@ -1,4 +1,4 @@
-/* diff_compare.c: two checked models compared as the network sees them.
+/* diff_compare.c: two elaborated models compared as the network sees them.
  * Each side's host views give items: a key (site, host, direction,
  * protocol, group), a port range, the service behind it and its peers.
  * The segment sweep of interval.c cuts each key's ports wherever an item
@@ -141,7 +141,7 @@ static void add_view(cmp *c, int side, model *m, const host_view *v)
 static host_view *site_views(model *m, const site_decl *s, size_t *n)
 {
     host_view *v = NULL;
-    hv_options o = {false, SEV_WARNING};     /* an unknown peer is no rule here, as in check */
+    hv_options o = {false, SEV_WARNING};     /* a peer without address gives no rule */
     (void)hostview_build(m, s, &o, &v, n);
     return v;
 }

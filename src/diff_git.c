@@ -164,7 +164,7 @@ bool diff_git_list(diff_git *g, arena *mem, const char *dir, char ***files, int 
     char real[PATH_MAX];
     size_t len;
     if (!git_canon(g, dir, real, sizeof real)) return false;
-    const char *args[] = {"git", "ls-tree", "-z", object_name(g, mem, real), NULL};
+    const char *args[] = {"git", "ls-tree", "--full-tree", "-z", object_name(g, mem, real), NULL};
     char *out = git_run(mem, args, &len);
     if (!out) {
         fprintf(stderr, "berth: --git: cannot list '%s' at %s\n", dir, g->commit);
