@@ -179,6 +179,11 @@ static int git_sides(const diff_opts *o, arena *mem, diff_git *g, side *old, sid
     old->from = o->git;
     new_->from = "the work tree";
     for (int i = 0; i < npaths; i++) {
+        if (!diff_git_inside(g, paths[i])) {
+            fprintf(stderr, "berth: --git: '%s' is outside the work tree of the current "
+                    "directory (%s)\n", paths[i], g->top);
+            return 2;
+        }
         char here = path_kind(paths[i]);
         if (!here) return 2;
         char there = diff_git_kind(g, mem, paths[i]);

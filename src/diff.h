@@ -54,6 +54,8 @@ typedef struct {
 /* Resolve rev in the repository of the current directory; 0, or 2 with
  * the reason printed. */
 int diff_git_open(diff_git *g, arena *mem, const char *rev);
+/* Whether path lies in the work tree (the revision has nothing else). */
+bool diff_git_inside(diff_git *g, const char *path);
 /* What path names at the revision: 't' a tree, 'b' a file, 0 nothing. */
 char diff_git_kind(diff_git *g, arena *mem, const char *path);
 /* The *.ports files directly in directory `dir` at the revision, as

@@ -126,6 +126,12 @@ int diff_git_open(diff_git *g, arena *mem, const char *rev)
     return 0;
 }
 
+bool diff_git_inside(diff_git *g, const char *path)
+{
+    char real[PATH_MAX];
+    return git_canon(g, path, real, sizeof real);
+}
+
 char diff_git_kind(diff_git *g, arena *mem, const char *path)
 {
     char real[PATH_MAX];
