@@ -1,6 +1,7 @@
 # berth.bash: bash completion for berth(1): commands, options, formats,
-# templates, check ids (from the berth being completed) and the --site and
-# --host names of the policy files already on the line. Installed as
+# templates, check ids (from the berth being completed), the --site and
+# --host names of the policy files already on the line, and diff --git's
+# revisions (git's branches and tags). Installed as
 # share/bash-completion/completions/berth, where bash-completion's lazy
 # loader finds it; it needs nothing from bash-completion when sourced alone.
 
@@ -121,7 +122,11 @@ _berth_value()
     case $opt in
     --format)
         if [[ $cmd == flows ]]; then _berth_add "$pre" "$val" json
+        elif [[ $cmd == diff ]]; then _berth_add "$pre" "$val" 'text json'
         else _berth_add "$pre" "$val" 'text gcc json sarif github'; fi ;;
+    --git)
+        _berth_add "$pre" "$val" \
+            "HEAD $(git for-each-ref --format='%(refname:short)' 2>/dev/null </dev/null)" ;;
     --color) _berth_add "$pre" "$val" 'auto always never' ;;
     --os) _berth_add "$pre" "$val" 'windows linux' ;;
     --template)
@@ -171,7 +176,7 @@ _berth_takes_value()
 {
     case $2 in
     --format | --output | --root | --color | --site | --host | --name | --prefix | \
-        --depfile | --template | --os | --sockets | --proc-net | -D) return 0 ;;
+        --depfile | --template | --os | --sockets | --proc-net | --git | -D) return 0 ;;
     -o) [[ $1 == gen || $1 == import ]] ;;
     *) return 1 ;;
     esac
@@ -190,6 +195,7 @@ _berth_options()
         [[ $2 == fw ]] && echo '--template --host --os -D' ;;
     audit) echo "--site --host --sockets --proc-net --format= --output -Werror $common" ;;
     import) echo '-o --name' ;;
+    diff) echo "--format= --git $common" ;;
     *) echo '--help --version --list-checks' ;;
     esac
 }
@@ -220,7 +226,7 @@ _berth()
         _berth_value "$cmd" "$sub" "$opt" "$pre" "$val"
     elif [[ -z $cmd ]]; then
         if [[ $cur == -* ]]; then _berth_add '' "$cur" "$(_berth_options '')"
-        else _berth_add '' "$cur" 'check fmt flows gen audit import'; fi
+        else _berth_add '' "$cur" 'check fmt flows gen audit import diff'; fi
     elif [[ $cmd == gen && -z $sub ]]; then
         _berth_add '' "$cur" 'c docs fw'
     elif [[ $cmd == import && -z $sub ]]; then
