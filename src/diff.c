@@ -154,8 +154,8 @@ static int plain_sides(const diff_opts *o, arena *mem, side *old, side *new_)
         }
     }
     if (k[0] != k[1])
-        return usage("diff compares two files or two directories; '%s' and the other differ",
-                     o->args[0]);
+        return usage("diff compares two files or two directories, not a file and a "
+                     "directory%s", "");
     side *sides[2] = {old, new_};
     for (int i = 0; i < 2; i++) {
         sides[i]->from = o->args[i];
@@ -198,7 +198,9 @@ static int git_sides(const diff_opts *o, arena *mem, diff_git *g, side *old, sid
         if (there == 't' && !diff_git_list(g, mem, paths[i], &listed, &nlisted)) return 2;
         for (int k = 0; k < nlisted; k++) add_file(old, mem, listed[k]);
         if (there == 'b') add_file(old, mem, paths[i]);
-        if (i == 0 && !o->root && (here == 'd' || there == 't')) old->root = new_->root = paths[0];
+        /* A directory first is the root of its side (a file's directory is the default). */
+        if (i == 0 && here == 'd') new_->root = paths[0];
+        if (i == 0 && there == 't') old->root = paths[0];
     }
     if (o->root) old->root = new_->root = o->root;
     return 0;
@@ -236,6 +238,8 @@ static const char *const kind_names[] = {
     "site-added", "site-removed", "host-added", "host-removed", "changes-address",
     "opens", "closes", "changes-owner", "changes-peers",
 };
+_Static_assert(sizeof kind_names / sizeof kind_names[0] == DIFF_PEERS + 1,
+               "a JSON name for every kind of change");
 
 static void put_ports(strbuf *b, const diff_change *d)
 {

@@ -160,10 +160,14 @@ static void add_site(cmp *c, int side, model *m, const site_decl *s, const site_
     for (size_t i = 0; i < n; i++) {
         add_view(c, side, m, &v[i]);
         const host *h = v[i].h, *o = host_named(other, h->decl->name);
-        if (!o) {
-            diff_change *d = push(c, side ? DIFF_HOST_ADDED : DIFF_HOST_REMOVED, s->name, h->decl->name);
-            *(side ? &d->new_ : &d->old) = one_string(c->mem, host_addr(c->mem, h));
-            *(side ? &d->nnew : &d->nold) = 1;
+        if (!o && side) {
+            diff_change *d = push(c, DIFF_HOST_ADDED, s->name, h->decl->name);
+            d->new_ = one_string(c->mem, host_addr(c->mem, h));
+            d->nnew = 1;
+        } else if (!o) {
+            diff_change *d = push(c, DIFF_HOST_REMOVED, s->name, h->decl->name);
+            d->old = one_string(c->mem, host_addr(c->mem, h));
+            d->nold = 1;
         } else if (side && o->addr != h->addr) {
             diff_change *d = push(c, DIFF_ADDRESS, s->name, h->decl->name);
             d->old = one_string(c->mem, host_addr(c->mem, o));

@@ -44,11 +44,15 @@ static char *git_run(arena *mem, const char *const *args, size_t *len)
     else close(fd[0]);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (!text) {
+        errno = err;                         /* too big, or a read error */
+        return NULL;
+    }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        /* 127: the child could not exec git; else git said no (no such object). */
         errno = WIFEXITED(status) && WEXITSTATUS(status) == 127 ? ENOEXEC : ENOENT;
         return NULL;
     }
-    errno = err;
     return text;
 }
 
