@@ -50,6 +50,11 @@ bool fmt_format(arena *mem, diag_sink *diags, const source *src, strbuf *out);
 /* import.c: `berth import firewalld|services`, with its own options
  * (argv[1] is "import"). */
 int cli_import(int argc, char **argv);
+/* diff.c: `berth diff OLD NEW` or `berth diff --git REV [PATH...]`, with
+ * its own options (argv[1] is "diff"). Prints what changes on the network
+ * between two policies; 0 nothing, 1 something, 2 usage, I/O, git, or
+ * errors in either policy. */
+int cli_diff(int argc, char **argv);
 int cli_flows(const model *m, diag_sink *diags, FILE *out);
 /* flows --site S --host H: the host view as text, or JSON with --format=json. */
 int cli_host_flows(const cli_options *o, model *m, diag_sink *diags, FILE *out);

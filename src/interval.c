@@ -1,7 +1,9 @@
-/* interval.c: sort-and-sweep overlap detection (see interval.h). The heap
- * holds the intervals still open at the sweep point, ordered by their end;
- * everything left in it after popping the finished ones overlaps the new
- * interval, so no pair that does not overlap is ever looked at. */
+/* interval.c: the sort-and-sweep passes over intervals (see interval.h).
+ * Overlaps: the heap holds the intervals still open at the sweep point,
+ * ordered by their end; everything left in it after popping the finished
+ * ones overlaps the new interval, so no pair that does not overlap is ever
+ * looked at. Segments: every interval gives an opening and a closing
+ * point; sorted, consecutive points bound the segments. */
 #include "interval.h"
 #include <stdlib.h>
 
@@ -68,4 +70,48 @@ void interval_sweep(interval *v, size_t n, overlap_fn fn, void *ctx)
     }
 done:
     free(h.a);
+}
+
+/* ---- segments ---- */
+
+typedef struct {
+    uint64_t key;
+    int64_t at;                  /* first point of the segment it starts */
+    bool open;
+    const interval *x;
+} edge_point;
+
+/* By key, then place; at one place closings before openings; then by the
+ * interval's position in the input: a total order, so runs repeat. */
+static int edge_cmp(const void *pa, const void *pb)
+{
+    const edge_point *a = pa, *b = pb;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    if (a->at != b->at) return a->at < b->at ? -1 : 1;
+    if (a->open != b->open) return a->open ? 1 : -1;
+    return (a->x > b->x) - (a->x < b->x);
+}
+
+bool interval_segments(const interval *v, size_t n, edge_fn edge, segment_fn segment, void *ctx)
+{
+    edge_point *e = malloc((2 * n + 1) * sizeof *e);
+    if (!e) return false;
+    for (size_t i = 0; i < n; i++) {
+        e[2 * i] = (edge_point){v[i].key, v[i].lo, true, &v[i]};
+        e[2 * i + 1] = (edge_point){v[i].key, v[i].hi + 1, false, &v[i]};
+    }
+    if (n) qsort(e, 2 * n, sizeof *e, edge_cmp);
+    size_t open = 0;
+    for (size_t i = 0; i < 2 * n;) {
+        size_t j = i;
+        for (; j < 2 * n && e[j].key == e[i].key && e[j].at == e[i].at; j++) {
+            edge(ctx, e[j].x, e[j].open);
+            open += e[j].open ? 1 : (size_t)-1;
+        }
+        /* The next point of the same key ends the segment that starts here. */
+        if (open && j < 2 * n && e[j].key == e[i].key) segment(ctx, e[i].key, e[i].at, e[j].at - 1);
+        i = j;
+    }
+    free(e);
+    return true;
 }

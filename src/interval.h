@@ -1,9 +1,12 @@
-/* interval.h: the one interval type and the sweep that finds overlaps.
- * Takes intervals tagged with a group key; gives every overlapping pair
+/* interval.h: the one interval type and its two sweeps. The overlap sweep
+ * takes intervals tagged with a group key and gives every overlapping pair
  * within a group once, with the shared sub-range, in O(n log n + pairs):
- * sort by (key, lo), then sweep with a min-heap of active ends. */
+ * sort by (key, lo), then sweep with a min-heap of active ends. The segment
+ * sweep cuts each group's covered line at every start and end, in
+ * O(n log n), for callers that compare what is open on each piece. */
 #ifndef BERTH_INTERVAL_H
 #define BERTH_INTERVAL_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,5 +24,16 @@ typedef int (*overlap_fn)(void *ctx, const interval *a, const interval *b, int64
 /* Sorts `v` in place by (key, lo, hi, item), then sweeps. */
 void interval_sweep(interval *v, size_t n, overlap_fn fn, void *ctx);
 void interval_sort(interval *v, size_t n);
+
+/* The segment sweep. For each key in ascending order, the starts and ends
+ * of its intervals cut the line into segments on which the same intervals
+ * are open. Before each covered segment, edge() is called once for every
+ * interval that closed since the last segment (open == false), then for
+ * every interval that opens at its first point (open == true); then
+ * segment() with the key and the segment [lo, hi]. Gaps that no interval
+ * covers get no call. Returns false when out of memory (nothing called). */
+typedef void (*edge_fn)(void *ctx, const interval *x, bool open);
+typedef void (*segment_fn)(void *ctx, uint64_t key, int64_t lo, int64_t hi);
+bool interval_segments(const interval *v, size_t n, edge_fn edge, segment_fn segment, void *ctx);
 
 #endif

@@ -15,6 +15,12 @@ void load_init(loader *l, arena *mem, diag_sink *diags)
     program_init(&l->prog);
 }
 
+void load_init_reader(loader *l, arena *mem, diag_sink *diags, const load_reader *r)
+{
+    load_init(l, mem, diags);
+    l->reader = r;
+}
+
 char *load_read_stream(arena *a, FILE *f, size_t *len)
 {
     size_t cap = 1 << 16, n = 0;
@@ -60,7 +66,7 @@ static char *dir_of(arena *a, const char *path)
 
 /* Drop "." and fold "x/.." so messages name tests/../policies/a.ports as
  * policies/a.ports. Only for display: identity uses realpath(). */
-static void normalize(char *p)
+void load_normalize(char *p)
 {
     size_t n = strlen(p);
     char *out = malloc(n + 2);
@@ -96,13 +102,13 @@ static char *join_path(arena *a, const char *dir, const char *rel)
 {
     if (rel[0] == '/' || strcmp(dir, ".") == 0) {
         char *p = arena_strdup(a, rel);
-        normalize(p);
+        load_normalize(p);
         return p;
     }
     size_t n = strlen(dir) + strlen(rel) + 2;
     char *p = arena_alloc(a, n);
     snprintf(p, n, "%s/%s", dir, rel);
-    normalize(p);
+    load_normalize(p);
     return p;
 }
 
@@ -131,6 +137,27 @@ static source *add_source(loader *l, const char *name, const char *real, const c
     return s;
 }
 
+/* The canonical name of path, through the reader or realpath(). */
+static bool canonical(const loader *l, const char *path, char real[PATH_MAX])
+{
+    if (l->reader) return l->reader->canon(l->reader->ctx, path, real, PATH_MAX);
+    return realpath(path, real) != NULL;
+}
+
+/* The text of a canonical name (path: the name to open on the file system,
+ * "-" for standard input); NULL with errno set. */
+static char *read_text(const loader *l, const char *path, const char *real, size_t *len)
+{
+    if (l->reader) return l->reader->read(l->reader->ctx, l->mem, real, len);
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    char *text = f ? load_read_stream(l->mem, f, len) : NULL;
+    int err = errno;
+    if (f && !is_stdin) fclose(f);
+    errno = err;
+    return text;
+}
+
 static void parse_and_follow(loader *l, source *s);
 
 static void import_cycle(loader *l, const import_decl *imp, const source *from,
@@ -149,7 +176,7 @@ static void load_import(loader *l, source *from, const import_decl *imp)
 {
     char *path = join_path(l->mem, from->dir, imp->path);
     char real[PATH_MAX];
-    if (!realpath(path, real)) {
+    if (!canonical(l, path, real)) {
         diag_report(l->diags, SEV_ERROR, CK_IMPORT, imp->path_loc, "cannot import '%s': %s",
                     imp->path, strerror(errno));
         return;
@@ -171,14 +198,11 @@ static void load_import(loader *l, source *from, const import_decl *imp)
                     "too many policy files (limit is %d)", LOAD_MAX_FILES);
         return;
     }
-    FILE *f = fopen(real, "rb");
     size_t len = 0;
-    char *text = f ? load_read_stream(l->mem, f, &len) : NULL;
-    int err = errno;
-    if (f) fclose(f);
+    char *text = read_text(l, real, real, &len);
     if (!text) {
         diag_report(l->diags, SEV_ERROR, CK_IMPORT, imp->path_loc, "cannot import '%s': %s",
-                    imp->path, strerror(err));
+                    imp->path, strerror(errno));
         return;
     }
     source *s = add_source(l, path, real, text, len);
@@ -198,19 +222,16 @@ static bool load_one(loader *l, const char *name)
 {
     bool is_stdin = strcmp(name, "-") == 0;
     char real[PATH_MAX] = "";
-    if (!is_stdin && !realpath(name, real)) {
+    if (!is_stdin && !canonical(l, name, real)) {
         fprintf(stderr, "berth: cannot open '%s': %s\n", name, strerror(errno));
         return false;
     }
     if (!is_stdin && find_loaded(l, real)) return true;
-    FILE *f = is_stdin ? stdin : fopen(name, "rb");
     size_t len = 0;
-    char *text = f ? load_read_stream(l->mem, f, &len) : NULL;
-    int err = errno;
-    if (f && !is_stdin) fclose(f);
+    char *text = read_text(l, name, real, &len);
     if (!text) {
         fprintf(stderr, "berth: cannot read '%s': %s\n", is_stdin ? "<stdin>" : name,
-                strerror(err));
+                strerror(errno));
         return false;
     }
     source *s = add_source(l, is_stdin ? "<stdin>" : name, real, text, len);
@@ -223,7 +244,7 @@ bool load_files(loader *l, char **files, int nfiles, const char *root)
     char real[PATH_MAX];
     const char *base = root ? root : nfiles > 0 && strcmp(files[0], "-") != 0
                                          ? dir_of(l->mem, files[0]) : ".";
-    if (!realpath(base, real)) {
+    if (!canonical(l, base, real)) {
         fprintf(stderr, "berth: cannot use policy root '%s': %s\n", base, strerror(errno));
         return false;
     }

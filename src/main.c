@@ -1,6 +1,7 @@
 /* main.c: the berth command line. Parses options, runs the pipeline
  * (load, resolve, elaborate, check) and hands the model to a command:
- * check, fmt, flows, gen, audit; import (import.c) parses its own options.
+ * check, fmt, flows, gen, audit; import (import.c) and diff (diff.c) parse
+ * their own options.
  * Exit: 0 clean, 1 errors in the policy, 2 usage or I/O. */
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@
 /* The help text: each command's synopsis and the option groups it reads, so
  * `berth --help` shows all of it and `berth help CMD` (or `berth CMD --help`)
  * only that command's part. */
-enum { OPT_COMMON = 1, OPT_REPORT = 2, OPT_GEN = 4, OPT_FW = 8, OPT_IMPORT = 16 };
+enum { OPT_COMMON = 1, OPT_REPORT = 2, OPT_GEN = 4, OPT_FW = 8, OPT_IMPORT = 16, OPT_DIFF = 32 };
 
 typedef struct {
     const char *name, *synopsis;
@@ -59,6 +60,13 @@ static const command_help commands[] = {
      "                                   a system from services(5) (default\n"
      "                                   /etc/services; - for standard input)\n",
      OPT_IMPORT},
+    {"diff",
+     "berth diff [--format=text|json] OLD NEW\n"
+     "berth diff [--format=text|json] --git REV [PATH...]\n"
+     "                                   what changes on the network from OLD to\n"
+     "                                   NEW (two files or two directories of\n"
+     "                                   *.ports), or from REV to the work tree\n",
+     OPT_COMMON | OPT_DIFF},
     {"help",
      "berth help [COMMAND]               this text, or one command's\n", 0},
 };
@@ -107,6 +115,11 @@ static const struct {
      "  -D KEY=VALUE         a template option: log=1, fragment=1 (nftables),\n"
      "                       output=drop, table=NAME; unknown_peer=any opens peers\n"
      "                       that resolve to no address to any address\n"},
+    {OPT_DIFF,
+     "diff options:\n"
+     "  --format=text|json   a table (the default) or a JSON array, on stdout\n"
+     "  --git REV            the old side is each PATH (default .) as revision REV\n"
+     "                       had it; the new side is the work tree\n"},
     {OPT_IMPORT,
      "import options:\n"
      "  -o, --output FILE    write the policy to FILE (atomically; default stdout)\n"
@@ -116,7 +129,8 @@ static const struct {
 static const char exit_text[] =
     "Every option that takes a value takes it as --opt VALUE or --opt=VALUE.\n"
     "exit status: 0 clean, 1 errors in a policy (audit: something undeclared\n"
-    "listens; import: an error in an input), 2 usage or I/O error\n";
+    "listens; import: an error in an input; diff: something changes on the\n"
+    "network), 2 usage or I/O error (diff: also errors in either policy)\n";
 
 /* The synopses of the commands in mask (all: ~0u), then their option groups. */
 static void print_help(FILE *out, const command_help *only)
@@ -642,5 +656,6 @@ int main(int argc, char **argv)
         strcmp(argv[1], "audit") == 0)
         return command(argc, argv);
     if (strcmp(argv[1], "import") == 0) return cli_import(argc, argv);
+    if (strcmp(argv[1], "diff") == 0) return cli_diff(argc, argv);
     return usage_error("unknown command '%s'", argv[1]);
 }

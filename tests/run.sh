@@ -2,8 +2,9 @@
 # run.sh: runs every test suite of berth and ends with "N passed, N failed".
 # Suites: cmocka unit tests (plain and under ASan/UBSan), golden diagnostics
 # of tests/bad and tests/seeds, the bundled policies, fmt idempotence and
-# meaning preservation, gen, firewall rules (tests/fw) and import
-# (tests/import). Run from anywhere; it works in the repository root.
+# meaning preservation, gen, firewall rules (tests/fw), import
+# (tests/import) and diff (tests/diff). Run from anywhere; it works in the
+# repository root.
 set -u
 shopt -s nullglob
 cd "$(dirname "$0")/.." || exit 2
@@ -242,6 +243,11 @@ add_summary "tests/audit/audit.sh under ASan" "$(BERTH=build/asan/berth tests/au
 #    imported and regenerated through the firewalld template, services(5).
 add_summary tests/import/import.sh "$(tests/import/import.sh 2>&1)"
 add_summary "tests/import/import.sh under ASan" "$(BERTH=build/asan/berth IMPORT_QUICK=1 tests/import/import.sh 2>&1)"
+
+# 9. berth diff (tests/diff/diff.sh): goldens of what changes on the
+#    network, empty diffs for fmt, reordering and descriptions, --git.
+add_summary tests/diff/diff.sh "$(tests/diff/diff.sh 2>&1)"
+add_summary "tests/diff/diff.sh under ASan" "$(BERTH=build/asan/berth DIFF_QUICK=1 tests/diff/diff.sh 2>&1)"
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -1,6 +1,7 @@
 # berth.bash: bash completion for berth(1): commands, options, formats,
-# templates, check ids (from the berth being completed) and the --site and
-# --host names of the policy files already on the line. Installed as
+# templates, check ids (from the berth being completed), the --site and
+# --host names of the policy files already on the line, and diff --git's
+# revisions (git's branches and tags). Installed as
 # share/bash-completion/completions/berth, where bash-completion's lazy
 # loader finds it; it needs nothing from bash-completion when sourced alone.
 
@@ -122,7 +123,11 @@ _berth_value()
     case $opt in
     --format)
         if [[ $cmd == flows ]]; then _berth_add "$pre" "$val" json
+        elif [[ $cmd == diff ]]; then _berth_add "$pre" "$val" 'text json'
         else _berth_add "$pre" "$val" 'text gcc json sarif github gitlab'; fi ;;
+    --git)
+        _berth_add "$pre" "$val" \
+            "HEAD $(git for-each-ref --format='%(refname:short)' 2>/dev/null </dev/null)" ;;
     --color) _berth_add "$pre" "$val" 'auto always never' ;;
     --os) _berth_add "$pre" "$val" 'windows linux' ;;
     --template)
@@ -172,7 +177,7 @@ _berth_takes_value()
 {
     case $2 in
     --format | --output | --root | --color | --site | --host | --name | --prefix | \
-        --depfile | --template | --os | --sockets | --proc-net | --help-base | -D) return 0 ;;
+        --depfile | --template | --os | --sockets | --proc-net | --help-base | --git | -D) return 0 ;;
     -o) [[ $1 == gen || $1 == import ]] ;;
     *) return 1 ;;
     esac
@@ -191,6 +196,7 @@ _berth_options()
         [[ $2 == fw ]] && echo '--template --host --os -D' ;;
     audit) echo "--site --host --sockets --proc-net --format= --output --summary --help-base -Werror $common" ;;
     import) echo '-o --name' ;;
+    diff) echo "--format= --git $common" ;;
     *) echo '--help --version --list-checks' ;;
     esac
 }
@@ -221,9 +227,9 @@ _berth()
         _berth_value "$cmd" "$sub" "$opt" "$pre" "$val"
     elif [[ -z $cmd ]]; then
         if [[ $cur == -* ]]; then _berth_add '' "$cur" "$(_berth_options '')"
-        else _berth_add '' "$cur" 'check fmt flows gen audit import help'; fi
+        else _berth_add '' "$cur" 'check fmt flows gen audit import diff help'; fi
     elif [[ $cmd == help && -z $sub ]]; then
-        _berth_add '' "$cur" 'check fmt flows gen audit import help'
+        _berth_add '' "$cur" 'check fmt flows gen audit import diff help'
     elif [[ $cmd == gen && -z $sub ]]; then
         _berth_add '' "$cur" 'c docs fw'
     elif [[ $cmd == import && -z $sub ]]; then

@@ -1,6 +1,6 @@
 # berth.fish: fish completion for berth(1): commands, options, formats,
-# templates, check ids (from the berth being completed) and the --site and
-# --host names of the policy files on the line. Installed as
+# templates, check ids (from the berth being completed), the --site and
+# --host names of the policy files on the line, and diff --git's revisions. Installed as
 # share/fish/vendor_completions.d/berth.fish.
 
 # The check ids, from `berth --list-checks`, else from the list below (for a
@@ -72,8 +72,9 @@ complete -c berth -n __berth_needs_command -a flows -d 'Print the flow table, or
 complete -c berth -n __berth_needs_command -a gen -d 'Generate C tables, docs or firewall rules'
 complete -c berth -n __berth_needs_command -a audit -d 'Compare a host\'s open sockets with its policy'
 complete -c berth -n __berth_needs_command -a import -d 'Write a policy from firewalld or services'
+complete -c berth -n __berth_needs_command -a diff -d 'What a policy change does on the network'
 complete -c berth -n __berth_needs_command -a help -d 'Print the usage of berth or of one command'
-complete -c berth -n '__berth_needs_kind help' -a 'check fmt flows gen audit import help' -d 'Command'
+complete -c berth -n '__berth_needs_kind help' -a 'check fmt flows gen audit import diff help' -d 'Command'
 complete -c berth -n __berth_needs_command -l help -d 'Print a usage summary'
 complete -c berth -n __berth_needs_command -l version -d 'Print the version'
 complete -c berth -n __berth_needs_command -l list-checks -d 'List the check ids'
@@ -85,7 +86,7 @@ complete -c berth -n '__berth_needs_kind import' -a firewalld -d 'firewalld serv
 complete -c berth -n '__berth_needs_kind import' -a services -d 'A services file'
 
 # Options of every command that reads policies, and the policy files.
-for c in check fmt flows audit 'gen c' 'gen docs' 'gen fw'
+for c in check fmt flows audit diff 'gen c' 'gen docs' 'gen fw'
     set -l n "__berth_is $c"
     complete -c berth -n $n -l root -x -a '(__fish_complete_directories)' -d 'Policy root'
     complete -c berth -n $n -l color -x -a 'auto always never' -d 'Colour in text output'
@@ -118,6 +119,9 @@ complete -c berth -n '__berth_is gen fw' -s D -x -a 'log=1 fragment=1 output=acc
 
 complete -c berth -n '__berth_is audit' -l sockets -r -F -a - -d 'Socket list (- for standard input)'
 complete -c berth -n '__berth_is audit' -l proc-net -r -a '(__fish_complete_directories)' -d 'Read the /proc/net tables of a directory'
+
+complete -c berth -n '__berth_is diff' -l format -x -a 'text json' -d 'Output format'
+complete -c berth -n '__berth_is diff' -l git -x -a '(echo HEAD; git for-each-ref --format="%(refname:short)" 2>/dev/null </dev/null)' -d 'Compare the work tree with a revision'
 
 complete -c berth -n '__berth_is import' -s o -r -F -d 'Output file'
 complete -c berth -n '__berth_is import' -l name -x -d 'Name of the system written'

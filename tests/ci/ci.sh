@@ -21,7 +21,7 @@ P=$(ls policies/*.ports)
 NOW=tests/checks/example-site-nowaivers.ports
 
 # 1. help: `berth help [COMMAND]` and `berth COMMAND --help`, exit 0.
-for c in check fmt flows gen audit import help; do
+for c in check fmt flows gen audit import diff help; do
   out=$("$BERTH" help $c 2>&1); rc=$?
   if [ $rc = 0 ] && grep -q "^usage: berth $c" <<<"$out"; then ok; else bad "berth help $c (exit $rc)"; fi
 done
@@ -45,6 +45,9 @@ same "check --color never --root . $NOW" "check --color=never --root=. $NOW"
 same "flows --site example --host rec1 --format json $P" "flows --site=example --host=rec1 --format=json $P"
 same "check --format sarif --help-base https://x.example/c.md $P" "check --format=sarif --help-base=https://x.example/c.md $P"
 same "check -- $P" "check $P"
+mkdir -p "$tmp/old" "$tmp/new" && cp $P "$tmp/old" && cp $P "$tmp/new"
+sed -i 's/16000-65535/16000-60000/' "$tmp/new/dante.ports"
+same "diff --format json $tmp/old $tmp/new" "diff --format=json $tmp/old $tmp/new"
 "$BERTH" gen c --name=x -o "$tmp/c1" $P 2>/dev/null && "$BERTH" gen c --name x -o "$tmp/c2" $P 2>/dev/null &&
   cmp -s "$tmp/c1/x.c" "$tmp/c2/x.c" && ok || bad "gen c --name=x and --name x differ"
 "$BERTH" check --format 2>/dev/null; [ $? = 2 ] && ok || bad "--format without a value: not exit 2"

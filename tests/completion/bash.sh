@@ -78,7 +78,7 @@ has() {
 
 # 1. Bash's own word splitting: '=' and ':' break words.
 COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
-is "check fmt flows gen audit import help" "berth "
+is "check fmt flows gen audit import diff help" "berth "
 is "check" "berth ch"
 is "--help --version --list-checks" "berth -"
 is "$FORMATS" "berth check --format="
@@ -121,6 +121,10 @@ is "policies/example-site.ports" "berth check policies/example-s"
 is "policies" "berth check pol"
 is "" "berth check --name "
 has --check "berth fmt --"
+is "text json" "berth diff --format="
+is "--format= --git --root --color=" "berth diff --@@ policies policies"
+has HEAD "berth diff --git "
+is "policies" "berth diff pol"
 
 # 2. The same lines with '=' not a word break: the candidates keep what
 #    comes before the '=' (readline replaces the whole word then).
@@ -175,13 +179,14 @@ if command -v zsh >/dev/null; then
   }
   zsh_is "$FORMATS" "berth check --format="
   zsh_is "$FORMATS" "berth check --format "
-  zsh_is "check fmt flows gen audit import help" "berth "
+  zsh_is "check fmt flows gen audit import diff help" "berth "
   zsh_is "no-bind-conflict" "berth check -Wno-bi"
   zsh_is "c docs fw" "berth gen "
   zsh_is "example" "berth flows $SITE --site "
   zsh_is "media1 omni1 omni2 tablet1 projector1 rec1" "berth flows $SITE --site=example --host "
   zsh_is "--site --sockets --summary" "berth audit --s"
   zsh_is "firewalld services" "berth import "
+  zsh_is "text json" "berth diff --format="
 else
   skipped "zsh not installed"
 fi
@@ -196,9 +201,10 @@ if command -v fish >/dev/null; then
   fhas() { if grep -qxF -- "$1" <<<"$(fishc "$2")"; then ok; else bad "fish: '$2' gave no '$1' (got '$(echo $(fishc "$2"))')"; fi; }
   fis "--format=text --format=gcc --format=json --format=sarif --format=github --format=gitlab" "berth check --format="
   fis "$FORMATS" "berth check --format "
-  fis "check fmt flows gen audit import help" "berth "
+  fis "check fmt flows gen audit import diff help" "berth "
   fis "c docs fw" "berth gen "
   fis "firewalld services" "berth import "
+  fis "text json" "berth diff --format "
   fhas -Wno-bind-conflict "berth check -Wno-"
   for t in nftables iptables windows firewalld ufw; do fhas $t "berth gen fw --template "; done
   fis "nftables" "berth gen fw --template nf"

@@ -2,7 +2,8 @@
  * A property test over thousands of random interval sets (a seeded
  * xorshift generator, so every run sees the same sets) compares the
  * reported pairs and shared ranges with every overlapping pair found by
- * comparing all pairs; targeted tests cover the edge cases by name. */
+ * comparing all pairs; targeted tests cover the edge cases by name. The
+ * segment sweep is held against every point of small random sets. */
 #include <stdlib.h>
 #include "unit.h"
 #include "interval.h"
@@ -329,10 +330,103 @@ static void sort_orders_by_key_lo_hi_item(void **state)
     for (size_t i = 0; i < 5; i++) assert_int_equal(v[i].item, want[i]);
 }
 
+/* ---- the segment sweep ---- */
+
+enum { SEG_MAXN = 40, SEG_SPAN = 60 };
+
+typedef struct {
+    const interval *base;
+    size_t n;
+    bool open[SEG_MAXN];          /* by position in base, as edge() reports */
+    int covered[4][SEG_SPAN + 24];/* segment calls that cover each (key, point) */
+    uint64_t last_key;
+    int64_t last_hi;
+    bool any;
+    int bad;
+} seg_state;
+
+static void seg_edge(void *ctx, const interval *x, bool open)
+{
+    seg_state *s = ctx;
+    size_t i = (size_t)(x - s->base);
+    if (i >= s->n || s->open[i] == open) s->bad = 1;      /* opened twice, closed unopened */
+    else s->open[i] = open;
+}
+
+/* Each segment: what edge() left open is exactly what covers every point
+ * of it; segments come in (key, lo) order without overlapping. */
+static void seg_segment(void *ctx, uint64_t key, int64_t lo, int64_t hi)
+{
+    seg_state *s = ctx;
+    if (lo > hi || (s->any && (key < s->last_key || (key == s->last_key && lo <= s->last_hi))))
+        s->bad = 1;
+    s->any = true;
+    s->last_key = key;
+    s->last_hi = hi;
+    for (int64_t x = lo; x <= hi; x++) {
+        s->covered[key][x]++;
+        for (size_t i = 0; i < s->n; i++) {
+            const interval *v = &s->base[i];
+            bool covers = v->key == key && v->lo <= x && x <= v->hi;
+            if (covers != s->open[i]) s->bad = 1;
+        }
+    }
+}
+
+static void segments_match_brute_force(void **state)
+{
+    (void)state;
+    interval v[SEG_MAXN];
+    for (int t = 0; t < 3000; t++) {
+        rng_seed(0x5e650000ull + (uint64_t)t);
+        size_t n = t < 5 ? (size_t)t : (size_t)rng_below(SEG_MAXN + 1);
+        for (size_t i = 0; i < n; i++) {
+            int64_t lo = rng_below(SEG_SPAN), len = rng_below(t % 2 ? 4 : 20);
+            v[i] = (interval){(uint64_t)rng_below(4), lo, lo + len, i};
+        }
+        seg_state *s = calloc(1, sizeof *s);
+        assert_non_null(s);
+        s->base = v;
+        s->n = n;
+        assert_true(interval_segments(v, n, seg_edge, seg_segment, s));
+        /* Every covered point lies in exactly one segment, no other point
+         * in any; every interval is closed at the end. */
+        for (uint64_t k = 0; k < 4; k++)
+            for (int64_t x = 0; x < SEG_SPAN + 24; x++) {
+                bool cov = false;
+                for (size_t i = 0; i < n; i++) cov |= v[i].key == k && v[i].lo <= x && x <= v[i].hi;
+                if (s->covered[k][x] != (cov ? 1 : 0)) s->bad = 1;
+            }
+        for (size_t i = 0; i < n; i++) s->bad |= s->open[i];
+        if (s->bad) fail_msg("segment sweep wrong for seed %d (n=%zu)", t, n);
+        free(s);
+    }
+}
+
+/* Cuts only where something starts or ends: [0,9] and [5,14] give
+ * [0,4], [5,9], [10,14]; a gap gives no segment. */
+static void segments_cut_at_starts_and_ends(void **state)
+{
+    (void)state;
+    interval v[] = {{0, 5, 14, 0}, {0, 0, 9, 1}, {0, 20, 20, 2}};
+    seg_state *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    s->base = v;
+    s->n = 3;
+    assert_true(interval_segments(v, 3, seg_edge, seg_segment, s));
+    assert_int_equal(s->bad, 0);
+    assert_int_equal(s->covered[0][4], 1);
+    assert_int_equal(s->covered[0][15], 0);
+    assert_int_equal(s->last_hi, 20);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(random_sets_match_brute_force),
+        cmocka_unit_test(segments_match_brute_force),
+        cmocka_unit_test(segments_cut_at_starts_and_ends),
         cmocka_unit_test(extreme_coordinates_match_brute_force),
         cmocka_unit_test(empty_input_reports_nothing),
         cmocka_unit_test(disjoint_intervals_never_pair),
