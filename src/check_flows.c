@@ -57,6 +57,8 @@ static void report_redeclared(model *m, const flow_row *a, const flow_row *b)
     diag_add_note(m->diags, d, a->port_ast ? a->port_ast->where : a->decl->where,
                   "%s is described here", check_range_text(ra, a->lo, a->hi));
     check_tag(d, a, b, NULL);
+    diag_add_ports(m->diags, d, b->proto, b->lo, b->hi);
+    diag_add_ports(m->diags, d, a->proto, a->lo, a->hi);
 }
 
 static int by_end(const void *pa, const void *pb)
@@ -181,6 +183,7 @@ static void report_redundant(model *m, const flow_row *r, const segment *by)
                   "%s allows %s here", check_service_name(m, by->first),
                   check_range_text(p, by->first->lo, by->first->hi));
     check_tag(d, r, by->first, NULL);
+    diag_add_ports(m->diags, d, r->proto, r->lo, r->hi);
 }
 
 /* Second pass over the flows the first pass kept: one whose every port is
@@ -346,6 +349,8 @@ static void compare_instances(model *m, instance *a, instance *b, const char *wh
         d->site = a->site;
         d->svc_inst[0] = a->name;
         d->svc_inst[1] = b->name;
+        /* A parameter may serve flows of either protocol. */
+        diag_add_ports(m->diags, d, PROTO_TCP | PROTO_UDP, v.lo, v.hi);
     }
 }
 
