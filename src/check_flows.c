@@ -336,9 +336,12 @@ static void compare_instances(model *m, instance *a, instance *b, const char *wh
 {
     for (decl *p = a->sys->decls; p; p = p->next) {
         if (p->kind != D_PARAM || !p->port_use) continue;
-        value v;
-        if (a->sets[p->index] || b->sets[p->index] || !eval_param(m, a, p, p->name_loc, &v))
+        value v, w;
+        if (a->sets[p->index] || b->sets[p->index] || !eval_param(m, a, p, p->name_loc, &v) ||
+            !eval_param(m, b, p, p->name_loc, &w))
             continue;
+        /* A default computed from parameters one instance sets moves with them. */
+        if (v.lo != w.lo || v.hi != w.hi) continue;
         instance *later = a->decl ? a : b;
         diag *d = diag_report(m->diags, SEV_ERROR, CK_INSTANCE_DEFAULTS, later->where,
                               "instances '%s' and '%s' of %s meet on %s and both keep the "

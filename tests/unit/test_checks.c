@@ -684,6 +684,13 @@ static void instance_defaults_on_one_host_or_apart(void **state)
     says(only(&p, CK_INSTANCE_DEFAULTS), "host 'h1'");
     unit_free(&p);
 
+    /* A default computed from a parameter the instance sets is not kept. */
+    run(&p, "system s { zone z; role r; param base = 7000; param p = $base + 10;\n"
+            "  service x { tcp $p r -> r in z; } }\n"
+            "site y { instance s2 of s { set base = 8000; } host h1 10.0.0.1 { runs s.r, s2.r; } }");
+    none(&p, CK_INSTANCE_DEFAULTS);
+    unit_free(&p);
+
     /* Different subnets and no shared host: they never meet. */
     run(&p, TWO_INSTANCES_SYSTEM
         "site y { network s.z 10.0.0.0/24; instance s2 of s { set q = 7101; }\n"
