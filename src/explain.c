@@ -310,6 +310,7 @@ static void build_lines(explain_ctx *c)
         for (j = i + 1; j < c->ne && same_line(&c->e[i], &c->e[j]); j++) {}
         c->l = arena_grow(c->m->mem, c->l, sizeof *c->l, &c->lcap, c->nl + 1);
         line *l = &c->l[c->nl++];
+        memset(l, 0, sizeof *l);             /* arena_grow leaves new room unset */
         l->first = i;
         l->n = j - i;
         line_params(c, l);

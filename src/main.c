@@ -280,7 +280,7 @@ static int explain_usage(cli_options *o)
         return usage_error("'%s' is not a port: give 1-65535, or a range such as 8700-8708", port);
     o->nfiles -= 2;
     memmove(o->files, o->files + 2, (size_t)o->nfiles * sizeof *o->files);
-    if (o->nfiles == 0) return usage_error("explain %s: no policy files given", port);
+    if (o->nfiles == 0) return usage_error("explain: no policy files given%s", "");
     if (o->host && !o->site) return usage_error("--host needs --site SITE: hosts belong to a site%s", "");
     if (o->from && !o->site)
         return usage_error("--from needs --site SITE: addresses and roles belong to a site's hosts%s", "");
