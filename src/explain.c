@@ -421,7 +421,8 @@ static void print_query(const explain_ctx *c, FILE *out, const host *h)
     else if (c->q.site) fprintf(out, " in site %s", c->q.site->name);
 }
 
-/* The endpoints as written: "device -> device", "encoder -> group $video_groups". */
+/* The endpoints as written, comments left out and blanks collapsed:
+ * "device -> device", "encoder -> group $video_groups". */
 static void print_flow_text(FILE *out, const flow_decl *f)
 {
     const endpoint *last = f->dst;
@@ -434,7 +435,7 @@ static void print_flow_text(FILE *out, const flow_decl *f)
         const char *s = source_line(a.src, ln, &len);
         size_t from = ln == a.line ? (size_t)a.col - 1 : 0;
         size_t to = ln == b.line && (size_t)b.end_col < len ? (size_t)b.end_col : len;
-        for (size_t k = from; k < to && shown < EXPLAIN_FLOW_TEXT; k++) {
+        for (size_t k = from; k < to && shown < EXPLAIN_FLOW_TEXT && s[k] != '#'; k++) {
             if (s[k] == ' ' || s[k] == '\t' || s[k] == '\r') {
                 blank = shown > 0;
                 continue;
