@@ -93,6 +93,21 @@ _berth_site()
     done | tail -n 1
 }
 
+# _berth_positionals: how many arguments before the cursor are not options
+# or option values (explain takes PROTO and PORT first).
+_berth_positionals()
+{
+    local i n=0
+    for ((i = 2; i < ${#_berth_w[@]} - 1; i++)); do
+        if [[ ${_berth_w[i]} == -?* ]]; then
+            [[ ${_berth_w[i]} != *=* ]] && _berth_takes_value explain "${_berth_w[i]}" && ((i++))
+        else
+            ((n++))
+        fi
+    done
+    echo "$n"
+}
+
 # _berth_add PREFIX WORD LIST: the words of LIST that start with WORD, each
 # with PREFIX in front.
 _berth_add()
@@ -121,6 +136,7 @@ _berth_value()
     case $opt in
     --format)
         if [[ $cmd == flows ]]; then _berth_add "$pre" "$val" json
+        elif [[ $cmd == explain ]]; then _berth_add "$pre" "$val" 'text json'
         else _berth_add "$pre" "$val" 'text gcc json sarif github'; fi ;;
     --color) _berth_add "$pre" "$val" 'auto always never' ;;
     --os) _berth_add "$pre" "$val" 'windows linux' ;;
@@ -171,7 +187,7 @@ _berth_takes_value()
 {
     case $2 in
     --format | --output | --root | --color | --site | --host | --name | --prefix | \
-        --depfile | --template | --os | --sockets | --proc-net | -D) return 0 ;;
+        --depfile | --template | --os | --sockets | --proc-net | --from | -D) return 0 ;;
     -o) [[ $1 == gen || $1 == import ]] ;;
     *) return 1 ;;
     esac
@@ -189,6 +205,7 @@ _berth_options()
         echo "-o --name --prefix --site --depfile $common"
         [[ $2 == fw ]] && echo '--template --host --os -D' ;;
     audit) echo "--site --host --sockets --proc-net --format= --output -Werror $common" ;;
+    explain) echo "--site --host --from --format= $common" ;;
     import) echo '-o --name' ;;
     *) echo '--help --version --list-checks' ;;
     esac
@@ -220,7 +237,7 @@ _berth()
         _berth_value "$cmd" "$sub" "$opt" "$pre" "$val"
     elif [[ -z $cmd ]]; then
         if [[ $cur == -* ]]; then _berth_add '' "$cur" "$(_berth_options '')"
-        else _berth_add '' "$cur" 'check fmt flows gen audit import'; fi
+        else _berth_add '' "$cur" 'check fmt flows gen audit explain import'; fi
     elif [[ $cmd == gen && -z $sub ]]; then
         _berth_add '' "$cur" 'c docs fw'
     elif [[ $cmd == import && -z $sub ]]; then
@@ -235,6 +252,8 @@ _berth()
     elif [[ $cmd == import ]]; then
         if [[ $sub == firewalld ]]; then _berth_files '' "$cur" '*.xml'
         else _berth_files '' "$cur" ''; fi
+    elif [[ $cmd == explain ]] && (($(_berth_positionals) < 2)); then
+        (($(_berth_positionals) == 0)) && _berth_add '' "$cur" 'tcp udp'
     else
         _berth_files '' "$cur" '*.ports'
     fi
