@@ -2,8 +2,8 @@
 # run.sh: runs every test suite of berth and ends with "N passed, N failed".
 # Suites: cmocka unit tests (plain and under ASan/UBSan), golden diagnostics
 # of tests/bad and tests/seeds, the bundled policies, fmt idempotence and
-# meaning preservation, gen, firewall rules (tests/fw) and import
-# (tests/import). Run from anywhere; it works in the repository root.
+# meaning preservation, gen, firewall rules (tests/fw), explain
+# (tests/explain) and import (tests/import). Run from anywhere; it works in the repository root.
 set -u
 shopt -s nullglob
 cd "$(dirname "$0")/.." || exit 2
@@ -236,6 +236,11 @@ add_summary tests/fw/fw.sh "$(tests/fw/fw.sh 2>&1)"
 add_summary "tests/fw/fw.sh under ASan" "$(BERTH=build/asan/berth FW_QUICK=1 tests/fw/fw.sh 2>&1)"
 add_summary tests/audit/audit.sh "$(tests/audit/audit.sh 2>&1)"
 add_summary "tests/audit/audit.sh under ASan" "$(BERTH=build/asan/berth tests/audit/audit.sh 2>&1)"
+
+# 7b. berth explain (tests/explain/explain.sh): goldens, the README's runs,
+#     usage errors, and explain checked against flows --host rule by rule.
+add_summary tests/explain/explain.sh "$(tests/explain/explain.sh 2>&1)"
+add_summary "tests/explain/explain.sh under ASan" "$(BERTH=build/asan/berth EXPLAIN_QUICK=1 tests/explain/explain.sh 2>&1)"
 
 # 8. berth import (tests/import/import.sh): goldens, the firewalld corpus
 #    imported and regenerated through the firewalld template, services(5).

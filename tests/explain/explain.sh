@@ -53,6 +53,18 @@ golden shop-table-tcp-7010 tcp 7010 "$SHOP"
 golden shop-site-tcp-7020 tcp 7020 --site lab "$SHOP"
 golden shop-site-udp-7015 udp 7015 --site lab "$SHOP"
 
+# The README's tour shows these runs as they are.
+readme_block() {  # the lines after "$ ./berth explain ARGS policies/*.ports" in README.md
+  awk -v cmd="\$ ./berth explain $1 policies/*.ports" '$0 == cmd { on = 1; next } on && /^(```|\$ )/ { exit } on' README.md
+}
+for args in "udp 16000 --site example --host omni1" "tcp 5101 --site example --host omni2" \
+            "udp 1234 --site example --host media1"; do
+  want=$(readme_block "$args")
+  # shellcheck disable=SC2086
+  if [ -n "$want" ] && [ "$want" = "$("$BERTH" explain $args "${SITE[@]}" 2>&1)" ]; then ok
+  else bad "README.md: berth explain $args is not what berth prints"; fi
+done
+
 # 2. Options go before, between or after PROTO PORT and the files.
 want=$(cat $D/omni1-udp-16000.expected)
 for order in "--site example --host omni1 udp 16000 ${SITE[*]}" \
