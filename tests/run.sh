@@ -3,7 +3,8 @@
 # Suites: cmocka unit tests (plain and under ASan/UBSan), golden diagnostics
 # of tests/bad and tests/seeds, the bundled policies, fmt idempotence and
 # meaning preservation, gen, firewall rules (tests/fw), explain
-# (tests/explain) and import (tests/import). Run from anywhere; it works in the repository root.
+# (tests/explain) and import (tests/import). Run from anywhere; it works in
+# the repository root.
 set -u
 shopt -s nullglob
 cd "$(dirname "$0")/.." || exit 2
