@@ -75,7 +75,7 @@ static bool parse_addr(const char *s, uint32_t *out)
     uint32_t a = 0;
     for (int part = 0; part < 4; part++) {
         int v = 0, digits = 0;
-        for (; *s >= '0' && *s <= '9' && digits < 4; s++, digits++) v = v * 10 + (*s - '0');
+        for (; *s >= '0' && *s <= '9' && digits < 3; s++, digits++) v = v * 10 + (*s - '0');
         if (!digits || v > 255 || (part < 3 && *s++ != '.')) return false;
         a = a << 8 | (uint32_t)v;
     }
@@ -141,12 +141,11 @@ static bool role_fits(const query *q, const flow_row *r)
     return s->target->system == r->inst->sys && strcmp(r->inst->name, q->role_qual) == 0;
 }
 
-/* --from: the rule's sources hold the address (the host itself for what it
- * sends), or the row's source is the role. */
-static bool from_fits(const query *q, const host *h, const hv_rule *rule, const flow_row *r)
+/* --from ADDR: the rule's sources hold the address (the host itself for
+ * what it sends). --from ROLE is a row's source: see role_fits. */
+static bool rule_fits(const query *q, const host *h, const hv_rule *rule)
 {
-    if (!q->from) return true;
-    if (!q->from_addr) return role_fits(q, r);
+    if (!q->from || !q->from_addr) return true;
     return rule->out ? h->addr == q->addr : set_has(rule->saddrs, q->addr);
 }
 
@@ -169,10 +168,12 @@ static void view_entries(explain_ctx *c, const host_view *v)
 {
     for (size_t k = 0; k < v->nrules; k++) {
         const hv_rule *rule = &v->rules[k];
-        if (rule->proto != c->q.proto) continue;
-        for (size_t i = 0; i < rule->nrows; i++)
-            if (row_admits(&c->q, rule->rows[i]) && from_fits(&c->q, v->h, rule, rule->rows[i]))
-                add_entry(c, v->h, rule, k, rule->rows[i]);
+        if (rule->proto != c->q.proto || !rule_fits(&c->q, v->h, rule)) continue;
+        for (size_t i = 0; i < rule->nrows; i++) {
+            const flow_row *r = rule->rows[i];
+            if (row_admits(&c->q, r) && (!c->q.role_name || role_fits(&c->q, r)))
+                add_entry(c, v->h, rule, k, r);
+        }
     }
 }
 
