@@ -324,9 +324,27 @@ static void build_lines(explain_ctx *c)
 
 /* ---- findings about the lines ---- */
 
+/* Place, then what a touch names there: one flow (or one parameter) per
+ * place, so host and instance complete the order. */
 static int touch_cmp(const void *pa, const void *pb)
 {
-    return loc_cmp(((const touch *)pa)->at, ((const touch *)pb)->at);
+    const touch *a = pa, *b = pb;
+    int k = loc_cmp(a->at, b->at);
+    if (k) return k;
+    int ha = a->h ? a->h->index : -1, hb = b->h ? b->h->index : -1;
+    if (ha != hb) return ha < hb ? -1 : 1;
+    return (a->in->index > b->in->index) - (a->in->index < b->in->index);
+}
+
+/* Sorted, each touch once: a flow shown on many lines is one touch per
+ * host and instance. */
+static void sort_touches(explain_ctx *c)
+{
+    if (c->nt > 1) qsort(c->t, c->nt, sizeof *c->t, touch_cmp);
+    size_t n = 0;
+    for (size_t i = 0; i < c->nt; i++)
+        if (!n || touch_cmp(&c->t[n - 1], &c->t[i]) != 0) c->t[n++] = c->t[i];
+    c->nt = n;
 }
 
 static bool names_instance(const char *name, const instance *in)
@@ -394,7 +412,7 @@ static bool concerns(const explain_ctx *c, const diag *d)
 
 static void find_findings(explain_ctx *c, diag_sink *diags)
 {
-    if (c->nt > 1) qsort(c->t, c->nt, sizeof *c->t, touch_cmp);
+    sort_touches(c);
     diag_finish(diags);
     c->found = arena_alloc(c->m->mem, (diags->count + 1) * sizeof *c->found);
     for (size_t i = 0; i < diags->count; i++)
