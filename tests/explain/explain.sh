@@ -126,10 +126,9 @@ else bad "policy with errors explained (exit $rc)"; fi
 # 6. explain agrees with `flows --host`: on every host of the example site,
 #    the first port of every rule is explained by a line of that rule (same
 #    direction and peers), and every line explain gives belongs to a rule
-#    holding the port.
-if [ "${EXPLAIN_QUICK:-}" = 1 ]; then
-  skip=$((skip + 1)); printf 'skipped: the rule-by-rule sweep (EXPLAIN_QUICK=1)\n'
-else
+#    holding the port. (EXPLAIN_QUICK=1: the sanitizer pass, whose answers
+#    are the same, leaves this to the plain one.)
+if [ -z "${EXPLAIN_QUICK:-}" ]; then
   for h in media1 omni1 omni2 tablet1 projector1 rec1; do
     "$BERTH" flows --site example --host $h --format=json "${SITE[@]}" >"$tmp/$h.json" 2>/dev/null
   done
