@@ -568,7 +568,8 @@ static void print_params(FILE *out, const line *l, const char *indent)
         fprintf(out, "%s%s = %s (%s, %s:%d)\n", indent, l->params[i].p->name, v, origin,
                 w.src->name, w.line);
     }
-    if (l->more_params) fprintf(out, "%s(and more parameters)\n", indent);
+    if (l->more_params)
+        fprintf(out, "%s(more parameters: at most %d are shown)\n", indent, EXPLAIN_MAX_PARAMS);
 }
 
 static void print_line(const explain_ctx *c, FILE *out, const line *l)
