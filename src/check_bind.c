@@ -256,6 +256,7 @@ static void report_bind_group(model *m, const pair *g, size_t n)
     describe_side(m, d, a);
     describe_side(m, d, b);
     check_tag(d, a->row, b->row, a->h);
+    for (size_t i = 0; i < n; i++) diag_add_ports(m->diags, d, a->proto, g[i].lo, g[i].hi);
 }
 
 static void report_cross_group(model *m, const pair *g, size_t n)
@@ -269,6 +270,8 @@ static void report_cross_group(model *m, const pair *g, size_t n)
     describe_side(m, d, a);
     describe_side(m, d, b);
     check_tag(d, a->row, b->row, a->h);
+    for (size_t i = 0; i < n; i++)
+        diag_add_ports(m->diags, d, (unsigned)(a->proto | b->proto), g[i].lo, g[i].hi);
 }
 
 static void sweep_and_report(model *m, const binding_table *t, bool cross,
@@ -320,6 +323,7 @@ void check_ephemeral(model *m, const binding_table *t)
         if (h->os == OS_LINUX)
             diag_add_note(m->diags, d, (loc){0}, "reserve them with net.ipv4.ip_local_reserved_ports");
         check_tag(d, b->row, NULL, h);
+        diag_add_ports(m->diags, d, b->proto, lo, hi);
     }
     free(iv);
 }

@@ -57,6 +57,8 @@ static void report_redeclared(model *m, const flow_row *a, const flow_row *b)
     diag_add_note(m->diags, d, a->port_ast ? a->port_ast->where : a->decl->where,
                   "%s is described here", check_range_text(ra, a->lo, a->hi));
     check_tag(d, a, b, NULL);
+    diag_add_ports(m->diags, d, b->proto, b->lo, b->hi);
+    diag_add_ports(m->diags, d, a->proto, a->lo, a->hi);
 }
 
 static int by_end(const void *pa, const void *pb)
@@ -181,6 +183,7 @@ static void report_redundant(model *m, const flow_row *r, const segment *by)
                   "%s allows %s here", check_service_name(m, by->first),
                   check_range_text(p, by->first->lo, by->first->hi));
     check_tag(d, r, by->first, NULL);
+    diag_add_ports(m->diags, d, r->proto, r->lo, r->hi);
 }
 
 /* Second pass over the flows the first pass kept: one whose every port is
@@ -333,9 +336,12 @@ static void compare_instances(model *m, instance *a, instance *b, const char *wh
 {
     for (decl *p = a->sys->decls; p; p = p->next) {
         if (p->kind != D_PARAM || !p->port_use) continue;
-        value v;
-        if (a->sets[p->index] || b->sets[p->index] || !eval_param(m, a, p, p->name_loc, &v))
+        value v, w;
+        if (a->sets[p->index] || b->sets[p->index] || !eval_param(m, a, p, p->name_loc, &v) ||
+            !eval_param(m, b, p, p->name_loc, &w))
             continue;
+        /* A default computed from parameters one instance sets moves with them. */
+        if (v.lo != w.lo || v.hi != w.hi) continue;
         instance *later = a->decl ? a : b;
         diag *d = diag_report(m->diags, SEV_ERROR, CK_INSTANCE_DEFAULTS, later->where,
                               "instances '%s' and '%s' of %s meet on %s and both keep the "
@@ -346,6 +352,8 @@ static void compare_instances(model *m, instance *a, instance *b, const char *wh
         d->site = a->site;
         d->svc_inst[0] = a->name;
         d->svc_inst[1] = b->name;
+        /* A parameter may serve flows of either protocol. */
+        diag_add_ports(m->diags, d, PROTO_TCP | PROTO_UDP, v.lo, v.hi);
     }
 }
 

@@ -48,6 +48,7 @@ static int on_group_overlap(void *ctx, const interval *ia, const interval *ib, i
                           a->proto == PROTO_TCP ? "tcp" : "udp", check_range_text(p, plo, phi));
     diag_add_note(m->diags, d, a->decl->where, "%s uses it here", check_service_name(m, a));
     check_tag(d, a, b, NULL);
+    diag_add_ports(m->diags, d, a->proto, plo, phi);
     return 0;
 }
 

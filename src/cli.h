@@ -1,5 +1,6 @@
 /* cli.h: options shared by the commands, and the commands other than check
- * (fmt.c: fmt; flows.c: the flow table as text; import.c: import). */
+ * (fmt.c: fmt; flows.c: the flow table as text; import.c: import;
+ * explain.c: explain). */
 #ifndef BERTH_CLI_H
 #define BERTH_CLI_H
 #include <stdbool.h>
@@ -38,6 +39,10 @@ typedef struct {
     const char *template, *host, *os;
     const char *sockets;         /* audit --sockets FILE|- */
     const char *proc_net;        /* audit --proc-net DIR */
+    /* explain PROTO PORT[-PORT] [--from ADDR|ROLE] */
+    const char *from;
+    int explain_proto;           /* PROTO_TCP or PROTO_UDP */
+    int explain_lo, explain_hi;
     const char **def_keys, **def_values;   /* -D KEY=VALUE, sorted by key, last one kept */
     size_t ndefs;
     bool unknown_peer_any;       /* -D unknown_peer=any */
@@ -58,6 +63,10 @@ int cli_diff(int argc, char **argv);
 int cli_flows(const model *m, diag_sink *diags, FILE *out);
 /* flows --site S --host H: the host view as text, or JSON with --format=json. */
 int cli_host_flows(const cli_options *o, model *m, diag_sink *diags, FILE *out);
+/* explain.c: `berth explain`: the flows that admit o->explain_* (on the
+ * host views of --site, or in the flow table) and the findings about
+ * them, as text or JSON; 0 when something admits it, 1 when nothing does. */
+int cli_explain(const cli_options *o, model *m, diag_sink *diags, FILE *out);
 /* report.c: machine formats of the findings. */
 void report_gcc(const diag_sink *s, FILE *out);
 void report_json(const diag_sink *s, FILE *out);

@@ -60,6 +60,12 @@ void diag_add_note(diag_sink *s, diag *d, loc where, const char *fmt, ...)
     d->notes_tail = &n->next;
 }
 
+void diag_add_ports(diag_sink *s, diag *d, unsigned protos, long lo, long hi)
+{
+    d->ports = arena_grow(s->mem, d->ports, sizeof *d->ports, &d->ports_cap, d->nports + 1);
+    d->ports[d->nports++] = (diag_ports){protos, (int)lo, (int)hi};
+}
+
 severity diag_shown(const diag *d) { return d->waiver ? SEV_NOTE : d->sev; }
 
 size_t diag_count(const diag_sink *s, severity sev)

@@ -16,6 +16,13 @@ typedef struct diag_note {
     struct diag_note *next;
 } diag_note;
 
+/* A port range a finding is about; protos holds PROTO_TCP and PROTO_UDP
+ * bits (ast.h). `berth explain` matches findings to a port with these. */
+typedef struct {
+    unsigned protos;
+    int lo, hi;
+} diag_ports;
+
 typedef struct diag {
     severity sev;
     check_id check;
@@ -29,6 +36,9 @@ typedef struct diag {
     const struct decl *host;
     const struct site_decl *site;
     diag_note *notes, **notes_tail;
+    /* The ports it is about; none: all the ports of the flows it names. */
+    diag_ports *ports;
+    size_t nports, ports_cap;
     unsigned seq;
 } diag;
 
@@ -53,6 +63,7 @@ diag *diag_vreport(diag_sink *s, severity sev, check_id check, loc where, const 
                    va_list ap);
 void diag_add_note(diag_sink *s, diag *d, loc where, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+void diag_add_ports(diag_sink *s, diag *d, unsigned protos, long lo, long hi);
 /* The severity shown: a waived finding is a note. */
 severity diag_shown(const diag *d);
 size_t diag_count(const diag_sink *s, severity sev);

@@ -136,6 +136,11 @@ static bool eval_pool(model *m, instance *in, decl *p, value *out)
     return true;
 }
 
+const value *eval_cached(const instance *in, const decl *p)
+{
+    return in->state[p->index] == ST_OK ? &in->values[p->index] : NULL;
+}
+
 bool eval_param(model *m, instance *in, decl *p, loc use, value *out)
 {
     unsigned char *st = &in->state[p->index];

@@ -429,7 +429,7 @@ static bool same_flow(const flow_row *a, const flow_row *b)
 /* One rule from facts [f, f + n), which share a key and are sorted by lo. */
 static hv_rule make_rule(hv_ctx *c, const fact *f, size_t n)
 {
-    hv_rule r = {f->out, f->mc, f->proto, f->s, f->d, NULL, NULL, 0, 0, NULL, 0, NULL, 0};
+    hv_rule r = {f->out, f->mc, f->proto, f->s, f->d, NULL, NULL, 0, 0, NULL, 0, NULL, 0, NULL, 0};
     arena *mem = c->m->mem;
     if (f->slo) {
         r.sports = arena_alloc(mem, sizeof *r.sports);
@@ -449,7 +449,9 @@ static hv_rule make_rule(hv_ctx *c, const fact *f, size_t n)
     }
     r.why = arena_alloc(mem, n * sizeof *r.why);
     r.svcs = arena_alloc(mem, n * sizeof *r.svcs);
-    for (size_t i = 0; i < n; i++) r.why[i] = r.svcs[i] = f[i].row;
+    r.rows = arena_alloc(mem, n * sizeof *r.rows);
+    for (size_t i = 0; i < n; i++) r.why[i] = r.svcs[i] = r.rows[i] = f[i].row;
+    r.nrows = n;
     qsort(r.why, n, sizeof *r.why, why_cmp);
     for (size_t i = 0; i < n; i++)
         if (!r.nwhy || !same_flow(r.why[r.nwhy - 1], r.why[i])) r.why[r.nwhy++] = r.why[i];

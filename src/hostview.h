@@ -34,6 +34,8 @@ typedef struct {
     size_t nwhy;
     const flow_row **svcs;       /* one row per (instance, service) */
     size_t nsvcs;
+    const flow_row **rows;       /* every row behind the rule, by port (berth explain) */
+    size_t nrows;
 } hv_rule;
 
 typedef struct {

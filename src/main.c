@@ -1,7 +1,7 @@
 /* main.c: the berth command line. Parses options, runs the pipeline
  * (load, resolve, elaborate, check) and hands the model to a command:
- * check, fmt, flows, gen, audit; import (import.c) and diff (diff.c) parse
- * their own options.
+ * check, fmt, flows, gen, audit, explain; import (import.c) and diff (diff.c)
+ * parse their own options.
  * Exit: 0 clean, 1 errors in the policy, 2 usage or I/O. */
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +20,8 @@
 /* The help text: each command's synopsis and the option groups it reads, so
  * `berth --help` shows all of it and `berth help CMD` (or `berth CMD --help`)
  * only that command's part. */
-enum { OPT_COMMON = 1, OPT_REPORT = 2, OPT_GEN = 4, OPT_FW = 8, OPT_IMPORT = 16, OPT_DIFF = 32 };
+enum { OPT_COMMON = 1, OPT_REPORT = 2, OPT_GEN = 4, OPT_FW = 8, OPT_IMPORT = 16, OPT_DIFF = 32,
+       OPT_EXPLAIN = 64 };
 
 typedef struct {
     const char *name, *synopsis;
@@ -53,6 +54,14 @@ static const command_help commands[] = {
      "                                   `ss -lntupH` or `netstat -ano` output)\n"
      "                                   with what the policy declares for it\n",
      OPT_COMMON | OPT_REPORT},
+    {"explain",
+     "berth explain PROTO PORT [--site S [--host H] [--from ADDR|ROLE]]\n"
+     "             [--format=json] FILE...\n"
+     "                                   the flows that admit PROTO (tcp or udp)\n"
+     "                                   PORT (or a range N-M), with their lines,\n"
+     "                                   parameter values and findings; exit 1\n"
+     "                                   when nothing admits it\n",
+     OPT_COMMON | OPT_EXPLAIN},
     {"import",
      "berth import firewalld [-o FILE] [--name SYSTEM] FILE.xml...\n"
      "                                   a system from firewalld service files\n"
@@ -120,6 +129,12 @@ static const struct {
      "  --format=text|json   a table (the default) or a JSON array, on stdout\n"
      "  --git REV            the old side is each PATH (default .) as revision REV\n"
      "                       had it; the new side is the work tree\n"},
+    {OPT_EXPLAIN,
+     "explain options:\n"
+     "  --site S, --host H   on the hosts of site S (or host H alone): their\n"
+     "                       firewall rules, as gen fw writes them\n"
+     "  --from ADDR|ROLE     only what a source with that address, or a peer\n"
+     "                       of that role ([SYSTEM.]ROLE), is admitted by\n"},
     {OPT_IMPORT,
      "import options:\n"
      "  -o, --output FILE    write the policy to FILE (atomically; default stdout)\n"
@@ -130,7 +145,8 @@ static const char exit_text[] =
     "Every option that takes a value takes it as --opt VALUE or --opt=VALUE.\n"
     "exit status: 0 clean, 1 errors in a policy (audit: something undeclared\n"
     "listens; import: an error in an input; diff: something changes on the\n"
-    "network), 2 usage or I/O error (diff: also errors in either policy)\n";
+    "network; explain: nothing admits the port), 2 usage or I/O error (diff:\n"
+    "also errors in either policy)\n";
 
 /* The synopses of the commands in mask (all: ~0u), then their option groups. */
 static void print_help(FILE *out, const command_help *only)
@@ -182,10 +198,10 @@ static const char **value_option(cli_options *o, const char *a)
 {
     static const char *const names[] = {"--name", "--prefix", "--site", "--depfile", "--template",
                                         "--host", "--os", "--sockets", "--proc-net", "--root",
-                                        "--color", "--format", "--output", "--help-base"};
+                                        "--color", "--format", "--output", "--help-base", "--from"};
     const char **slots[] = {&o->name, &o->prefix, &o->site, &o->depfile, &o->template, &o->host,
                             &o->os, &o->sockets, &o->proc_net, &o->root, &o->color_name,
-                            &o->format_name, &o->output, &o->help_base};
+                            &o->format_name, &o->output, &o->help_base, &o->from};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         size_t n = strlen(names[k]);
         if (strncmp(a, names[k], n) == 0 && (a[n] == '\0' || a[n] == '=')) return slots[k];
@@ -321,8 +337,54 @@ static int parse_options(int argc, char **argv, int first, cli_options *o)
         }
     }
     if (o->nfiles == 0 && !o->list_checks)
-        return usage_error("%s: no policy files given", argv[1]);
+        return strcmp(argv[1], "explain") == 0
+                   ? usage_error("explain needs PROTO PORT FILE...%s", "")
+                   : usage_error("%s: no policy files given", argv[1]);
     return parse_named_values(o);
+}
+
+/* "16000" or "8700-8708" into lo, hi; false unless 1 <= lo <= hi <= 65535. */
+static bool parse_port_range(const char *s, int *lo, int *hi)
+{
+    long v[2] = {0, 0};
+    int n = 0;
+    for (const char *p = s;; p++) {
+        if (*p >= '0' && *p <= '9') {
+            v[n] = v[n] * 10 + (*p - '0');
+            if (v[n] > 65535) return false;
+        } else if (*p == '-' && n == 0 && p > s) {
+            n = 1;
+        } else if (*p == '\0' && p > s && p[-1] != '-') {
+            break;
+        } else {
+            return false;
+        }
+    }
+    *lo = (int)v[0];
+    *hi = n ? (int)v[1] : (int)v[0];
+    return *lo >= 1 && *lo <= *hi;
+}
+
+/* explain: the first two positional arguments are PROTO and PORT, the rest
+ * policy files; --host and --from need --site. 0, or 2 with the message. */
+static int explain_usage(cli_options *o)
+{
+    if (o->nfiles < 2) return usage_error("explain needs PROTO PORT FILE...%s", "");
+    const char *proto = o->files[0], *port = o->files[1];
+    o->explain_proto = strcmp(proto, "tcp") == 0 ? PROTO_TCP : strcmp(proto, "udp") == 0 ? PROTO_UDP : 0;
+    if (!o->explain_proto) return usage_error("unknown protocol '%s': explain takes tcp or udp", proto);
+    if (!parse_port_range(port, &o->explain_lo, &o->explain_hi))
+        return usage_error("'%s' is not a port: give 1-65535, or a range such as 8700-8708", port);
+    o->nfiles -= 2;
+    memmove(o->files, o->files + 2, (size_t)o->nfiles * sizeof *o->files);
+    if (o->nfiles == 0) return usage_error("explain: no policy files given%s", "");
+    if (o->host && !o->site) return usage_error("--host needs --site SITE: hosts belong to a site%s", "");
+    if (o->from && !o->site)
+        return usage_error("--from needs --site SITE: addresses and roles belong to a site's hosts%s", "");
+    if (o->format != FMT_TEXT && o->format != FMT_JSON)
+        return usage_error("explain writes text, or JSON with --format=json%s", "");
+    if (o->output) return usage_error("explain writes to standard output; --output is not for it%s", "");
+    return 0;
 }
 
 static bool use_color(cli_color c)
@@ -565,8 +627,9 @@ static int command(int argc, char **argv)
         free_options(&o);
         return rc;
     }
-    bool is_audit = strcmp(argv[1], "audit") == 0;
-    bool wants_host_view = is_gen ? strcmp(argv[2], "fw") == 0 : o.host != NULL && !is_audit;
+    bool is_audit = strcmp(argv[1], "audit") == 0, is_explain = strcmp(argv[1], "explain") == 0;
+    bool wants_host_view = is_gen ? strcmp(argv[2], "fw") == 0
+                                  : o.host != NULL && !is_audit && !is_explain;
     if (is_audit && (!o.site || !o.host))
         rc = usage_error("audit needs --site SITE and --host HOST: the host whose sockets "
                          "these are%s", "");
@@ -576,6 +639,10 @@ static int command(int argc, char **argv)
         rc = usage_error("--sockets and --proc-net are two sources of sockets: give one%s", "");
     else if (is_audit && o.sockets && strcmp(o.sockets, "-") == 0 && has_stdin_file(&o))
         rc = usage_error("standard input cannot be both the --sockets text and a policy%s", "");
+    else if (is_explain)
+        rc = explain_usage(&o);
+    else if (o.from)
+        rc = usage_error("--from belongs to explain%s", "");
     else if (!is_gen && o.output && o.format < FMT_JSON)
         rc = usage_error("--output writes a machine format: add --format=json, sarif, "
                          "github or gitlab%s", "");
@@ -608,6 +675,7 @@ static int command(int argc, char **argv)
         if (!io_ok) rc = 2;
         else if (is_gen) rc = generate(&o, &m, &ld, &diags);
         else if (is_audit) rc = audit(&o, &m, &ld, &diags, &mem);
+        else if (is_explain) rc = check_site_host(&o, &m) ? 2 : cli_explain(&o, &m, &diags, stdout);
         else if (strcmp(argv[1], "flows") != 0) rc = finish(&o, &diags, stderr);
         else if (!o.host) rc = cli_flows(&m, &diags, stdout);
         else if (!(rc = check_site_host(&o, &m))) rc = cli_host_flows(&o, &m, &diags, stdout);
@@ -653,7 +721,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "fmt") == 0 ||
         strcmp(argv[1], "flows") == 0 || strcmp(argv[1], "gen") == 0 ||
-        strcmp(argv[1], "audit") == 0)
+        strcmp(argv[1], "audit") == 0 || strcmp(argv[1], "explain") == 0)
         return command(argc, argv);
     if (strcmp(argv[1], "import") == 0) return cli_import(argc, argv);
     if (strcmp(argv[1], "diff") == 0) return cli_diff(argc, argv);

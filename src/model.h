@@ -111,6 +111,9 @@ void elab_program(model *m);
  * when a parameter without default is unset at system level (unreported). */
 bool eval_expr(model *m, instance *inst, const expr *e, value *out);
 bool eval_param(model *m, instance *inst, decl *param, loc use, value *out);
+/* The value elaboration found for a parameter or pool of an instance, or
+ * NULL when it was never evaluated or failed: reads, never evaluates. */
+const value *eval_cached(const instance *inst, const decl *param);
 
 static inline bool addr_is_multicast(uint32_t a) { return (a >> 28) == 0xe; }
 

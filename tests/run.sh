@@ -3,8 +3,8 @@
 # Suites: cmocka unit tests (plain and under ASan/UBSan), golden diagnostics
 # of tests/bad and tests/seeds, the bundled policies, fmt idempotence and
 # meaning preservation, gen, firewall rules (tests/fw), import
-# (tests/import) and diff (tests/diff). Run from anywhere; it works in the
-# repository root.
+# (tests/import), diff (tests/diff) and explain (tests/explain). Run from
+# anywhere; it works in the repository root.
 set -u
 shopt -s nullglob
 cd "$(dirname "$0")/.." || exit 2
@@ -238,6 +238,11 @@ add_summary "tests/fw/fw.sh under ASan" "$(BERTH=build/asan/berth FW_QUICK=1 tes
 add_summary tests/ci/ci.sh "$(tests/ci/ci.sh 2>&1)"
 add_summary tests/audit/audit.sh "$(tests/audit/audit.sh 2>&1)"
 add_summary "tests/audit/audit.sh under ASan" "$(BERTH=build/asan/berth tests/audit/audit.sh 2>&1)"
+
+# 7b. berth explain (tests/explain/explain.sh): goldens, the README's runs,
+#     usage errors, and explain checked against flows --host rule by rule.
+add_summary tests/explain/explain.sh "$(tests/explain/explain.sh 2>&1)"
+add_summary "tests/explain/explain.sh under ASan" "$(BERTH=build/asan/berth EXPLAIN_QUICK=1 tests/explain/explain.sh 2>&1)"
 
 # 8. berth import (tests/import/import.sh): goldens, the firewalld corpus
 #    imported and regenerated through the firewalld template, services(5).

@@ -95,6 +95,21 @@ _berth_site()
     done | tail -n 1
 }
 
+# _berth_positionals: how many arguments before the cursor are not options
+# or option values (explain takes PROTO and PORT first).
+_berth_positionals()
+{
+    local i n=0
+    for ((i = 2; i < ${#_berth_w[@]} - 1; i++)); do
+        if [[ ${_berth_w[i]} == -?* ]]; then
+            [[ ${_berth_w[i]} != *=* ]] && _berth_takes_value explain "${_berth_w[i]}" && ((i++))
+        else
+            ((n++))
+        fi
+    done
+    echo "$n"
+}
+
 # _berth_add PREFIX WORD LIST: the words of LIST that start with WORD, each
 # with PREFIX in front.
 _berth_add()
@@ -123,7 +138,7 @@ _berth_value()
     case $opt in
     --format)
         if [[ $cmd == flows ]]; then _berth_add "$pre" "$val" json
-        elif [[ $cmd == diff ]]; then _berth_add "$pre" "$val" 'text json'
+        elif [[ $cmd == diff || $cmd == explain ]]; then _berth_add "$pre" "$val" 'text json'
         else _berth_add "$pre" "$val" 'text gcc json sarif github gitlab'; fi ;;
     --git)
         _berth_add "$pre" "$val" \
@@ -177,7 +192,7 @@ _berth_takes_value()
 {
     case $2 in
     --format | --output | --root | --color | --site | --host | --name | --prefix | \
-        --depfile | --template | --os | --sockets | --proc-net | --help-base | --git | -D) return 0 ;;
+        --depfile | --template | --os | --sockets | --proc-net | --help-base | --git | --from | -D) return 0 ;;
     -o) [[ $1 == gen || $1 == import ]] ;;
     *) return 1 ;;
     esac
@@ -195,6 +210,7 @@ _berth_options()
         echo "-o --name --prefix --site --depfile $common"
         [[ $2 == fw ]] && echo '--template --host --os -D' ;;
     audit) echo "--site --host --sockets --proc-net --format= --output --summary --help-base -Werror $common" ;;
+    explain) echo "--site --host --from --format= $common" ;;
     import) echo '-o --name' ;;
     diff) echo "--format= --git $common" ;;
     *) echo '--help --version --list-checks' ;;
@@ -227,9 +243,9 @@ _berth()
         _berth_value "$cmd" "$sub" "$opt" "$pre" "$val"
     elif [[ -z $cmd ]]; then
         if [[ $cur == -* ]]; then _berth_add '' "$cur" "$(_berth_options '')"
-        else _berth_add '' "$cur" 'check fmt flows gen audit import diff help'; fi
+        else _berth_add '' "$cur" 'check fmt flows gen audit explain import diff help'; fi
     elif [[ $cmd == help && -z $sub ]]; then
-        _berth_add '' "$cur" 'check fmt flows gen audit import diff help'
+        _berth_add '' "$cur" 'check fmt flows gen audit explain import diff help'
     elif [[ $cmd == gen && -z $sub ]]; then
         _berth_add '' "$cur" 'c docs fw'
     elif [[ $cmd == import && -z $sub ]]; then
@@ -244,6 +260,8 @@ _berth()
     elif [[ $cmd == import ]]; then
         if [[ $sub == firewalld ]]; then _berth_files '' "$cur" '*.xml'
         else _berth_files '' "$cur" ''; fi
+    elif [[ $cmd == explain ]] && (($(_berth_positionals) < 2)); then
+        (($(_berth_positionals) == 0)) && _berth_add '' "$cur" 'tcp udp'
     else
         _berth_files '' "$cur" '*.ports'
     fi

@@ -61,6 +61,25 @@ function __berth_needs_kind
     test (count $t) -eq 2; and test "$t[2]" = $argv[1]
 end
 
+# explain's arguments that are not options (PROTO, PORT, then files):
+# __berth_explain_args 0 is true before PROTO, 2 from the first file on.
+function __berth_explain_args
+    set -l t (commandline -opc)
+    test "$t[2]" = explain; or return 1
+    set -l skip 0
+    set -l n 0
+    for w in $t[3..-1]
+        if test $skip = 1
+            set skip 0
+        else if string match -qr -- '^--(site|host|from|root)$' $w
+            set skip 1
+        else if not string match -q -- '-?*' $w
+            set n (math $n + 1)
+        end
+    end
+    test $n -eq $argv[1]; or test $argv[1] -eq 2 -a $n -gt 2
+end
+
 function __berth_needs_command
     test (count (commandline -opc)) -eq 1
 end
@@ -71,6 +90,7 @@ complete -c berth -n __berth_needs_command -a fmt -d 'Rewrite policies in canoni
 complete -c berth -n __berth_needs_command -a flows -d 'Print the flow table, or one host\'s view'
 complete -c berth -n __berth_needs_command -a gen -d 'Generate C tables, docs or firewall rules'
 complete -c berth -n __berth_needs_command -a audit -d 'Compare a host\'s open sockets with its policy'
+complete -c berth -n __berth_needs_command -a explain -d 'Show the flows that admit a port, and why'
 complete -c berth -n __berth_needs_command -a import -d 'Write a policy from firewalld or services'
 complete -c berth -n __berth_needs_command -a diff -d 'What a policy change does on the network'
 complete -c berth -n __berth_needs_command -a help -d 'Print the usage of berth or of one command'
@@ -86,10 +106,11 @@ complete -c berth -n '__berth_needs_kind import' -a firewalld -d 'firewalld serv
 complete -c berth -n '__berth_needs_kind import' -a services -d 'A services file'
 
 # Options of every command that reads policies, and the policy files.
-for c in check fmt flows audit diff 'gen c' 'gen docs' 'gen fw'
+for c in check fmt flows audit diff explain 'gen c' 'gen docs' 'gen fw'
     set -l n "__berth_is $c"
     complete -c berth -n $n -l root -x -a '(__fish_complete_directories)' -d 'Policy root'
     complete -c berth -n $n -l color -x -a 'auto always never' -d 'Colour in text output'
+    test $c = explain; and set n '__berth_explain_args 2'
     complete -c berth -n $n -k -a '(__fish_complete_suffix .ports)'
 end
 
@@ -105,8 +126,8 @@ complete -c berth -n '__berth_is check' -l list-checks -d 'List the check ids'
 complete -c berth -n '__berth_is fmt' -l check -d 'Only name the files that need reformatting'
 
 complete -c berth -n '__berth_is flows' -l format -x -a json -d 'Output format'
-complete -c berth -n '__berth_is flows; or __berth_is gen; or __berth_is audit' -l site -x -a '(__berth_names site)' -d 'Site'
-complete -c berth -n '__berth_is flows; or __berth_is gen fw; or __berth_is audit' -l host -x -a '(__berth_names host)' -d 'Host of the site'
+complete -c berth -n '__berth_is flows; or __berth_is gen; or __berth_is audit; or __berth_is explain' -l site -x -a '(__berth_names site)' -d 'Site'
+complete -c berth -n '__berth_is flows; or __berth_is gen fw; or __berth_is audit; or __berth_is explain' -l host -x -a '(__berth_names host)' -d 'Host of the site'
 
 complete -c berth -n '__berth_is gen c; or __berth_is gen docs' -s o -x -a '(__fish_complete_directories)' -d 'Output directory'
 complete -c berth -n '__berth_is gen fw' -s o -r -F -d 'Output file (with --host) or directory'
@@ -122,6 +143,9 @@ complete -c berth -n '__berth_is audit' -l proc-net -r -a '(__fish_complete_dire
 
 complete -c berth -n '__berth_is diff' -l format -x -a 'text json' -d 'Output format'
 complete -c berth -n '__berth_is diff' -l git -x -a '(echo HEAD; git for-each-ref --format="%(refname:short)" 2>/dev/null </dev/null)' -d 'Compare the work tree with a revision'
+complete -c berth -n '__berth_explain_args 0' -a 'tcp udp' -d 'Protocol'
+complete -c berth -n '__berth_is explain' -l from -x -d 'Only what this address or role is admitted by'
+complete -c berth -n '__berth_is explain' -l format -x -a 'text json' -d 'Output format'
 
 complete -c berth -n '__berth_is import' -s o -r -F -d 'Output file'
 complete -c berth -n '__berth_is import' -l name -x -d 'Name of the system written'

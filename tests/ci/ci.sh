@@ -21,7 +21,7 @@ P=$(ls policies/*.ports)
 NOW=tests/checks/example-site-nowaivers.ports
 
 # 1. help: `berth help [COMMAND]` and `berth COMMAND --help`, exit 0.
-for c in check fmt flows gen audit import diff help; do
+for c in check fmt flows gen audit explain import diff help; do
   out=$("$BERTH" help $c 2>&1); rc=$?
   if [ $rc = 0 ] && grep -q "^usage: berth $c" <<<"$out"; then ok; else bad "berth help $c (exit $rc)"; fi
 done
@@ -48,6 +48,7 @@ same "check -- $P" "check $P"
 mkdir -p "$tmp/old" "$tmp/new" && cp $P "$tmp/old" && cp $P "$tmp/new"
 sed -i 's/16000-65535/16000-60000/' "$tmp/new/dante.ports"
 same "diff --format json $tmp/old $tmp/new" "diff --format=json $tmp/old $tmp/new"
+same "explain udp 16000 --site example --host omni1 --from 10.0.10.11 --format json $P" "explain udp 16000 --site=example --host=omni1 --from=10.0.10.11 --format=json $P"
 "$BERTH" gen c --name=x -o "$tmp/c1" $P 2>/dev/null && "$BERTH" gen c --name x -o "$tmp/c2" $P 2>/dev/null &&
   cmp -s "$tmp/c1/x.c" "$tmp/c2/x.c" && ok || bad "gen c --name=x and --name x differ"
 "$BERTH" check --format 2>/dev/null; [ $? = 2 ] && ok || bad "--format without a value: not exit 2"

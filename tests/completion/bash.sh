@@ -78,7 +78,7 @@ has() {
 
 # 1. Bash's own word splitting: '=' and ':' break words.
 COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
-is "check fmt flows gen audit import diff help" "berth "
+is "check fmt flows gen audit explain import diff help" "berth "
 is "check" "berth ch"
 is "--help --version --list-checks" "berth -"
 is "$FORMATS" "berth check --format="
@@ -117,6 +117,14 @@ is "--site --sockets --summary" "berth audit --s"
 has - "berth audit --sockets "
 is "--proc-net" "berth audit --p"
 is "firewalld services" "berth import "
+is "tcp udp" "berth explain "
+is "tcp udp" "berth explain --site example "
+is "" "berth explain udp "
+is "" "berth explain --host omni1 udp "
+has policies "berth explain udp 16000 pol"
+is "text json" "berth explain udp 16000 --format="
+is "media1 omni1 omni2 tablet1 projector1 rec1" "berth explain udp 16000 $SITE --site example --host "
+is "--from --format=" "berth explain udp 16000 --f"
 is "policies/example-site.ports" "berth check policies/example-s"
 is "policies" "berth check pol"
 is "" "berth check --name "
@@ -179,7 +187,7 @@ if command -v zsh >/dev/null; then
   }
   zsh_is "$FORMATS" "berth check --format="
   zsh_is "$FORMATS" "berth check --format "
-  zsh_is "check fmt flows gen audit import diff help" "berth "
+  zsh_is "check fmt flows gen audit explain import diff help" "berth "
   zsh_is "no-bind-conflict" "berth check -Wno-bi"
   zsh_is "c docs fw" "berth gen "
   zsh_is "example" "berth flows $SITE --site "
@@ -187,6 +195,8 @@ if command -v zsh >/dev/null; then
   zsh_is "--site --sockets --summary" "berth audit --s"
   zsh_is "firewalld services" "berth import "
   zsh_is "text json" "berth diff --format="
+  zsh_is "tcp udp" "berth explain "
+  zsh_is "example" "berth explain udp 16000 $SITE --site "
 else
   skipped "zsh not installed"
 fi
@@ -201,7 +211,7 @@ if command -v fish >/dev/null; then
   fhas() { if grep -qxF -- "$1" <<<"$(fishc "$2")"; then ok; else bad "fish: '$2' gave no '$1' (got '$(echo $(fishc "$2"))')"; fi; }
   fis "--format=text --format=gcc --format=json --format=sarif --format=github --format=gitlab" "berth check --format="
   fis "$FORMATS" "berth check --format "
-  fis "check fmt flows gen audit import diff help" "berth "
+  fis "check fmt flows gen audit explain import diff help" "berth "
   fis "c docs fw" "berth gen "
   fis "firewalld services" "berth import "
   fis "text json" "berth diff --format "
@@ -211,6 +221,10 @@ if command -v fish >/dev/null; then
   fis "example" "berth flows $SITE --site "
   fis "media1 omni1 omni2 tablet1 projector1 rec1" "berth flows $SITE --site example --host "
   fis "--site --sockets --summary" "berth audit --s"
+  fis "tcp udp" "berth explain "
+  fis "tcp udp" "berth explain --site example "
+  fis "text json" "berth explain udp 16000 --format "
+  fis "media1 omni1 omni2 tablet1 projector1 rec1" "berth explain udp 16000 $SITE --site example --host "
   fis "policies/example-site.ports" "berth check policies/example-s"
 else
   skipped "fish not installed"

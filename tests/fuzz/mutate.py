@@ -2,13 +2,16 @@
 # mutate.py: a small seeded mutation fuzzer for berth. Takes the bundled
 # policies and test inputs as seeds, mutates them (byte flips, splices,
 # deletions, repeated chunks, token swaps, hostile bytes) and runs the
-# sanitizer build of `berth check` and `berth fmt` on each from stdin. Any exit
-# other than 0/1, any sanitizer report or a run over 10 s is a failure; the
-# input is saved under tests/fuzz/crash-N.ports. Usage:
+# sanitizer build of `berth check`, `berth fmt` and `berth explain` (over the
+# flow table, and on the hosts of the first site named in the input) on each
+# from stdin. Any exit other than 0/1 (explain: 2 for a site that did not
+# survive the mutation), any sanitizer report or a run over 10 s is a
+# failure; the input is saved under tests/fuzz/crash-N.ports. Usage:
 #   mutate.py BERTH N SEED   -> prints "N passed, N failed"
 import glob
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -55,10 +58,16 @@ passed = failed = 0
 for i in range(count):
     data = mutate(rng.choice(seeds))
     bad = None
-    for args in (["check", "--color=never", "-"], ["fmt", "-"]):
+    runs = [["check", "--color=never", "-"], ["fmt", "-"], ["explain", "udp", "1-65535", "-"]]
+    site = re.search(rb"\bsite\s+([A-Za-z_][A-Za-z0-9_]*)", data)
+    if site:
+        runs.append(["explain", "tcp", "1-65535", "--site", site.group(1).decode(), "-"])
+    for args in runs:
         try:
             r = subprocess.run([berth] + args, input=data, capture_output=True, timeout=10, env=env)
-            if r.returncode not in (0, 1) or b"Sanitizer" in r.stderr or b"runtime error" in r.stderr:
+            gone = r.returncode == 2 and args[0] == "explain" and b"berth: no site" in r.stderr
+            if (r.returncode not in (0, 1) and not gone) or b"Sanitizer" in r.stderr or \
+                    b"runtime error" in r.stderr:
                 bad = "%s exit %d: %s" % (args[0], r.returncode, r.stderr[-400:].decode("utf-8", "replace"))
         except subprocess.TimeoutExpired:
             bad = "%s timed out" % args[0]

@@ -123,6 +123,11 @@ static void bind_conflict_between_systems_on_one_host(void **state)
     assert_int_equal(d->where.line, 2);
     assert_int_equal(d->where.col, 36);
     assert_string_equal(d->host->name, "h1");
+    /* The ports it is about, for berth explain: the shared range only. */
+    assert_int_equal(d->nports, 1);
+    assert_int_equal(d->ports[0].protos, PROTO_UDP);
+    assert_int_equal(d->ports[0].lo, 16000);
+    assert_int_equal(d->ports[0].hi, 16000);
     unit_free(&p);
 }
 
@@ -338,6 +343,9 @@ static void ephemeral_range_windows(void **state)
     says(d, "a.s listens on udp 49152-50000");          /* only the part inside */
     says(d, "host 'h1'");
     says(d, "Windows ephemeral range 49152-65535");
+    assert_int_equal(d->nports, 1);
+    assert_int_equal(d->ports[0].lo, 49152);
+    assert_int_equal(d->ports[0].hi, 50000);
     unit_free(&p);
 
     run(&p, "system a { role r { os windows; } role c; service s { udp 49000-49151 c -> r; } }\n"
@@ -683,6 +691,13 @@ static void instance_defaults_on_one_host_or_apart(void **state)
     run(&p, TWO_INSTANCES_SYSTEM
         "site y { instance s2 of s { set q = 7101; } host h1 10.0.0.1 { runs s.r, s2.r; } }");
     says(only(&p, CK_INSTANCE_DEFAULTS), "host 'h1'");
+    unit_free(&p);
+
+    /* A default computed from a parameter the instance sets is not kept. */
+    run(&p, "system s { zone z; role r; param base = 7000; param p = $base + 10;\n"
+            "  service x { tcp $p r -> r in z; } }\n"
+            "site y { instance s2 of s { set base = 8000; } host h1 10.0.0.1 { runs s.r, s2.r; } }");
+    none(&p, CK_INSTANCE_DEFAULTS);
     unit_free(&p);
 
     /* Different subnets and no shared host: they never meet. */
