@@ -466,7 +466,7 @@ static int findings_page(docs *d)
 
 int gen_docs(gen_ctx *g)
 {
-    docs d = {g, g->m, NULL, {0}, NULL};
+    docs d = {g, g->m, NULL, {0}};
     model *m = g->m;
     sb_init(&d.t);
     d.first = arena_alloc(m->mem, (m->ninstances + 1) * sizeof *d.first);

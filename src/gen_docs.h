@@ -10,7 +10,6 @@ typedef struct {
     model *m;
     size_t *first;               /* rows of instance i: [first[i], first[i + 1]) */
     strbuf t;                    /* scratch: one cell's or label's raw text */
-    const decl **role_zone;      /* gen_dot.c: each role's cluster, by role index */
 } docs;
 
 void docs_comment_text(strbuf *b, const char *s);
