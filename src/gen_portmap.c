@@ -26,10 +26,12 @@ typedef struct {
 static const char *finding_key(arena *mem, int check, const void *host, const char *i0,
                                const void *s0, const char *i1, const void *s1)
 {
-    char buf[512];
-    snprintf(buf, sizeof buf, "%d|%p|%s|%p|%s|%p", check, host, i0 ? i0 : "", s0,
-             i1 ? i1 : "", s1);
-    return arena_strdup(mem, buf);
+    const char *fmt = "%d|%p|%s|%p|%s|%p";
+    i0 = i0 ? i0 : "", i1 = i1 ? i1 : "";
+    int n = snprintf(NULL, 0, fmt, check, host, i0, s0, i1, s1);
+    char *k = arena_alloc(mem, (size_t)(n > 0 ? n : 0) + 1);
+    snprintf(k, (size_t)(n > 0 ? n : 0) + 1, fmt, check, host, i0, s0, i1, s1);
+    return k;
 }
 
 static void index_findings(model *m, names *t)
@@ -74,7 +76,7 @@ static int host_item_cmp(const void *pa, const void *pb)
     return (a->item > b->item) - (a->item < b->item);
 }
 
-portmap_data *portmap_prepare(model *m)
+static portmap_data *portmap_prepare(model *m)
 {
     portmap_data *p = arena_alloc(m->mem, sizeof *p);
     p->t = check_bindings(m);
@@ -268,8 +270,13 @@ static const char *pair_text(pmap *p, const bind_overlap *v, size_t n)
     strbuf t;
     char r[32];
     sb_init(&t);
-    sb_printf(&t, "%s and %s: ", check_service_name(m, v->a->row), check_service_name(m, v->b->row));
-    if (v->a->proto == v->b->proto) sb_printf(&t, "%s ", check_proto_name(v->a->proto));
+    if (v->a->proto == v->b->proto)
+        sb_printf(&t, "%s and %s: %s ", check_service_name(m, v->a->row),
+                  check_service_name(m, v->b->row), check_proto_name(v->a->proto));
+    else
+        sb_printf(&t, "%s (%s) and %s (%s): ", check_service_name(m, v->a->row),
+                  check_proto_name(v->a->proto), check_service_name(m, v->b->row),
+                  check_proto_name(v->b->proto));
     for (size_t i = 0; i < n && i < MAX_RANGES_SHOWN; i++)
         sb_printf(&t, "%s%s", i ? ", " : "", check_range_text(r, v[i].lo, v[i].hi));
     if (n > MAX_RANGES_SHOWN) sb_printf(&t, " and %zu more", n - MAX_RANGES_SHOWN);
