@@ -202,6 +202,12 @@ PYEOF
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/site" -o "$tmp/site-lookups" tests/gen/lookups.c "$tmp/site/berth_policy.c"
 check "$tmp/site-lookups"
 
+# The pictures (tests/docs/pictures.sh): the flow diagram's boxes, edges,
+# labels and font; a port map per host with its lanes, ephemeral range and
+# findings; every SVG well-formed.
+add_summary tests/docs/pictures.sh "$(tests/docs/pictures.sh 2>&1)"
+add_summary "tests/docs/pictures.sh under ASan" "$(BERTH=build/asan/berth tests/docs/pictures.sh 2>&1)"
+
 # 5a. Nothing quadratic: 20,000 flows through check and both generators,
 #     each under 10 s (linear code takes well under one; a pairwise loop
 #     over flows takes minutes).
