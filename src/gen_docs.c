@@ -27,7 +27,7 @@ static void md(strbuf *b, const char *s)
 /* Length of the valid UTF-8 sequence at s, 0 if invalid; *cp its code point. */
 static size_t utf8_seq(const unsigned char *s, unsigned *cp)
 {
-    size_t n = s[0] >= 0xf0 && s[0] < 0xf5 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+    size_t n = s[0] >= 0xf5 ? 0 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
     unsigned c = n ? s[0] & (0x7f >> n) : 0;
     for (size_t i = 1; i < n; i++) {
         if ((s[i] & 0xc0) != 0x80) return 0;

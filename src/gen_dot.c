@@ -223,7 +223,8 @@ static void host_nodes(graph *gr)
         sb_printf(&gr->d->t, "%s\n", h->decl->name);
         docs_put_addr(&gr->d->t, h->addr);
         int k = node(gr, key(gr, "h%p", (const void *)h), NK_HOST, cluster_of(gr, h->addr));
-        if (!lookup(gr, key(gr, "a%u", (unsigned)h->addr))) remember(gr, key(gr, "a%u", (unsigned)h->addr), (size_t)k);
+        const char *ak = key(gr, "a%u", (unsigned)h->addr);    /* an address endpoint */
+        if (!lookup(gr, ak)) remember(gr, ak, (size_t)k);
     }
 }
 
@@ -264,8 +265,9 @@ static void role_hosts(graph *gr, const flow_row *r, const decl *role)
     model *m = gr->d->m;
     for (size_t i = 0; i < m->ninstances; i++) {
         const instance *in = m->instances[i];
-        bool mine = role->system == r->inst->sys ? in == r->inst
-                                                 : in->site == r->inst->site && in->sys == role->system;
+        bool mine = role->system == r->inst->sys
+                        ? in == r->inst
+                        : in->site == r->inst->site && in->sys == role->system;
         size_t first, n = mine ? runs_hosts(&gr->runs, in->index, role, &first) : 0;
         for (size_t k = 0; k < n; k++)
             add_end(gr, (int)lookup(gr, key(gr, "h%p", (const void *)gr->runs.v[first + k].h)) - 1);
@@ -296,8 +298,8 @@ static void end_nodes(graph *gr, const flow_row *r, const flow_end *e)
     } else if (e->kind == EP_ANY) {
         sb_puts(&d->t, "Any");
         add_end(gr, node(gr, "any", NK_OTHER, -1));
-    } else if (e->kind == EP_ADDR && e->lo == e->hi && lookup(gr, key(gr, "a%u", (unsigned)e->lo))) {
-        add_end(gr, (int)lookup(gr, key(gr, "a%u", (unsigned)e->lo)) - 1);   /* a host's address */
+    } else if (e->kind == EP_ADDR && e->lo == e->hi && lookup(gr, key(gr, "a%u", e->lo))) {
+        add_end(gr, (int)lookup(gr, key(gr, "a%u", e->lo)) - 1);   /* a host's address */
     } else {
         sb_puts(&d->t, addr_text(t, e->lo, e->hi, e->prefix));
         add_end(gr, node(gr, key(gr, "x%d:%s", e->kind, docs_text(&d->t)),
@@ -397,7 +399,8 @@ static void merge_groups(graph *gr)
 {
     model *m = gr->d->m;
     const char **sig = group_signatures(gr);
-    int *next = arena_alloc(m->mem, (gr->n + 1) * sizeof *next), *last = arena_alloc(m->mem, (gr->n + 1) * sizeof *last);
+    int *next = arena_alloc(m->mem, (gr->n + 1) * sizeof *next);
+    int *last = arena_alloc(m->mem, (gr->n + 1) * sizeof *last);
     for (size_t g = 0; g < gr->n; g++) {
         next[g] = -1, last[g] = (int)g;
         size_t rep = sig[g] ? lookup(gr, key(gr, "g%s", sig[g])) : 0;

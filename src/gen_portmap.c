@@ -234,7 +234,8 @@ static void build_lanes(pmap *p, const portmap_data *pd)
                       (void *)(uintptr_t)p->nlanes);
         }
         bar *last = l->n ? &p->bars[p->nbars - 1] : NULL;
-        if (last && last->source == k->source && k->lo <= last->hi + 1) {   /* a union, not a check */
+        /* the union of one lane's ranges: drawing, not a second check */
+        if (last && last->source == k->source && k->lo <= last->hi + 1) {
             if (k->hi > last->hi) last->hi = k->hi;
             continue;
         }
@@ -242,6 +243,22 @@ static void build_lanes(pmap *p, const portmap_data *pd)
         p->bars[p->nbars++] = (bar){k->source, k->lo, k->hi};
         l->n++;
     }
+}
+
+static int bar_cmp(const void *pa, const void *pb)
+{
+    const bar *a = pa, *b = pb;
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    return (a->source > b->source) - (a->source < b->source);
+}
+
+/* Each lane's bars by port, listening and source ones mixed, so a label
+ * knows the next bar on its right. */
+static void sort_bars(pmap *p)
+{
+    for (size_t l = 0; l < p->nlanes; l++)
+        if (p->lanes[l].n > 1)
+            qsort(p->bars + p->lanes[l].first, p->lanes[l].n, sizeof *p->bars, bar_cmp);
 }
 
 static int lane_of(pmap *p, const binding *x)
@@ -317,7 +334,8 @@ static void ephemeral_bands(pmap *p, const portmap_data *pd)
     for (size_t l = 0; l < p->nlanes && h->eph_lo; l++)
         for (size_t i = p->lanes[l].first; i < p->lanes[l].first + p->lanes[l].n; i++) {
             const bar *x = &p->bars[i];
-            long lo = x->lo > h->eph_lo ? x->lo : h->eph_lo, hi = x->hi < h->eph_hi ? x->hi : h->eph_hi;
+            long lo = x->lo > h->eph_lo ? x->lo : h->eph_lo;
+            long hi = x->hi < h->eph_hi ? x->hi : h->eph_hi;
             const finding_state *f =
                 lo <= hi && !x->source
                     ? finding(p->d->m, pd, CK_EPHEMERAL_RANGE, h, p->lanes[l].row, NULL)
@@ -400,11 +418,14 @@ static void title(strbuf *b, const char *s)
     sb_puts(b, "</title>");
 }
 
+#define GREY_SMALL "font-size=\"10\" fill=\"#4a5a6a\""
+
 static const char *proto_fill(int proto) { return proto == PROTO_TCP ? "#3b6ea8" : "#3d8c5a"; }
 
 static void axis(pmap *p, double bottom)
 {
-    static const long ticks[] = {1, 200, 400, 600, 800, 1024, 2000, 5000, 10000, 20000, 49152, 65535};
+    static const long ticks[] = {1,    200,  400,   600,   800,   1024,
+                                 2000, 5000, 10000, 20000, 49152, 65535};
     static const char *const seg[] = {"well-known 1-1023", "registered 1024-49151 (log scale)",
                                       "dynamic 49152-65535"};
     static const long seg_lo[] = {1, 1024, 49152, 65536};
@@ -413,7 +434,7 @@ static void axis(pmap *p, double bottom)
     for (int s = 0; s < 3; s++) {
         double x0 = port_x(p->plot_x, seg_lo[s]), x1 = port_x(p->plot_x, seg_lo[s + 1]);
         rect(b, x0, TOP - 38, x1 - x0, 14, s % 2 ? "fill=\"#e8edf2\"/>\n" : "fill=\"#f4f6f8\"/>\n");
-        text(b, (x0 + x1) / 2, TOP - 27, "text-anchor=\"middle\" font-size=\"10\" fill=\"#4a5a6a\"", seg[s]);
+        text(b, (x0 + x1) / 2, TOP - 27, "text-anchor=\"middle\" " GREY_SMALL, seg[s]);
     }
     for (size_t i = 0; i < sizeof ticks / sizeof *ticks; i++) {
         double x = port_x(p->plot_x, ticks[i] == 65535 ? 65536 : ticks[i]);
@@ -421,9 +442,10 @@ static void axis(pmap *p, double bottom)
         rect(b, x - 0.5, TOP - 4, 1, bottom - TOP + 4,
              edge ? "fill=\"#8a9aaa\"/>\n" : "fill=\"#dde3e9\"/>\n");
         snprintf(t, sizeof t, "%ld", ticks[i]);
-        text(b, x, TOP - 8, i == 0 ? "font-size=\"10\" fill=\"#4a5a6a\""
-                            : ticks[i] == 65535 ? "text-anchor=\"end\" font-size=\"10\" fill=\"#4a5a6a\""
-                                                : "text-anchor=\"middle\" font-size=\"10\" fill=\"#4a5a6a\"",
+        text(b, x, TOP - 8,
+             i == 0 ? GREY_SMALL
+             : ticks[i] == 65535 ? "text-anchor=\"end\" " GREY_SMALL
+                                 : "text-anchor=\"middle\" " GREY_SMALL,
              t);
     }
 }
@@ -448,8 +470,9 @@ static void bar_label(pmap *p, const lane *l, size_t i, double y)
     char r[40], t[48];
     const bar *x = &p->bars[i];
     snprintf(t, sizeof t, "%s%s", x->source ? "from " : "", check_range_text(r, x->lo, x->hi));
-    double x0 = port_x(p->plot_x, x->lo), x1 = port_x(p->plot_x, x->hi + 1), w = text_w(t, SMALL_PX);
-    double next = i + 1 < l->first + l->n ? port_x(p->plot_x, p->bars[i + 1].lo) : p->plot_x + PLOT_W + 60;
+    double x0 = port_x(p->plot_x, x->lo), x1 = port_x(p->plot_x, x->hi + 1);
+    double w = text_w(t, SMALL_PX), next = p->plot_x + PLOT_W + 20;
+    if (i + 1 < l->first + l->n) next = port_x(p->plot_x, p->bars[i + 1].lo);
     if (x1 < x0 + MIN_BAR) x1 = x0 + MIN_BAR;
     if (x1 - x0 >= w + 8 && !x->source)
         text(p->b, x0 + 4, y + 12, "font-size=\"10\" fill=\"#ffffff\"", t);
@@ -477,9 +500,12 @@ static void draw_lanes(pmap *p)
                       x->row->decl->service->desc ? x->row->decl->service->desc : "");
             char attrs[96];
             if (k->source)
-                snprintf(attrs, sizeof attrs, "class=\"source\" fill=\"url(#hatch-%s)\" stroke=\"%s\">",
+                snprintf(attrs, sizeof attrs,
+                         "class=\"source\" fill=\"url(#hatch-%s)\" stroke=\"%s\">",
                          check_proto_name(x->proto), proto_fill(x->proto));
-            else snprintf(attrs, sizeof attrs, "class=\"listen\" fill=\"%s\">", proto_fill(x->proto));
+            else
+                snprintf(attrs, sizeof attrs, "class=\"listen\" fill=\"%s\">",
+                         proto_fill(x->proto));
             range_rect(p, k->lo, k->hi, y, LANE_H, attrs);
             title(b, docs_text(&p->d->t));
             docs_reset(&p->d->t);
@@ -489,47 +515,55 @@ static void draw_lanes(pmap *p)
     }
 }
 
-/* A band's marks on its lanes, then its own lane: the check id on the
- * left, the ranges in the plot, what overlaps beside them. */
+/* One range of a band: a line joining its two lanes, a mark on each, and
+ * the range in the band's own lane at y. Widens [*left, *right]. */
+static void band_range(pmap *p, const band *x, long lo, long hi, double y, const char *attrs,
+                       double *left, double *right)
+{
+    strbuf *b = p->b;
+    int lanes[2] = {x->lane_a, x->lane_b < 0 ? x->lane_a : x->lane_b};
+    double x0 = port_x(p->plot_x, lo), x1 = port_x(p->plot_x, hi + 1);
+    if (x1 - x0 < MIN_BAND) x0 = (x0 + x1 - MIN_BAND) / 2, x1 = x0 + MIN_BAND;
+    if (lanes[0] >= 0 && lanes[1] != lanes[0]) {
+        double y0 = lane_y(p, (size_t)lanes[0]) + LANE_H / 2;
+        double y1 = lane_y(p, (size_t)lanes[1]) + LANE_H / 2;
+        rect(b, x0 + 1, y0 < y1 ? y0 : y1, 1.5, y0 < y1 ? y1 - y0 : y0 - y1, attrs);
+        title(b, x->text);
+        sb_puts(b, "</rect>\n");
+    }
+    for (int s = 0; s < 2; s++) {
+        if (lanes[s] < 0 || (s == 1 && lanes[1] == lanes[0])) continue;
+        span_rect(p, lo, hi, lane_y(p, (size_t)lanes[s]) - 2, LANE_H + 4, MIN_BAND, attrs);
+        title(b, x->text);
+        sb_puts(b, "</rect>\n");
+    }
+    span_rect(p, lo, hi, y, LANE_H, MIN_BAND, attrs);
+    title(b, x->text);
+    sb_puts(b, "</rect>\n");
+    if (x0 < *left) *left = x0;
+    if (x1 > *right) *right = x1;
+}
+
+/* A finding's band: its ranges on its lanes and in its own lane, the check
+ * id on the left, what overlaps beside the ranges (on the roomier side). */
 static void draw_band(pmap *p, size_t i)
 {
     const band *x = &p->bands[i];
     strbuf *b = p->b;
-    double y = band_y(p, i);
+    double y = band_y(p, i), left = p->plot_x + PLOT_W, right = p->plot_x;
     char attrs[160];
     sb_printf(b, "<g class=\"overlap %s%s\">\n", x->check, x->waived ? " waived" : "");
-    snprintf(attrs, sizeof attrs, "fill=\"%s\" fill-opacity=\"%s\">", x->fill, x->waived ? "0.45" : "0.9");
-    size_t n = x->v ? x->n : 1;
-    double left = p->plot_x + PLOT_W, right = p->plot_x;
-    int lanes[2] = {x->lane_a, x->lane_b < 0 ? x->lane_a : x->lane_b};
-    for (size_t k = 0; k < n; k++) {
-        long lo = x->v ? x->v[k].lo : x->lo, hi = x->v ? x->v[k].hi : x->hi;
-        double x0 = port_x(p->plot_x, lo), x1 = port_x(p->plot_x, hi + 1);
-        if (x1 - x0 < MIN_BAND) x0 = (x0 + x1 - MIN_BAND) / 2, x1 = x0 + MIN_BAND;
-        if (lanes[0] >= 0 && lanes[1] != lanes[0]) {     /* what joins the two lanes */
-            double y0 = lane_y(p, (size_t)lanes[0]) + LANE_H / 2, y1 = lane_y(p, (size_t)lanes[1]) + LANE_H / 2;
-            rect(b, x0 + 1, y0 < y1 ? y0 : y1, 1.5, y0 < y1 ? y1 - y0 : y0 - y1, attrs);
-            title(b, x->text);
-            sb_puts(b, "</rect>\n");
-        }
-        for (int s = 0; s < 2; s++)
-            if (lanes[s] >= 0 && (s == 0 || lanes[1] != lanes[0])) {
-                span_rect(p, lo, hi, lane_y(p, (size_t)lanes[s]) - 2, LANE_H + 4, MIN_BAND, attrs);
-                title(b, x->text);
-                sb_puts(b, "</rect>\n");
-            }
-        span_rect(p, lo, hi, y, LANE_H, MIN_BAND, attrs);
-        title(b, x->text);
-        sb_puts(b, "</rect>\n");
-        if (x0 < left) left = x0;
-        if (x1 > right) right = x1;
-    }
+    snprintf(attrs, sizeof attrs, "fill=\"%s\" fill-opacity=\"%s\">", x->fill,
+             x->waived ? "0.45" : "0.9");
+    for (size_t k = 0; k < (x->v ? x->n : 1); k++)
+        band_range(p, x, x->v ? x->v[k].lo : x->lo, x->v ? x->v[k].hi : x->hi, y, attrs, &left,
+                   &right);
     snprintf(attrs, sizeof attrs, "text-anchor=\"end\" font-weight=\"bold\" fill=\"%s\"", x->ink);
     sb_printf(&p->d->t, "%s%s", x->check, x->waived ? " (waived)" : "");
     text(b, p->plot_x - 10, y + 12, attrs, docs_text(&p->d->t));
     docs_reset(&p->d->t);
-    double w = text_w(x->text, SMALL_PX);
-    bool after = p->plot_x + PLOT_W - right >= w + 6 || right - p->plot_x < p->plot_x + PLOT_W - left;
+    double end = p->plot_x + PLOT_W;
+    bool after = end - right >= text_w(x->text, SMALL_PX) + 6 || end - right > left - p->plot_x;
     text(b, after ? right + 4 : left - 4, y + 12,
          after ? "font-size=\"10\" fill=\"#1f2a35\" class=\"halo\""
                : "text-anchor=\"end\" font-size=\"10\" fill=\"#1f2a35\" class=\"halo\"",
@@ -540,7 +574,8 @@ static void draw_band(pmap *p, size_t i)
 static void legend(pmap *p, double y, double width)
 {
     static const struct { const char *fill, *label; } keys[] = {
-        {"#3b6ea8", "tcp listens"}, {"#3d8c5a", "udp listens"}, {"url(#hatch-udp)", "fixed source ports"},
+        {"#3b6ea8", "tcp listens"}, {"#3d8c5a", "udp listens"},
+        {"url(#hatch-udp)", "fixed source ports"},
         {"#7f8c99", "ephemeral range"}, {"#d62728", "bind-conflict"}, {"#f28e2b", "cross-protocol"},
         {"#f2c500", "ephemeral-range"},
     };
@@ -574,12 +609,14 @@ static void head(pmap *p, double width, double height)
     num(b, width);
     sb_putc(b, ' ');
     num(b, height);
-    sb_puts(b, "\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\" fill=\"#1f2a35\">\n"
+    sb_puts(b, "\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\" "
+               "fill=\"#1f2a35\">\n"
                "<style>.halo { paint-order: stroke; stroke: #ffffff; stroke-width: 3px; "
                "stroke-linejoin: round; }</style>\n<defs>\n");
     for (int proto = PROTO_TCP; proto <= PROTO_UDP; proto <<= 1)
-        sb_printf(b, "<pattern id=\"hatch-%s\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
-                     "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\"/>"
+        sb_printf(b, "<pattern id=\"hatch-%s\" width=\"6\" height=\"6\" "
+                     "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+                     "<rect width=\"6\" height=\"6\" fill=\"#ffffff\"/>"
                      "<rect width=\"3\" height=\"6\" fill=\"%s\"/></pattern>\n",
                   check_proto_name(proto), proto_fill(proto));
     sb_puts(b, "</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
@@ -602,10 +639,11 @@ void docs_port_map(docs *d, const host *h, strbuf *out)
     if (!d->pm) d->pm = portmap_prepare(d->m);
     pmap p = {d, h, out, NULL, 0, NULL, 0, 0, NULL, 0, 0, NULL, 0, 0, {0}, 0};
     build_lanes(&p, d->pm);
+    sort_bars(&p);
     overlap_bands(&p, d->pm, &d->pm->ov[0], CK_BIND_CONFLICT);
     overlap_bands(&p, d->pm, &d->pm->ov[1], CK_CROSS_PROTOCOL);
     ephemeral_bands(&p, d->pm);
-    size_t longest = 20;
+    size_t longest = 26;                 /* "ephemeral-range (waived)" */
     for (size_t i = 0; i < p.nlanes; i++)
         if (strlen(p.lanes[i].name) + 4 > longest) longest = strlen(p.lanes[i].name) + 4;
     p.plot_x = 24 + (double)longest * FONT_PX * 0.6;
@@ -614,7 +652,8 @@ void docs_port_map(docs *d, const host *h, strbuf *out)
     head(&p, width, height);
     axis(&p, bottom);
     ephemeral_shade(&p, bottom);
-    if (!p.nlanes) text(out, p.plot_x + 4, TOP + 12, "fill=\"#4a5a6a\"", "binds no port of the policy");
+    if (!p.nlanes)
+        text(out, p.plot_x + 4, TOP + 12, "fill=\"#4a5a6a\"", "binds no port of the policy");
     draw_lanes(&p);
     if (p.nbands) text(out, 12, band_y(&p, 0) - 8, "font-weight=\"bold\"", "Findings");
     for (size_t i = 0; i < p.nbands; i++) draw_band(&p, i);
