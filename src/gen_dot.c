@@ -31,7 +31,7 @@ static void dot_str(strbuf *b, const char *s) { dot_text(b, s, false); }
 
 enum { NK_HOST, NK_ROLE, NK_ZONE, NK_OTHER, NK_GROUP };
 enum {
-    GRAPH_MAX_NODES = 400, GRAPH_MAX_BYTES = 200000,   /* beyond: no SVG */
+    GRAPH_MAX_NODES = 400, GRAPH_MAX_EDGES = 600, GRAPH_MAX_BYTES = 200000,   /* beyond: no SVG */
     LABEL_NAMES = 4,             /* service names on an edge before "+N more" */
     WRAP_COLUMN = 28,            /* node and box labels break at a space after it */
 };
@@ -75,23 +75,26 @@ typedef struct {
     int *ends;                   /* scratch: the nodes of one row's end */
     size_t nends, ends_cap;
     names index;                 /* keys of nodes, edges, edge names, rows seen */
+    char kbuf[128];              /* the last key() */
     run_index runs;
     bool failed;
 } graph;
 
 /* ---- lookups by key ---- */
 
-/* A lookup key in the arena, as printf formats it. */
+/* A lookup key as printf formats it, in the graph's scratch buffer: valid
+ * until the next key (remember() keeps a copy). */
 static const char *key(graph *gr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static const char *key(graph *gr, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(gr->kbuf, sizeof gr->kbuf, fmt, ap);
     va_end(ap);
-    char *k = arena_alloc(gr->d->m->mem, (size_t)(n > 0 ? n : 0) + 1);
+    if (n < 0 || (size_t)n < sizeof gr->kbuf) return gr->kbuf;
+    char *k = arena_alloc(gr->d->m->mem, (size_t)n + 1);     /* a long name: rare */
     va_start(ap, fmt);
-    vsnprintf(k, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+    vsnprintf(k, (size_t)n + 1, fmt, ap);
     va_end(ap);
     return k;
 }
@@ -104,7 +107,7 @@ static size_t lookup(const graph *gr, const char *k)
 
 static void remember(graph *gr, const char *k, size_t i)
 {
-    names_put(gr->d->m->mem, &gr->index, k, (void *)(uintptr_t)(i + 1));
+    names_put(gr->d->m->mem, &gr->index, arena_strdup(gr->d->m->mem, k), (void *)(uintptr_t)(i + 1));
 }
 
 /* "Dante device (IMP/Media Server, ...)" broken at spaces into short lines. */
@@ -187,17 +190,29 @@ static void subnet_clusters(graph *gr)
     }
 }
 
-/* The most specific subnet holding the address, or -1. */
+/* The box of exactly that subnet, or -1: the boxes are sorted by it. */
+static int cluster_at(const graph *gr, uint32_t addr, int prefix)
+{
+    size_t lo = 0, hi = gr->ncl;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const dcluster *c = &gr->cl[mid];
+        if (c->addr < addr || (c->addr == addr && c->prefix < prefix)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < gr->ncl && gr->cl[lo].addr == addr && gr->cl[lo].prefix == prefix ? (int)lo : -1;
+}
+
+/* The most specific subnet holding the address, or -1: one lookup per
+ * prefix length, longest first. */
 static int cluster_of(const graph *gr, uint32_t a)
 {
-    int best = -1;
-    for (size_t i = 0; i < gr->ncl; i++) {
-        const dcluster *c = &gr->cl[i];
-        uint32_t mask = c->prefix ? ~(uint32_t)0 << (32 - c->prefix) : 0;
-        if ((a & mask) == (c->addr & mask) && (best < 0 || c->prefix > gr->cl[best].prefix))
-            best = (int)i;
+    for (int prefix = 32; prefix >= 0 && gr->ncl; prefix--) {
+        uint32_t mask = prefix ? ~(uint32_t)0 << (32 - prefix) : 0;
+        int c = cluster_at(gr, a & mask, prefix);
+        if (c >= 0) return c;
     }
-    return best;
+    return -1;
 }
 
 /* The box of the zone a flow row is scoped to (its first), or -1. */
@@ -328,16 +343,11 @@ static void edge(graph *gr, int s, int t, const flow_row *r)
     gr->s[gr->ns++] = (dsvc){i - 1, check_service_name(m, r)};
 }
 
-/* Each row's ends once (a row per port range repeats them): the edges
- * between their nodes. With --site, none from a host to itself unless the
- * flow is local, and a local flow joins no two hosts. */
+/* The edges between the nodes of a row's two ends. With --site, none
+ * from a host to itself unless the flow is local, and a local flow joins
+ * no two hosts. */
 static void row_edges(graph *gr, const flow_row *r)
 {
-    const char *rk = key(gr, "r%p:%p:%p:%u-%u:%u-%u", (void *)r->inst, (const void *)r->src.ast,
-                         (const void *)r->dst.ast, (unsigned)r->src.lo, (unsigned)r->src.hi,
-                         (unsigned)r->dst.lo, (unsigned)r->dst.hi);
-    if (lookup(gr, rk)) return;
-    remember(gr, rk, 0);
     end_nodes(gr, r, &r->src);
     size_t ns = gr->nends;
     int *src = arena_alloc(gr->d->m->mem, (ns + 1) * sizeof *src);
@@ -435,6 +445,59 @@ static void merge_groups(graph *gr)
         if (gr->e[gr->s[i].edge].gone) gr->s[i].edge = gr->e[gr->s[i].edge].first;
 }
 
+/* ---- the rows, each pair of ends once ---- */
+
+static int loc_cmp(const endpoint *a, const endpoint *b)
+{
+    if (a == b) return 0;
+    if (!a || !b) return a ? 1 : -1;
+    int sa = a->where.src ? a->where.src->index : -1;
+    int sb = b->where.src ? b->where.src->index : -1;
+    if (sa != sb) return sa < sb ? -1 : 1;
+    if (a->where.line != b->where.line) return a->where.line < b->where.line ? -1 : 1;
+    return (a->where.col > b->where.col) - (a->where.col < b->where.col);
+}
+
+static int end_cmp(const flow_end *a, const flow_end *b)
+{
+    int c = loc_cmp(a->ast, b->ast);
+    if (c) return c;
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    return (a->hi > b->hi) - (a->hi < b->hi);
+}
+
+/* By instance, then the ends in source order: a flow's rows (one per
+ * protocol and port range) next to each other, in an order that does not
+ * depend on addresses in memory. */
+static int by_ends(const void *pa, const void *pb)
+{
+    const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
+    if (a->inst != b->inst) return a->inst->index < b->inst->index ? -1 : 1;
+    int c = end_cmp(&a->src, &b->src);
+    if (!c) c = end_cmp(&a->dst, &b->dst);
+    return c ? c : (a > b) - (a < b);        /* the table's order */
+}
+
+static bool same_ends(const flow_row *a, const flow_row *b)
+{
+    return a->inst == b->inst && !end_cmp(&a->src, &b->src) && !end_cmp(&a->dst, &b->dst);
+}
+
+/* The rows the diagram shows, sorted by_ends; free() the array. */
+static const flow_row **rows_by_ends(docs *d, size_t *n)
+{
+    const flow_row **v = malloc((d->m->nrows + 1) * sizeof *v);
+    if (!v) {
+        fputs("berth: out of memory\n", stderr);
+        exit(2);
+    }
+    *n = 0;
+    for (size_t i = 0; i < d->m->nrows; i++)
+        if (gen_row_selected(d->g, &d->m->rows[i])) v[(*n)++] = &d->m->rows[i];
+    if (*n > 1) qsort(v, *n, sizeof *v, by_ends);
+    return v;
+}
+
 static int svc_cmp(const void *pa, const void *pb)
 {
     const dsvc *a = pa, *b = pb;
@@ -501,8 +564,9 @@ static void edge_label(strbuf *b, const graph *gr, const dedge *e)
 
 /* Edges in order of first use; a pair with the same names both ways is one
  * edge with two heads. */
-static void dot_edges(strbuf *b, graph *gr)
+static size_t dot_edges(strbuf *b, graph *gr)
 {
+    size_t n = 0;
     for (size_t i = 0; i < gr->ne; i++) {
         const dedge *e = &gr->e[i];
         if (e->gone) continue;
@@ -512,32 +576,46 @@ static void dot_edges(strbuf *b, graph *gr)
         sb_printf(b, "  n%d -> n%d [label=", e->src, e->dst);
         edge_label(b, gr, e);
         sb_printf(b, "%s%s];\n", both ? ", dir=both" : "", e->local ? ", style=dashed" : "");
+        n++;
     }
+    return n;
 }
 
-static void dot_write(strbuf *b, graph *gr)
+static void cluster_head(strbuf *b, const graph *gr, size_t c)
 {
-    for (size_t c = 0; c < gr->ncl; c++) {
+    sb_printf(b, "  subgraph cluster_%zu {\n    style=\"rounded,filled\"; "
+                 "color=\"#9fb3c8\"; fillcolor=\"#f2f6fa\"; labeljust=l;\n    label=", c);
+    dot_text(b, docs_text(&gr->cl[c].label), true);
+    sb_puts(b, ";\n");
+    if (gr->cl[c].label.failed) b->failed = true;
+}
+
+/* The graph's body: each box with its nodes (grouped by a counting sort,
+ * in order of creation within a box), the nodes outside any, the edges.
+ * Returns the number of edges. */
+static size_t dot_write(strbuf *b, graph *gr)
+{
+    model *m = gr->d->m;
+    size_t *start = arena_alloc(m->mem, (gr->ncl + 2) * sizeof *start);
+    size_t *order = arena_alloc(m->mem, (gr->n + 1) * sizeof *order);
+    for (size_t i = 0; i < gr->n; i++) start[gr->v[i].cluster + 2]++;   /* -1 first */
+    for (size_t c = 1; c < gr->ncl + 2; c++) start[c] += start[c - 1];
+    for (size_t i = 0; i < gr->n; i++) order[start[gr->v[i].cluster + 1]++] = i;
+    for (size_t c = 0, k = start[0]; c < gr->ncl; c++) {
         bool open = false;
-        for (size_t i = 0; i < gr->n; i++) {
-            if (gr->v[i].cluster != (int)c || gr->v[i].into >= 0) continue;
-            if (!open) {
-                sb_printf(b, "  subgraph cluster_%zu {\n    style=\"rounded,filled\"; "
-                             "color=\"#9fb3c8\"; fillcolor=\"#f2f6fa\"; labeljust=l;\n"
-                             "    label=", c);
-                dot_text(b, docs_text(&gr->cl[c].label), true);
-                sb_puts(b, ";\n");
-                if (gr->cl[c].label.failed) b->failed = true;
-            }
+        for (; k < start[c + 1]; k++) {
+            if (gr->v[order[k]].into >= 0) continue;
+            if (!open) cluster_head(b, gr, c);
             open = true;
-            dot_node(b, gr, i, "    ");
+            dot_node(b, gr, order[k], "    ");
         }
         if (open) sb_puts(b, "  }\n");
     }
-    for (size_t i = 0; i < gr->n; i++)
-        if (gr->v[i].cluster < 0 && gr->v[i].into < 0) dot_node(b, gr, i, "  ");
-    dot_edges(b, gr);
+    for (size_t k = 0; k < start[0]; k++)
+        if (gr->v[order[k]].into < 0) dot_node(b, gr, order[k], "  ");
+    size_t edges = dot_edges(b, gr);
     sb_puts(b, "}\n");
+    return edges;
 }
 
 static void dot_head(docs *d, strbuf *b)
@@ -545,7 +623,7 @@ static void dot_head(docs *d, strbuf *b)
     sb_puts(b, "// ");
     docs_comment_text(b, gen_banner(d->g));
     sb_puts(b, "\ndigraph flows {\n  graph [rankdir=LR, fontname=\"" FONT "\", fontsize=12, "
-               "labelloc=t, nodesep=0.3, ranksep=0.9, label=");
+               "labelloc=t, nodesep=0.45, ranksep=1.1, label=");
     sb_printf(&d->t, d->g->site ? "Site %s" : "Every system at its defaults", d->g->site);
     dot_str(b, docs_text(&d->t));
     docs_reset(&d->t);
@@ -611,24 +689,28 @@ int docs_flows_graph(docs *d)
     } else {
         role_nodes(&gr);
     }
-    for (size_t i = 0; i < d->m->nrows; i++)
-        if (gen_row_selected(d->g, &d->m->rows[i])) row_edges(&gr, &d->m->rows[i]);
+    size_t n;
+    const flow_row **rows = rows_by_ends(d, &n);
+    for (size_t i = 0; i < n; i++)
+        if (!i || !same_ends(rows[i - 1], rows[i])) row_edges(&gr, rows[i]);
+    free(rows);
     merge_groups(&gr);
     edge_names(&gr);
     strbuf *b = docs_page(d, "", "flows", ".dot");
+    size_t edges = 0;
     if (b) {
         dot_head(d, b);
-        dot_write(b, &gr);
+        edges = dot_write(b, &gr);
         if (gr.failed) b->failed = true;
     }
     graph_free(&gr);
     if (!b) return 2;
     /* Graphviz's layout is far from linear: a graph this large would stall
      * the build, and nobody reads it as a picture anyway. */
-    if (gr.n > GRAPH_MAX_NODES || b->len > GRAPH_MAX_BYTES) {
-        fprintf(stderr, "berth: flows.svg not rendered: the graph has %zu nodes (limit %d) "
-                        "and %zu bytes (limit %d); flows.dot is written\n",
-                gr.n, GRAPH_MAX_NODES, b->len, GRAPH_MAX_BYTES);
+    if (gr.n > GRAPH_MAX_NODES || edges > GRAPH_MAX_EDGES || b->len > GRAPH_MAX_BYTES) {
+        fprintf(stderr, "berth: flows.svg not rendered: the graph has %zu nodes (limit %d), "
+                        "%zu edges (limit %d) and %zu bytes (limit %d); flows.dot is written\n",
+                gr.n, GRAPH_MAX_NODES, edges, GRAPH_MAX_EDGES, b->len, GRAPH_MAX_BYTES);
         gen_retire(d->g, "flows.svg");
         return 0;
     }

@@ -107,6 +107,7 @@ static portmap_data *portmap_prepare(model *m)
 enum {
     PLOT_W = 700, LANE_H = 16, LANE_PITCH = 21, TOP = 104, GAP = 14,
     FONT_PX = 11, SMALL_PX = 10, MIN_BAR = 3, MIN_BAND = 5, MAX_RANGES_SHOWN = 6,
+    PORTMAP_MAX_ROWS = 300,      /* lanes and findings; beyond, a note says so */
 };
 
 /* ln(x) for x >= 1 with + - * / only, so every machine draws the same
@@ -188,6 +189,7 @@ typedef struct {
     size_t nbands, bands_cap;
     names lane_index;            /* "proto|name" -> lane + 1 */
     double plot_x;
+    const char *note;            /* instead of the lanes: too many to draw */
 } pmap;
 
 static int mark_cmp(const void *pa, const void *pb)
@@ -637,12 +639,21 @@ static void head(pmap *p, double width, double height)
 void docs_port_map(docs *d, const host *h, strbuf *out)
 {
     if (!d->pm) d->pm = portmap_prepare(d->m);
-    pmap p = {d, h, out, NULL, 0, NULL, 0, 0, NULL, 0, 0, NULL, 0, 0, {0}, 0};
+    pmap p = {d, h, out, NULL, 0, NULL, 0, 0, NULL, 0, 0, NULL, 0, 0, {0}, 0, NULL};
     build_lanes(&p, d->pm);
     sort_bars(&p);
     overlap_bands(&p, d->pm, &d->pm->ov[0], CK_BIND_CONFLICT);
     overlap_bands(&p, d->pm, &d->pm->ov[1], CK_CROSS_PROTOCOL);
     ephemeral_bands(&p, d->pm);
+    if (p.nlanes + p.nbands > PORTMAP_MAX_ROWS) {
+        /* Nobody reads a picture thousands of pixels tall; the tables stay. */
+        sb_printf(&d->t, "%zu services and %zu findings: too many rows to draw (limit %d); "
+                         "the site page lists them",
+                  p.nlanes, p.nbands, PORTMAP_MAX_ROWS);
+        p.nlanes = p.nbands = 0;
+        p.note = arena_strdup(d->m->mem, docs_text(&d->t));
+        docs_reset(&d->t);
+    }
     size_t longest = 26;                 /* "ephemeral-range (waived)" */
     for (size_t i = 0; i < p.nlanes; i++)
         if (strlen(p.lanes[i].name) + 4 > longest) longest = strlen(p.lanes[i].name) + 4;
@@ -653,7 +664,8 @@ void docs_port_map(docs *d, const host *h, strbuf *out)
     axis(&p, bottom);
     ephemeral_shade(&p, bottom);
     if (!p.nlanes)
-        text(out, p.plot_x + 4, TOP + 12, "fill=\"#4a5a6a\"", "binds no port of the policy");
+        text(out, p.plot_x + 4, TOP + 12, "fill=\"#4a5a6a\"",
+             p.note ? p.note : "binds no port of the policy");
     draw_lanes(&p);
     if (p.nbands) text(out, 12, band_y(&p, 0) - 8, "font-weight=\"bold\"", "Findings");
     for (size_t i = 0; i < p.nbands; i++) draw_band(&p, i);
