@@ -3,7 +3,8 @@
 # Suites: cmocka unit tests (plain and under ASan/UBSan), golden diagnostics
 # of tests/bad and tests/seeds, the bundled policies, fmt idempotence and
 # meaning preservation, gen and its pictures (tests/docs/pictures.sh),
-# firewall rules (tests/fw) and import (tests/import). Run from anywhere; it works in the repository root.
+# firewall rules (tests/fw) and import (tests/import). Run from anywhere; it
+# works in the repository root.
 set -u
 shopt -s nullglob
 cd "$(dirname "$0")/.." || exit 2
