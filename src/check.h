@@ -31,8 +31,25 @@ void check_options_default(check_options *o);
 /* Run every enabled check, then waivers and severities. */
 void check_program(model *m, const check_options *o);
 
+/* An overlap of two bindings of one host that bind-conflict or
+ * cross-protocol reports: a's owner sorts before b's; [lo, hi] is shared. */
+typedef struct {
+    const binding *a, *b;
+    int64_t lo, hi;
+} bind_overlap;
+
+typedef struct {
+    bind_overlap *v;
+    size_t n;
+} overlap_list;
+
 /* check_bind.c */
 binding_table check_bindings(model *m);
+/* The overlaps behind bind-conflict (cross false: one protocol) or
+ * cross-protocol (cross true), sorted by (host, owners, protocols, lo):
+ * each run of one group is one finding. The port maps draw them. */
+overlap_list check_bind_overlaps(model *m, const binding_table *t, bool cross);
+bool check_same_overlap_group(const bind_overlap *a, const bind_overlap *b);
 void check_bind_conflicts(model *m, const binding_table *t);
 void check_cross_protocol(model *m, const binding_table *t);
 void check_ephemeral(model *m, const binding_table *t);

@@ -153,10 +153,7 @@ static size_t merged_by_owner(const binding_table *t, interval *out, bool listen
 
 /* ---- collecting pairs, grouped per (host, owner pair, protos) ---- */
 
-typedef struct {
-    const binding *a, *b;
-    int64_t lo, hi;
-} pair;
+typedef bind_overlap pair;
 
 typedef struct {
     const binding_table *t;
@@ -274,16 +271,30 @@ static void report_cross_group(model *m, const pair *g, size_t n)
         diag_add_ports(m->diags, d, (unsigned)(a->proto | b->proto), g[i].lo, g[i].hi);
 }
 
-static void sweep_and_report(model *m, const binding_table *t, bool cross,
-                             void (*report)(model *, const pair *, size_t))
+overlap_list check_bind_overlaps(model *m, const binding_table *t, bool cross)
 {
+    overlap_list out = {NULL, 0};
     interval *iv = malloc((t->n + 1) * sizeof *iv);
-    if (!iv) return;
+    if (!iv) return out;
     size_t n = merged_by_owner(t, iv, false, !cross);
     pair_ctx c = {t, NULL, 0, 0, m->mem, cross};
     interval_sweep(iv, n, collect, &c);
     free(iv);
     if (c.n > 1) qsort(c.v, c.n, sizeof *c.v, pair_cmp);
+    out.v = c.v;
+    out.n = c.n;
+    return out;
+}
+
+bool check_same_overlap_group(const bind_overlap *a, const bind_overlap *b)
+{
+    return same_group(a, b);
+}
+
+static void sweep_and_report(model *m, const binding_table *t, bool cross,
+                             void (*report)(model *, const pair *, size_t))
+{
+    overlap_list c = check_bind_overlaps(m, t, cross);
     for (size_t i = 0, j; i < c.n; i = j) {
         for (j = i + 1; j < c.n && same_group(&c.v[i], &c.v[j]); j++) {}
         report(m, c.v + i, j - i);

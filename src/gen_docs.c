@@ -24,6 +24,42 @@ static void md(strbuf *b, const char *s)
     }
 }
 
+/* Length of the valid UTF-8 sequence at s, 0 if invalid; *cp its code point. */
+static size_t utf8_seq(const unsigned char *s, unsigned *cp)
+{
+    size_t n = s[0] >= 0xf5 ? 0 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+    unsigned c = n ? s[0] & (0x7f >> n) : 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        c = c << 6 | (s[i] & 0x3f);
+    }
+    static const unsigned least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (!n || c < least[n] || (c >= 0xd800 && c < 0xe000) || c > 0x10ffff) return 0;
+    *cp = c;
+    return n;
+}
+
+/* XML text or attribute value, exactly as the Lua templates' esc.xml:
+ * markup characters and tab, LF, CR as references; the controls XML 1.0
+ * cannot hold and U+FFFE/U+FFFF as spaces; invalid UTF-8 as U+FFFD. */
+void docs_xml(strbuf *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned cp = 0;
+        size_t n = *p < 0x80 ? 1 : utf8_seq(p, &cp);
+        if (*p == '&') sb_puts(b, "&amp;");
+        else if (*p == '<') sb_puts(b, "&lt;");
+        else if (*p == '>') sb_puts(b, "&gt;");
+        else if (*p == '"') sb_puts(b, "&quot;");
+        else if (*p == '\'') sb_puts(b, "&apos;");
+        else if (*p == '\t' || *p == '\n' || *p == '\r') sb_printf(b, "&#%d;", *p);
+        else if (*p < 0x20 || cp == 0xfffe || cp == 0xffff) sb_putc(b, ' ');
+        else if (!n) sb_puts(b, "\xef\xbf\xbd");
+        else sb_putn(b, (const char *)p, n);
+        p += n ? n : 1;
+    }
+}
+
 /* The inside of an HTML, XML or DOT line comment: one line, never "--". */
 void docs_comment_text(strbuf *b, const char *s)
 {
@@ -386,6 +422,22 @@ static bool host_runs(const host *h, const instance *in, const endpoint *list)
     return false;
 }
 
+/* The host's port map next to the site page (site-S/H-ports.svg), shown
+ * under its heading. */
+static void port_map(docs *d, strbuf *b, const host *h)
+{
+    size_t n = strlen(h->site->name) + 8;
+    char *dir = arena_alloc(d->m->mem, n);
+    snprintf(dir, n, "site-%s/", h->site->name);
+    strbuf *svg = docs_page(d, dir, h->decl->name, "-ports.svg");
+    if (!svg) {
+        b->failed = true;
+        return;
+    }
+    docs_port_map(d, h, svg);
+    sb_printf(b, "![The ports %s binds](%s%s-ports.svg)\n\n", h->decl->name, dir, h->decl->name);
+}
+
 /* What a host listens on: the flows whose endpoint it runs (either side of
  * a `<->`), in its site's instances, with their values there. */
 static void listen_table(docs *d, strbuf *b, const host *h)
@@ -394,6 +446,7 @@ static void listen_table(docs *d, strbuf *b, const host *h)
     sb_printf(b, "### `%s` (", h->decl->name);
     docs_put_addr(b, h->addr);
     sb_puts(b, ")\n\n");
+    port_map(d, b, h);
     for (size_t i = 0; i < d->m->ninstances; i++) {
         instance *in = d->m->instances[i];
         for (const decl *sv = in->sys->decls; sv && in->site == h->site; sv = sv->next)

@@ -5,15 +5,19 @@
 #include "check.h"
 #include "gen.h"
 
+typedef struct portmap_data portmap_data;
+
 typedef struct {
     gen_ctx *g;
     model *m;
     size_t *first;               /* rows of instance i: [first[i], first[i + 1]) */
     strbuf t;                    /* scratch: one cell's or label's raw text */
-    const decl **role_zone;      /* gen_dot.c: each role's cluster, by role index */
+    portmap_data *pm;            /* gen_portmap.c: the bindings, made on first use */
 } docs;
 
 void docs_comment_text(strbuf *b, const char *s);
+/* XML text or attribute value: the one XML escaper (SVG port maps). */
+void docs_xml(strbuf *b, const char *s);
 const char *docs_text(const strbuf *t);
 void docs_reset(strbuf *t);
 void docs_put_addr(strbuf *b, uint32_t a);
@@ -24,5 +28,7 @@ bool docs_is_group(const docs *d, const instance *in, const endpoint *e);
 const char *docs_proto_text(unsigned protos, bool lower);
 strbuf *docs_page(docs *d, const char *prefix, const char *name, const char *suffix);
 int docs_flows_graph(docs *d);
+/* gen_portmap.c: the SVG port map of one host into out. */
+void docs_port_map(docs *d, const host *h, strbuf *out);
 
 #endif

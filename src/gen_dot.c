@@ -1,184 +1,636 @@
-/* gen_dot.c: the flow diagram of `berth gen docs`. Takes the model and the
- * pages' helpers (gen_docs.h); gives flows.dot (roles or hosts as nodes,
- * zones as clusters, flows as labelled edges) and flows.svg when `dot` is
- * installed. Labels pass through dot_str(), the one DOT escaper. */
+/* gen_dot.c: the flow diagram of `berth gen docs`. Takes the model's flow
+ * rows and the pages' helpers (gen_docs.h); gives flows.dot, and flows.svg
+ * when `dot` is installed: with --site one box per subnet holding the hosts
+ * whose address it contains, without one box per system holding its roles;
+ * one edge per (source, destination) pair, labelled with service names.
+ * Labels pass through dot_str(), the one DOT escaper. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "gen_docs.h"
+#include "runs.h"
 
-/* ---- flows.dot and flows.svg ---- */
-
-/* A quoted DOT string: the one DOT escaper. */
-static void dot_str(strbuf *b, const char *s)
+/* A quoted DOT string, its lines centred (or left-aligned): the one DOT
+ * escaper. */
+static void dot_text(strbuf *b, const char *s, bool left)
 {
     sb_putc(b, '"');
     for (; *s; s++) {
         if (*s == '"' || *s == '\\') sb_putc(b, '\\'), sb_putc(b, *s);
-        else if (*s == '\n') sb_puts(b, "\\n");
+        else if (*s == '\n') sb_puts(b, left ? "\\l" : "\\n");
         else sb_putc(b, *s == '\r' ? ' ' : *s);
     }
+    if (left) sb_puts(b, "\\l");
     sb_putc(b, '"');
 }
 
-enum { NK_ROLE, NK_HOST, NK_ZONE, NK_OTHER, NK_GROUP };
-enum { GRAPH_MAX_NODES = 400, GRAPH_MAX_BYTES = 200000 };   /* beyond: no SVG */
+static void dot_str(strbuf *b, const char *s) { dot_text(b, s, false); }
+
+enum { NK_HOST, NK_ROLE, NK_ZONE, NK_OTHER, NK_GROUP };
+enum {
+    GRAPH_MAX_NODES = 400, GRAPH_MAX_EDGES = 600, GRAPH_MAX_BYTES = 200000,   /* beyond: no SVG */
+    LABEL_NAMES = 4,             /* service names on an edge before "+N more" */
+    WRAP_COLUMN = 28,            /* node and box labels break at a space after it */
+};
+#define FONT "Helvetica"         /* the one font family of the diagram */
 
 typedef struct {
     int kind;
-    const void *key;             /* role, host or zone; NULL: keyed by label */
     const char *label;
-    const decl *zone;            /* its cluster, or NULL */
+    int cluster;                 /* its box, or -1 */
+    int into;                    /* a group drawn as part of another node, or -1 */
 } dnode;
 
 typedef struct {
+    uint32_t addr;               /* with --site: a subnet; else a system's box */
+    int prefix;
+    strbuf label;
+} dcluster;
+
+typedef struct {
+    int src, dst;
+    bool local;                  /* only same-host flows: dashed */
+    bool gone;                   /* merged into the edge to a group's node */
+    size_t first, count;         /* its names in the sorted dsvc array */
+} dedge;
+
+typedef struct {
+    size_t edge;
+    const char *name;
+} dsvc;
+
+typedef struct {
+    docs *d;
     dnode *v;
     size_t n, cap;
-    names index;                 /* "kind:key" or "kind=label" -> node number + 1 */
-    strbuf edges;
+    dcluster *cl;
+    size_t ncl, clcap;
+    dedge *e;
+    size_t ne, ecap;
+    dsvc *s;
+    size_t ns, scap;
+    int *ends;                   /* scratch: the nodes of one row's end */
+    size_t nends, ends_cap;
+    names index;                 /* keys of nodes, edges, edge names, rows seen */
+    char kbuf[128];              /* the last key() */
+    run_index runs;
+    bool failed;
 } graph;
 
-/* The node of that key (or label), made on first use; clears label. */
-static int node(docs *d, graph *gr, int kind, const void *key, strbuf *label, const decl *zone)
+/* ---- lookups by key ---- */
+
+/* A lookup key as printf formats it, in the graph's scratch buffer: valid
+ * until the next key (remember() keeps a copy). */
+static const char *key(graph *gr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *key(graph *gr, const char *fmt, ...)
 {
-    /* Looked up by kind and key (or label); numbered in order of creation,
-     * so the lookup key never shows in the output. */
-    char *id;
-    size_t n = 32 + (key ? 0 : label->len);
-    id = arena_alloc(d->m->mem, n);
-    if (key) snprintf(id, n, "%d:%p", kind, key);
-    else snprintf(id, n, "%d=%s", kind, docs_text(label));
-    void *found = names_get(&gr->index, id);
-    size_t i = found ? (size_t)(uintptr_t)found - 1 : gr->n;
-    if (!found) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(gr->kbuf, sizeof gr->kbuf, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n < sizeof gr->kbuf) return gr->kbuf;
+    char *k = arena_alloc(gr->d->m->mem, (size_t)n + 1);     /* a long name: rare */
+    va_start(ap, fmt);
+    vsnprintf(k, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return k;
+}
+
+/* Index + 1 of what key names, or 0. */
+static size_t lookup(const graph *gr, const char *k)
+{
+    return (size_t)(uintptr_t)names_get(&gr->index, k);
+}
+
+static void remember(graph *gr, const char *k, size_t i)
+{
+    names_put(gr->d->m->mem, &gr->index, arena_strdup(gr->d->m->mem, k), (void *)(uintptr_t)(i + 1));
+}
+
+/* "Dante device (IMP/Media Server, ...)" broken at spaces into short lines. */
+static const char *wrapped(graph *gr, const char *s)
+{
+    char *w = arena_strdup(gr->d->m->mem, s);
+    size_t col = 0;
+    for (char *p = w; *p; p++) {
+        col = *p == '\n' ? 0 : col + 1;
+        if (*p == ' ' && col > WRAP_COLUMN) *p = '\n', col = 0;
+    }
+    return w;
+}
+
+/* The node of that key, made on first use with the scratch text as its
+ * label; clears the scratch. */
+static int node(graph *gr, const char *k, int kind, int cluster)
+{
+    docs *d = gr->d;
+    size_t i = lookup(gr, k);
+    if (!i) {
         gr->v = arena_grow(d->m->mem, gr->v, sizeof *gr->v, &gr->cap, gr->n + 1);
-        gr->v[gr->n++] = (dnode){kind, key, arena_strdup(d->m->mem, docs_text(label)), zone};
-        names_put(d->m->mem, &gr->index, id, (void *)(uintptr_t)gr->n);
+        gr->v[gr->n] = (dnode){kind, wrapped(gr, docs_text(&d->t)), cluster, -1};
+        remember(gr, k, gr->n++);
+        i = gr->n;
     }
-    if (label->failed) gr->edges.failed = true;
-    docs_reset(label);
-    return (int)i;
-}
-
-/* The zone of the first flow (in source order) that names each role, in
- * one pass over the flows: a role's cluster in the diagram. */
-static const decl **role_zones(const model *m)
-{
-    const decl **z = arena_alloc(m->mem, ((size_t)m->nroles + 1) * sizeof *z);
-    for (const system_decl *s = m->prog->systems; s; s = s->next)
-        for (const decl *sv = s->decls; sv; sv = sv->next)
-            for (const flow_decl *f = sv->flows; f; f = f->next) {
-                if (!f->scopes || !f->scopes->target) continue;
-                const endpoint *sides[2] = {f->src, f->dst};
-                for (int k = 0; k < 2; k++)
-                    for (const endpoint *e = sides[k]; e; e = e->next)
-                        if (e->kind == EP_NAME && e->target && e->target->kind == D_ROLE &&
-                            !z[e->target->index])
-                            z[e->target->index] = f->scopes->target;
-            }
-    return z;
-}
-
-static const decl *first_zone(const docs *d, const decl *role)
-{
-    return d->role_zone[role->index];
-}
-
-static void end_nodes(docs *d, graph *gr, const instance *in, const endpoint *e, int *out,
-                      size_t *n)
-{
-    const decl *x = e->kind == EP_NAME ? e->target : NULL;
-    size_t before = *n;
-    for (size_t i = 0; x && d->g->site && i < gr->n; i++) {
-        const host *h = gr->v[i].kind == NK_HOST ? gr->v[i].key : NULL;
-        for (int k = 0; h && k < h->nruns; k++)
-            if (h->runs[k].role == x && (h->runs[k].inst == in || x->system != in->sys)) {
-                out[(*n)++] = (int)i;
-                break;
-            }
-    }
-    if (*n > before) return;
-    if (x) docs_put_named(&d->t, x, in->sys);
-    else docs_put_end(&d->t, d, in, e);
-    if (x && x->kind == D_ZONE) out[(*n)++] = node(d, gr, NK_ZONE, x, &d->t, x);
-    else if (x && !d->g->site) out[(*n)++] = node(d, gr, NK_ROLE, x, &d->t, first_zone(d, x));
-    else if (x) sb_puts(&d->t, "\n(no host)"), out[(*n)++] = node(d, gr, NK_OTHER, x, &d->t, NULL);
-    else out[(*n)++] = node(d, gr, docs_is_group(d, in, e) ? NK_GROUP : NK_OTHER, NULL, &d->t, NULL);
-}
-
-/* One edge per source and endpoint node of a flow, labelled "tcp 4352";
- * with --site, none from a host to itself unless the flow is local. */
-static void flow_edges(docs *d, graph *gr, instance *in, const flow_decl *f)
-{
-    size_t ns = 0, nd = 0, hosts = gr->n + 1;
-    for (const endpoint *e = f->src; e; e = e->next) ns += hosts;
-    for (const endpoint *e = f->dst; e; e = e->next) nd += hosts;
-    int *src = arena_alloc(d->m->mem, ns * sizeof *src);
-    int *dst = arena_alloc(d->m->mem, nd * sizeof *dst);
-    ns = nd = 0;
-    for (const endpoint *e = f->src; e; e = e->next) end_nodes(d, gr, in, e, src, &ns);
-    for (const endpoint *e = f->dst; e; e = e->next) end_nodes(d, gr, in, e, dst, &nd);
-    sb_printf(&d->t, "%s ", docs_proto_text(f->protos, true));
-    docs_put_flow_ports(&d->t, d, in, f, true);
-    for (size_t a = 0; a < ns; a++)
-        for (size_t b = 0; b < nd; b++) {
-            if (d->g->site && src[a] == dst[b] && !f->local) continue;
-            sb_printf(&gr->edges, "  n%d -> n%d [label=", src[a], dst[b]);
-            dot_str(&gr->edges, docs_text(&d->t));
-            sb_printf(&gr->edges, "%s%s];\n", f->bidir ? ", dir=both" : "",
-                      f->local ? ", style=dashed" : "");
-        }
-    if (d->t.failed) gr->edges.failed = true;
+    if (d->t.failed) gr->failed = true;
     docs_reset(&d->t);
+    return (int)i - 1;
 }
+
+/* ---- boxes: subnets with --site, systems without ---- */
+
+static int net_cmp(const void *pa, const void *pb)
+{
+    const network *a = *(const network *const *)pa, *b = *(const network *const *)pb;
+    if (a->addr != b->addr) return a->addr < b->addr ? -1 : 1;
+    if (a->prefix != b->prefix) return a->prefix < b->prefix ? -1 : 1;
+    return (a > b) - (a < b);                /* the model's order */
+}
+
+static dcluster *new_cluster(graph *gr, uint32_t addr, int prefix)
+{
+    gr->cl = arena_grow(gr->d->m->mem, gr->cl, sizeof *gr->cl, &gr->clcap, gr->ncl + 1);
+    dcluster *c = &gr->cl[gr->ncl++];
+    *c = (dcluster){addr, prefix, {0}};
+    sb_init(&c->label);
+    return c;
+}
+
+/* One box per subnet the site binds, sorted by address: "10.0.10.0/24"
+ * over the zones bound to it (each description once). */
+static void subnet_clusters(graph *gr)
+{
+    model *m = gr->d->m;
+    const network **v = arena_alloc(m->mem, (m->nnetworks + 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < m->nnetworks; i++)
+        if (m->networks[i].inst->site && !strcmp(m->networks[i].inst->site->name, gr->d->g->site))
+            v[n++] = &m->networks[i];
+    if (n > 1) qsort(v, n, sizeof *v, net_cmp);
+    for (size_t i = 0; i < n; i++) {
+        dcluster *c = i ? &gr->cl[gr->ncl - 1] : NULL;
+        if (!c || v[i]->addr != c->addr || v[i]->prefix != c->prefix) {
+            char t[ADDR_TEXT];
+            c = new_cluster(gr, v[i]->addr, v[i]->prefix);
+            sb_puts(&c->label, addr_text(t, v[i]->addr, v[i]->addr, v[i]->prefix));
+            if (v[i]->prefix == 32) sb_puts(&c->label, "/32");
+        }
+        size_t ci = gr->ncl - 1;
+        remember(gr, key(gr, "z%p:%p", (void *)v[i]->inst, (void *)v[i]->zone), ci);
+        if (!lookup(gr, key(gr, "z*:%p", (void *)v[i]->zone)))
+            remember(gr, key(gr, "z*:%p", (void *)v[i]->zone), ci);
+        docs_put_named(&gr->d->t, v[i]->zone, NULL);
+        if (!lookup(gr, key(gr, "l%zu:%s", ci, docs_text(&gr->d->t)))) {
+            remember(gr, key(gr, "l%zu:%s", ci, docs_text(&gr->d->t)), 0);
+            sb_printf(&c->label, "\n%s", wrapped(gr, docs_text(&gr->d->t)));
+        }
+        docs_reset(&gr->d->t);
+    }
+}
+
+/* The box of exactly that subnet, or -1: the boxes are sorted by it. */
+static int cluster_at(const graph *gr, uint32_t addr, int prefix)
+{
+    size_t lo = 0, hi = gr->ncl;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const dcluster *c = &gr->cl[mid];
+        if (c->addr < addr || (c->addr == addr && c->prefix < prefix)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < gr->ncl && gr->cl[lo].addr == addr && gr->cl[lo].prefix == prefix ? (int)lo : -1;
+}
+
+/* The most specific subnet holding the address, or -1: one lookup per
+ * prefix length, longest first. */
+static int cluster_of(const graph *gr, uint32_t a)
+{
+    for (int prefix = 32; prefix >= 0 && gr->ncl; prefix--) {
+        uint32_t mask = prefix ? ~(uint32_t)0 << (32 - prefix) : 0;
+        int c = cluster_at(gr, a & mask, prefix);
+        if (c >= 0) return c;
+    }
+    return -1;
+}
+
+/* The box of the zone a flow row is scoped to (its first), or -1. */
+static int zone_cluster(graph *gr, const instance *in, const decl *zone)
+{
+    size_t i = zone ? lookup(gr, key(gr, "z%p:%p", (const void *)in, (const void *)zone)) : 0;
+    if (!i && zone) i = lookup(gr, key(gr, "z*:%p", (const void *)zone));
+    return (int)i - 1;
+}
+
+static int scope_cluster(graph *gr, const flow_row *r)
+{
+    return zone_cluster(gr, r->inst, r->decl->scopes ? r->decl->scopes->target : NULL);
+}
+
+/* Every host of the site, unlinked ones too, in its subnet's box. */
+static void host_nodes(graph *gr)
+{
+    model *m = gr->d->m;
+    for (size_t i = 0; i < m->nhosts; i++) {
+        const host *h = m->hosts[i];
+        if (strcmp(h->site->name, gr->d->g->site)) continue;
+        sb_printf(&gr->d->t, "%s\n", h->decl->name);
+        docs_put_addr(&gr->d->t, h->addr);
+        int k = node(gr, key(gr, "h%p", (const void *)h), NK_HOST, cluster_of(gr, h->addr));
+        const char *ak = key(gr, "a%u", (unsigned)h->addr);    /* an address endpoint */
+        if (!lookup(gr, ak)) remember(gr, ak, (size_t)k);
+    }
+}
+
+/* Without --site: a box per system, holding every role of it. */
+static void role_nodes(graph *gr)
+{
+    model *m = gr->d->m;
+    for (const system_decl *s = m->prog->systems; s; s = s->next) {
+        if (names_get(&m->systems, s->name) != s) continue;
+        int ci = -1;
+        for (const decl *r = s->decls; r; r = r->next) {
+            if (r->kind != D_ROLE) continue;
+            if (ci < 0) {
+                dcluster *c = new_cluster(gr, 0, 0);
+                if (s->desc) sb_printf(&c->label, "%s\n", wrapped(gr, s->desc));
+                sb_puts(&c->label, s->name);
+                ci = (int)gr->ncl - 1;
+            }
+            docs_put_named(&gr->d->t, r, s);
+            node(gr, key(gr, "r%p", (const void *)r), NK_ROLE, ci);
+        }
+    }
+}
+
+/* ---- edges ---- */
+
+static void add_end(graph *gr, int n)
+{
+    gr->ends = arena_grow(gr->d->m->mem, gr->ends, sizeof *gr->ends, &gr->ends_cap, gr->nends + 1);
+    gr->ends[gr->nends++] = n;
+}
+
+/* The hosts of the site that run a row's role: the role of the row's own
+ * system in this instance, another system's role in any instance of it at
+ * the site (as the bind checks read it). */
+static void role_hosts(graph *gr, const flow_row *r, const decl *role)
+{
+    model *m = gr->d->m;
+    for (size_t i = 0; i < m->ninstances; i++) {
+        const instance *in = m->instances[i];
+        bool mine = role->system == r->inst->sys
+                        ? in == r->inst
+                        : in->site == r->inst->site && in->sys == role->system;
+        size_t first, n = mine ? runs_hosts(&gr->runs, in->index, role, &first) : 0;
+        for (size_t k = 0; k < n; k++)
+            add_end(gr, (int)lookup(gr, key(gr, "h%p", (const void *)gr->runs.v[first + k].h)) - 1);
+    }
+}
+
+/* The nodes of one end of a row into gr->ends. */
+static void end_nodes(graph *gr, const flow_row *r, const flow_end *e)
+{
+    docs *d = gr->d;
+    const decl *x = e->kind == EP_NAME ? e->target : NULL;
+    char t[ADDR_TEXT];
+    gr->nends = 0;
+    if (x && x->kind == D_ROLE && d->g->site) {
+        role_hosts(gr, r, x);
+        if (gr->nends) return;
+        docs_put_named(&d->t, x, r->inst->sys);
+        sb_puts(&d->t, "\n(no host)");
+        add_end(gr, node(gr, key(gr, "o%p", (const void *)x), NK_OTHER, scope_cluster(gr, r)));
+    } else if (x && x->kind == D_ROLE) {
+        docs_put_named(&d->t, x, r->inst->sys);
+        add_end(gr, node(gr, key(gr, "r%p", (const void *)x), NK_ROLE, -1));
+    } else if (x) {
+        docs_put_named(&d->t, x, r->inst->sys);
+        sb_puts(&d->t, "\n(every address)");
+        add_end(gr, node(gr, key(gr, "z%p", (const void *)x), NK_ZONE,
+                         d->g->site ? zone_cluster(gr, r->inst, x) : -1));
+    } else if (e->kind == EP_ANY) {
+        sb_puts(&d->t, "Any");
+        add_end(gr, node(gr, "any", NK_OTHER, -1));
+    } else if (e->kind == EP_ADDR && e->lo == e->hi && lookup(gr, key(gr, "a%u", e->lo))) {
+        add_end(gr, (int)lookup(gr, key(gr, "a%u", e->lo)) - 1);   /* a host's address */
+    } else {
+        sb_puts(&d->t, addr_text(t, e->lo, e->hi, e->prefix));
+        add_end(gr, node(gr, key(gr, "x%d:%s", e->kind, docs_text(&d->t)),
+                         e->kind == EP_GROUP ? NK_GROUP : NK_OTHER, -1));
+    }
+}
+
+/* The edge from s to t, made on first use; with the row's service named
+ * once. */
+static void edge(graph *gr, int s, int t, const flow_row *r)
+{
+    model *m = gr->d->m;
+    const char *ek = key(gr, "e%d>%d", s, t);
+    size_t i = lookup(gr, ek);
+    if (!i) {
+        gr->e = arena_grow(m->mem, gr->e, sizeof *gr->e, &gr->ecap, gr->ne + 1);
+        gr->e[gr->ne] = (dedge){s, t, true, false, 0, 0};
+        remember(gr, ek, gr->ne++);
+        i = gr->ne;
+    }
+    gr->e[i - 1].local &= r->decl->local;
+    const char *sk = key(gr, "s%zu:%p:%p", i - 1, (void *)r->inst, (void *)r->decl->service);
+    if (lookup(gr, sk)) return;
+    remember(gr, sk, 0);
+    gr->s = arena_grow(m->mem, gr->s, sizeof *gr->s, &gr->scap, gr->ns + 1);
+    gr->s[gr->ns++] = (dsvc){i - 1, check_service_name(m, r)};
+}
+
+/* The edges between the nodes of a row's two ends. With --site, none
+ * from a host to itself unless the flow is local, and a local flow joins
+ * no two hosts. */
+static void row_edges(graph *gr, const flow_row *r)
+{
+    end_nodes(gr, r, &r->src);
+    size_t ns = gr->nends;
+    int *src = arena_alloc(gr->d->m->mem, (ns + 1) * sizeof *src);
+    memcpy(src, gr->ends, ns * sizeof *src);
+    end_nodes(gr, r, &r->dst);
+    for (size_t a = 0; a < ns; a++)
+        for (size_t b = 0; b < gr->nends; b++) {
+            bool self = src[a] == gr->ends[b];
+            if (gr->d->g->site && self != r->decl->local) continue;
+            edge(gr, src[a], gr->ends[b], r);
+        }
+}
+
+/* ---- groups with the same senders: one node ---- */
+
+typedef struct {
+    int dst, src;
+} sender;
+
+static int sender_cmp(const void *pa, const void *pb)
+{
+    const sender *a = pa, *b = pb;
+    if (a->dst != b->dst) return a->dst < b->dst ? -1 : 1;
+    return (a->src > b->src) - (a->src < b->src);
+}
+
+/* Each group node's signature: the sorted nodes that send to it, or NULL
+ * when it sends itself (then it stays alone). */
+static const char **group_signatures(graph *gr)
+{
+    model *m = gr->d->m;
+    sender *v = arena_alloc(m->mem, (gr->ne + 1) * sizeof *v);
+    const char **sig = arena_alloc(m->mem, (gr->n + 1) * sizeof *sig);
+    bool *sends = arena_alloc(m->mem, gr->n + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < gr->ne; i++) {
+        if (gr->v[gr->e[i].src].kind == NK_GROUP) sends[gr->e[i].src] = true;
+        if (gr->v[gr->e[i].dst].kind == NK_GROUP) v[n++] = (sender){gr->e[i].dst, gr->e[i].src};
+    }
+    if (n > 1) qsort(v, n, sizeof *v, sender_cmp);
+    strbuf b;
+    sb_init(&b);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && v[j].dst == v[i].dst; j++) sb_printf(&b, "%d,", v[j].src);
+        if (!sends[v[i].dst] && !b.failed) sig[v[i].dst] = arena_strdup(m->mem, b.data);
+        if (b.failed) gr->failed = true;
+        docs_reset(&b);
+    }
+    sb_free(&b);
+    return sig;
+}
+
+enum { GROUP_LINES = 8 };        /* addresses shown on a merged group's node */
+
+/* Multicast groups that the same nodes send to are drawn as one node that
+ * lists them: three Dante devices sending to six groups are three edges,
+ * not eighteen. Their edges' names join the first group's edges. */
+static void merge_groups(graph *gr)
+{
+    model *m = gr->d->m;
+    const char **sig = group_signatures(gr);
+    int *next = arena_alloc(m->mem, (gr->n + 1) * sizeof *next);
+    int *last = arena_alloc(m->mem, (gr->n + 1) * sizeof *last);
+    for (size_t g = 0; g < gr->n; g++) {
+        next[g] = -1, last[g] = (int)g;
+        size_t rep = sig[g] ? lookup(gr, key(gr, "g%s", sig[g])) : 0;
+        if (sig[g] && !rep) remember(gr, key(gr, "g%s", sig[g]), g);
+        if (!rep) continue;
+        gr->v[g].into = (int)rep - 1;
+        next[last[rep - 1]] = (int)g, last[rep - 1] = (int)g;
+    }
+    strbuf b;
+    sb_init(&b);
+    for (size_t g = 0; g < gr->n; g++) {
+        if (next[g] < 0 || gr->v[g].into >= 0) continue;
+        int shown = 0, more = 0;
+        for (int k = (int)g; k >= 0; k = next[k])
+            if (shown < GROUP_LINES) sb_printf(&b, "%s%s", shown++ ? "\n" : "", gr->v[k].label);
+            else more++;
+        if (more) sb_printf(&b, "\n+%d more", more);
+        gr->v[g].label = arena_strdup(m->mem, docs_text(&b));
+        if (b.failed) gr->failed = true;
+        docs_reset(&b);
+    }
+    sb_free(&b);
+    for (size_t i = 0; i < gr->ne; i++) {
+        dedge *e = &gr->e[i];
+        if (gr->v[e->dst].into < 0) continue;
+        size_t c = lookup(gr, key(gr, "e%d>%d", e->src, gr->v[e->dst].into)) - 1;
+        e->gone = true;
+        gr->e[c].local &= e->local;
+        e->first = c;                        /* where its names go */
+    }
+    for (size_t i = 0; i < gr->ns; i++)
+        if (gr->e[gr->s[i].edge].gone) gr->s[i].edge = gr->e[gr->s[i].edge].first;
+}
+
+/* ---- the rows, each pair of ends once ---- */
+
+static int loc_cmp(const endpoint *a, const endpoint *b)
+{
+    if (a == b) return 0;
+    if (!a || !b) return a ? 1 : -1;
+    int sa = a->where.src ? a->where.src->index : -1;
+    int sb = b->where.src ? b->where.src->index : -1;
+    if (sa != sb) return sa < sb ? -1 : 1;
+    if (a->where.line != b->where.line) return a->where.line < b->where.line ? -1 : 1;
+    return (a->where.col > b->where.col) - (a->where.col < b->where.col);
+}
+
+static int end_cmp(const flow_end *a, const flow_end *b)
+{
+    int c = loc_cmp(a->ast, b->ast);
+    if (c) return c;
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    return (a->hi > b->hi) - (a->hi < b->hi);
+}
+
+/* By instance, then the ends in source order: a flow's rows (one per
+ * protocol and port range) next to each other, in an order that does not
+ * depend on addresses in memory. */
+static int by_ends(const void *pa, const void *pb)
+{
+    const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
+    if (a->inst != b->inst) return a->inst->index < b->inst->index ? -1 : 1;
+    int c = end_cmp(&a->src, &b->src);
+    if (!c) c = end_cmp(&a->dst, &b->dst);
+    return c ? c : (a > b) - (a < b);        /* the table's order */
+}
+
+static bool same_ends(const flow_row *a, const flow_row *b)
+{
+    return a->inst == b->inst && !end_cmp(&a->src, &b->src) && !end_cmp(&a->dst, &b->dst);
+}
+
+/* The rows the diagram shows, sorted by_ends; free() the array. */
+static const flow_row **rows_by_ends(docs *d, size_t *n)
+{
+    const flow_row **v = malloc((d->m->nrows + 1) * sizeof *v);
+    if (!v) {
+        fputs("berth: out of memory\n", stderr);
+        exit(2);
+    }
+    *n = 0;
+    for (size_t i = 0; i < d->m->nrows; i++)
+        if (gen_row_selected(d->g, &d->m->rows[i])) v[(*n)++] = &d->m->rows[i];
+    if (*n > 1) qsort(v, *n, sizeof *v, by_ends);
+    return v;
+}
+
+static int svc_cmp(const void *pa, const void *pb)
+{
+    const dsvc *a = pa, *b = pb;
+    if (a->edge != b->edge) return a->edge < b->edge ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+/* Sort each edge's names; give each edge its run of them. */
+static void edge_names(graph *gr)
+{
+    if (gr->ns > 1) qsort(gr->s, gr->ns, sizeof *gr->s, svc_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < gr->ns; i++) {      /* one name twice: a merged group's */
+        if (w && gr->s[w - 1].edge == gr->s[i].edge && !strcmp(gr->s[w - 1].name, gr->s[i].name))
+            continue;
+        gr->s[w++] = gr->s[i];
+    }
+    gr->ns = w;
+    for (size_t i = 0; i < gr->ne; i++) gr->e[i].first = gr->e[i].count = 0;
+    for (size_t i = 0; i < gr->ns; i++) {
+        dedge *e = &gr->e[gr->s[i].edge];
+        if (!e->count) e->first = i;
+        e->count++;
+    }
+}
+
+static bool same_names(const graph *gr, const dedge *a, const dedge *b)
+{
+    if (a->count != b->count) return false;
+    for (size_t i = 0; i < a->count; i++)
+        if (strcmp(gr->s[a->first + i].name, gr->s[b->first + i].name)) return false;
+    return true;
+}
+
+/* ---- writing ---- */
 
 static void dot_node(strbuf *b, const graph *gr, size_t i, const char *indent)
 {
-    static const char *const shape[] = {"box", "box", "folder", "box, style=dashed", "ellipse"};
+    static const char *const style[] = {
+        "shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\"",
+        "shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\"",
+        "shape=box, style=\"rounded,dashed,filled\", fillcolor=\"#ffffff\"",
+        "shape=box, style=\"rounded,dashed\"",
+        "shape=ellipse, style=filled, fillcolor=\"#fff6d5\"",
+    };
     sb_printf(b, "%sn%zu [label=", indent, i);
     dot_str(b, gr->v[i].label);
-    sb_printf(b, ", shape=%s];\n", shape[gr->v[i].kind]);
+    sb_printf(b, ", %s];\n", style[gr->v[i].kind]);
 }
 
-/* A cluster's label: the zone, and with --site its subnet there. */
-static void zone_label(docs *d, strbuf *b, const decl *z)
+/* "a\nb\nc\n+4 more": at most LABEL_NAMES lines. */
+static void edge_label(strbuf *b, const graph *gr, const dedge *e)
 {
-    if (z->desc) sb_printf(&d->t, "%s\n", z->desc);
-    sb_printf(&d->t, "%s.%s", z->system->name, z->name);
-    for (size_t i = 0; d->g->site && i < d->m->nnetworks; i++) {
-        const network *n = &d->m->networks[i];
-        if (n->zone != z || !n->inst->site || strcmp(n->inst->site->name, d->g->site)) continue;
-        sb_putc(&d->t, ' ');
-        docs_put_addr(&d->t, n->addr);
-        sb_printf(&d->t, "/%d", n->prefix);
-        break;
+    strbuf t;
+    sb_init(&t);
+    size_t shown = e->count > LABEL_NAMES ? LABEL_NAMES - 1 : e->count;
+    for (size_t i = 0; i < shown; i++)
+        sb_printf(&t, "%s%s", i ? "\n" : "", gr->s[e->first + i].name);
+    if (shown < e->count) sb_printf(&t, "\n+%zu more", e->count - shown);
+    dot_str(b, docs_text(&t));
+    if (t.failed) b->failed = true;
+    sb_free(&t);
+}
+
+/* Edges in order of first use; a pair with the same names both ways is one
+ * edge with two heads. */
+static size_t dot_edges(strbuf *b, graph *gr)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < gr->ne; i++) {
+        const dedge *e = &gr->e[i];
+        if (e->gone) continue;
+        size_t back = e->src == e->dst ? 0 : lookup(gr, key(gr, "e%d>%d", e->dst, e->src));
+        bool both = back && same_names(gr, e, &gr->e[back - 1]);
+        if (both && back - 1 < i) continue;
+        sb_printf(b, "  n%d -> n%d [label=", e->src, e->dst);
+        edge_label(b, gr, e);
+        sb_printf(b, "%s%s];\n", both ? ", dir=both" : "", e->local ? ", style=dashed" : "");
+        n++;
     }
+    return n;
+}
+
+static void cluster_head(strbuf *b, const graph *gr, size_t c)
+{
+    sb_printf(b, "  subgraph cluster_%zu {\n    style=\"rounded,filled\"; "
+                 "color=\"#9fb3c8\"; fillcolor=\"#f2f6fa\"; labeljust=l;\n    label=", c);
+    dot_text(b, docs_text(&gr->cl[c].label), true);
+    sb_puts(b, ";\n");
+    if (gr->cl[c].label.failed) b->failed = true;
+}
+
+/* The graph's body: each box with its nodes (grouped by a counting sort,
+ * in order of creation within a box), the nodes outside any, the edges.
+ * Returns the number of edges. */
+static size_t dot_write(strbuf *b, graph *gr)
+{
+    model *m = gr->d->m;
+    size_t *start = arena_alloc(m->mem, (gr->ncl + 2) * sizeof *start);
+    size_t *order = arena_alloc(m->mem, (gr->n + 1) * sizeof *order);
+    for (size_t i = 0; i < gr->n; i++) start[gr->v[i].cluster + 2]++;   /* -1 first */
+    for (size_t c = 1; c < gr->ncl + 2; c++) start[c] += start[c - 1];
+    for (size_t i = 0; i < gr->n; i++) order[start[gr->v[i].cluster + 1]++] = i;
+    for (size_t c = 0, k = start[0]; c < gr->ncl; c++) {
+        bool open = false;
+        for (; k < start[c + 1]; k++) {
+            if (gr->v[order[k]].into >= 0) continue;
+            if (!open) cluster_head(b, gr, c);
+            open = true;
+            dot_node(b, gr, order[k], "    ");
+        }
+        if (open) sb_puts(b, "  }\n");
+    }
+    for (size_t k = 0; k < start[0]; k++)
+        if (gr->v[order[k]].into < 0) dot_node(b, gr, order[k], "  ");
+    size_t edges = dot_edges(b, gr);
+    sb_puts(b, "}\n");
+    return edges;
+}
+
+static void dot_head(docs *d, strbuf *b)
+{
+    sb_puts(b, "// ");
+    docs_comment_text(b, gen_banner(d->g));
+    sb_puts(b, "\ndigraph flows {\n  graph [rankdir=LR, fontname=\"" FONT "\", fontsize=12, "
+               "labelloc=t, nodesep=0.45, ranksep=1.1, label=");
+    sb_printf(&d->t, d->g->site ? "Site %s" : "Every system at its defaults", d->g->site);
     dot_str(b, docs_text(&d->t));
     docs_reset(&d->t);
-}
-
-static void dot_write(docs *d, strbuf *b, const graph *gr)
-{
-    int cluster = 0;
-    for (const system_decl *s = d->m->prog->systems; s; s = s->next)
-        for (const decl *z = s->decls; z; z = z->next) {
-            bool open = false;
-            for (size_t i = 0; z->kind == D_ZONE && i < gr->n; i++) {
-                if (gr->v[i].zone != z) continue;
-                if (!open) sb_printf(b, "  subgraph cluster_%d {\n    label=", cluster++);
-                if (!open) zone_label(d, b, z), sb_puts(b, ";\n");
-                open = true;
-                dot_node(b, gr, i, "    ");
-            }
-            if (open) sb_puts(b, "  }\n");
-        }
-    for (size_t i = 0; i < gr->n; i++)
-        if (!gr->v[i].zone) dot_node(b, gr, i, "  ");
-    sb_putn(b, docs_text(&gr->edges), gr->edges.len);
-    if (gr->edges.failed) b->failed = true;
-    sb_puts(b, "}\n");
+    sb_puts(b, "];\n"
+               "  node [fontname=\"" FONT "\", fontsize=11, color=\"#4a5a6a\"];\n"
+               "  edge [fontname=\"" FONT "\", fontsize=9, color=\"#6a7a8a\", "
+               "fontcolor=\"#303a44\", arrowsize=0.7];\n");
 }
 
 /* Render with `dot` from a private temporary file (never the terminal);
@@ -220,53 +672,45 @@ static int render_svg(docs *d, const strbuf *dot)
     return body && !b ? 2 : 0;
 }
 
+static void graph_free(graph *gr)
+{
+    for (size_t i = 0; i < gr->ncl; i++) sb_free(&gr->cl[i].label);
+}
+
 int docs_flows_graph(docs *d)
 {
-    d->role_zone = role_zones(d->m);
-    graph gr = {NULL, 0, 0, {0}, {0}};
+    graph gr = {0};
+    gr.d = d;
     names_init(&gr.index);
-    sb_init(&gr.edges);
-    for (size_t i = 0; d->g->site && i < d->m->nhosts; i++) {   /* every host, unlinked too */
-        const host *h = d->m->hosts[i];
-        const decl *z = NULL;
-        if (strcmp(h->site->name, d->g->site)) continue;
-        for (int k = 0; k < h->nruns && !z; k++) z = first_zone(d, h->runs[k].role);
-        sb_printf(&d->t, "%s\n", h->decl->name);
-        docs_put_addr(&d->t, h->addr);
-        node(d, &gr, NK_HOST, h, &d->t, z);
+    if (d->g->site) {
+        gr.runs = runs_index(d->m);
+        subnet_clusters(&gr);
+        host_nodes(&gr);
+    } else {
+        role_nodes(&gr);
     }
-    for (const system_decl *s = d->m->prog->systems; s && !d->g->site; s = s->next)
-        for (const decl *r = s->decls; r; r = r->next)
-            if (r->kind == D_ROLE && names_get(&d->m->systems, s->name) == s) {
-                docs_put_named(&d->t, r, s);
-                node(d, &gr, NK_ROLE, r, &d->t, first_zone(d, r));
-            }
-    for (size_t i = 0; i < d->m->ninstances; i++) {
-        instance *in = d->m->instances[i];
-        bool shown = d->g->site ? in->site && !strcmp(in->site->name, d->g->site) : !in->site;
-        for (const decl *sv = in->sys->decls; sv && shown; sv = sv->next)
-            for (const flow_decl *f = sv->flows; f; f = f->next) flow_edges(d, &gr, in, f);
-    }
+    size_t n;
+    const flow_row **rows = rows_by_ends(d, &n);
+    for (size_t i = 0; i < n; i++)
+        if (!i || !same_ends(rows[i - 1], rows[i])) row_edges(&gr, rows[i]);
+    free(rows);
+    merge_groups(&gr);
+    edge_names(&gr);
     strbuf *b = docs_page(d, "", "flows", ".dot");
+    size_t edges = 0;
     if (b) {
-        sb_puts(b, "// ");
-        docs_comment_text(b, gen_banner(d->g));
-        sb_puts(b, "\ndigraph flows {\n  graph [rankdir=LR, label=");
-        sb_printf(&d->t, d->g->site ? "Site %s" : "Every system at its defaults", d->g->site);
-        dot_str(b, docs_text(&d->t));
-        docs_reset(&d->t);
-        sb_puts(b, "];\n  node [fontname=\"Helvetica\"];\n"
-                   "  edge [fontname=\"Helvetica\", fontsize=10];\n");
-        dot_write(d, b, &gr);
+        dot_head(d, b);
+        edges = dot_write(b, &gr);
+        if (gr.failed) b->failed = true;
     }
-    sb_free(&gr.edges);
+    graph_free(&gr);
     if (!b) return 2;
     /* Graphviz's layout is far from linear: a graph this large would stall
      * the build, and nobody reads it as a picture anyway. */
-    if (gr.n > GRAPH_MAX_NODES || b->len > GRAPH_MAX_BYTES) {
-        fprintf(stderr, "berth: flows.svg not rendered: the graph has %zu nodes (limit %d) "
-                        "and %zu bytes (limit %d); flows.dot is written\n",
-                gr.n, GRAPH_MAX_NODES, b->len, GRAPH_MAX_BYTES);
+    if (gr.n > GRAPH_MAX_NODES || edges > GRAPH_MAX_EDGES || b->len > GRAPH_MAX_BYTES) {
+        fprintf(stderr, "berth: flows.svg not rendered: the graph has %zu nodes (limit %d), "
+                        "%zu edges (limit %d) and %zu bytes (limit %d); flows.dot is written\n",
+                gr.n, GRAPH_MAX_NODES, edges, GRAPH_MAX_EDGES, b->len, GRAPH_MAX_BYTES);
         gen_retire(d->g, "flows.svg");
         return 0;
     }

@@ -2,9 +2,9 @@
 # run.sh: runs every test suite of berth and ends with "N passed, N failed".
 # Suites: cmocka unit tests (plain and under ASan/UBSan), golden diagnostics
 # of tests/bad and tests/seeds, the bundled policies, fmt idempotence and
-# meaning preservation, gen, firewall rules (tests/fw), import
-# (tests/import), diff (tests/diff) and explain (tests/explain). Run from
-# anywhere; it works in the repository root.
+# meaning preservation, gen and its pictures (tests/docs/pictures.sh),
+# firewall rules (tests/fw), import (tests/import), diff (tests/diff) and
+# explain (tests/explain). Run from anywhere; it works in the repository root.
 set -u
 shopt -s nullglob
 cd "$(dirname "$0")/.." || exit 2
@@ -202,6 +202,12 @@ PYEOF
 ./berth gen c -o "$tmp/site" --site example --name berth_policy policies/*.ports 2>/dev/null
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/site" -o "$tmp/site-lookups" tests/gen/lookups.c "$tmp/site/berth_policy.c"
 check "$tmp/site-lookups"
+
+# The pictures (tests/docs/pictures.sh): the flow diagram's boxes, edges,
+# labels and font; a port map per host with its lanes, ephemeral range and
+# findings; every SVG well-formed.
+add_summary tests/docs/pictures.sh "$(tests/docs/pictures.sh 2>&1)"
+add_summary "tests/docs/pictures.sh under ASan" "$(BERTH=build/asan/berth tests/docs/pictures.sh 2>&1)"
 
 # 5a. Nothing quadratic: 20,000 flows through check and both generators,
 #     each under 10 s (linear code takes well under one; a pairwise loop
