@@ -136,6 +136,34 @@ static void put_visible(FILE *out, unsigned char c)
     fputc(c == '\t' || c >= 0x20 ? (c == 0x7f ? '?' : c) : '?', out);
 }
 
+int diag_utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80) return 1;
+    int n = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+          : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+    for (int i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80) return 0;
+    if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0))) return 0;
+    if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))) return 0;
+    return n;
+}
+
+void diag_put_text(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        int n = diag_utf8_len(p);
+        if (n == 1 && *p >= 0x20 && *p != 0x7f) fputc(*p, out);
+        else if (*p == '\n' || *p == '\r' || *p == '\t')
+            fprintf(out, "\\%c", *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't');
+        else if (n <= 1) fprintf(out, "\\x%02x", *p);
+        else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) fprintf(out, "\\u%04x", p[1]);
+        else if (n == 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+            fprintf(out, "\\u%04x", 0x2000 | (p[2] & 0x3f));
+        else fwrite(p, 1, (size_t)n, out);
+        p += n ? n : 1;
+    }
+}
+
 static void print_snippet(FILE *out, loc w, bool color)
 {
     size_t len;
@@ -163,11 +191,16 @@ static void print_head(FILE *out, loc w, severity sev, const char *msg,
                        const char *check, bool color)
 {
     if (color) fputs("\033[1m", out);
-    if (w.src) fprintf(out, "%s:%d:%d: ", w.src->name, w.line, w.col);
-    else fputs("berth: ", out);
+    if (w.src) {
+        diag_put_text(out, w.src->name);
+        fprintf(out, ":%d:%d: ", w.line, w.col);
+    } else {
+        fputs("berth: ", out);
+    }
     if (color) fprintf(out, "%s%s:\033[0m\033[1m", sev_color(sev), severity_name(sev));
     else fprintf(out, "%s:", severity_name(sev));
-    fprintf(out, " %s", msg);
+    fputc(' ', out);
+    diag_put_text(out, msg);
     if (check) fprintf(out, " [%s]", check);
     if (color) fputs("\033[0m", out);
     fputc('\n', out);
@@ -175,9 +208,11 @@ static void print_head(FILE *out, loc w, severity sev, const char *msg,
 
 static void print_include_chain(FILE *out, const source *src)
 {
-    for (; src && src->parent; src = src->parent)
-        fprintf(out, "In file included from %s:%d:\n", src->parent->name,
-                src->import_loc.line);
+    for (; src && src->parent; src = src->parent) {
+        fputs("In file included from ", out);
+        diag_put_text(out, src->parent->name);
+        fprintf(out, ":%d:\n", src->import_loc.line);
+    }
 }
 
 /* The notes printed so far, by (place, text): a note that says again what

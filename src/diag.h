@@ -71,5 +71,15 @@ size_t diag_waived(const diag_sink *s);
 /* Sort by file, line, column; drop exact repeats (same place, same text). */
 void diag_finish(diag_sink *s);
 void diag_print_text(const diag_sink *s, FILE *out);
+/* Write text (a message, note, reason or path) for a terminal or a
+ * line-based reader: valid UTF-8 passes through; '\n' '\r' '\t' show as
+ * those two characters, other C0 bytes and DEL as \xHH, C1 code points and
+ * U+2028/U+2029 as \uHHHH, and each byte that is not part of valid UTF-8
+ * as \xHH. No text can start an output line of its own. A backslash stays
+ * as it is: the form is for reading, not for decoding. */
+void diag_put_text(FILE *out, const char *s);
+/* The length of the valid UTF-8 sequence at s (1-4), or 0 when the byte
+ * there does not start one (overlong, surrogate, above U+10FFFF, cut). */
+int diag_utf8_len(const unsigned char *s);
 
 #endif

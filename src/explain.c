@@ -474,7 +474,8 @@ static void print_head(const explain_ctx *c, FILE *out, const entry *e)
 {
     const flow_row *r = e->row;
     const loc *w = &r->decl->where;
-    fprintf(out, "%s:%d:%d: ", w->src->name, w->line, w->col);
+    diag_put_text(out, w->src->name);
+    fprintf(out, ":%d:%d: ", w->line, w->col);
     if (e->h) fputs(check_service_name(c->m, r), out);
     else fprintf(out, "%s.%s", r->inst->sys->name, r->decl->service->name);
     fputs(": ", out);
@@ -612,13 +613,22 @@ static void print_section_head(const explain_ctx *c, FILE *out, size_t first, si
 static void print_finding(FILE *out, const diag *d)
 {
     const loc *w = &d->where;
-    if (w->src) fprintf(out, "%s:%d:%d: ", w->src->name, w->line, w->col);
-    fprintf(out, "%s: %s [%s]\n", severity_name(d->sev), d->message, check_table[d->check].id);
-    if (d->waiver && d->waiver_loc.src)
-        fprintf(out, "    waived: %s (%s:%d)\n", d->waiver, d->waiver_loc.src->name,
-                d->waiver_loc.line);
-    else if (d->waiver)
-        fprintf(out, "    waived: %s\n", d->waiver);
+    if (w->src) {
+        diag_put_text(out, w->src->name);
+        fprintf(out, ":%d:%d: ", w->line, w->col);
+    }
+    fprintf(out, "%s: ", severity_name(d->sev));
+    diag_put_text(out, d->message);
+    fprintf(out, " [%s]\n", check_table[d->check].id);
+    if (!d->waiver) return;
+    fputs("    waived: ", out);
+    diag_put_text(out, d->waiver);
+    if (d->waiver_loc.src) {
+        fputs(" (", out);
+        diag_put_text(out, d->waiver_loc.src->name);
+        fprintf(out, ":%d)", d->waiver_loc.line);
+    }
+    fputc('\n', out);
 }
 
 static void print_text(const explain_ctx *c, FILE *out)

@@ -8,15 +8,21 @@
 
 /* ---- JSON ---- */
 
+/* Valid UTF-8 passes through; each byte that is not part of a valid
+ * sequence (a file name in Latin-1, a cut sequence) becomes U+FFFD, so the
+ * document is always valid JSON. */
 void report_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        int n = diag_utf8_len(p);
         if (*p == '"' || *p == '\\') fprintf(out, "\\%c", *p);
         else if (*p == '\n') fputs("\\n", out);
         else if (*p == '\t') fputs("\\t", out);
         else if (*p < 0x20 || *p == 0x7f) fprintf(out, "\\u%04x", *p);
-        else fputc(*p, out);
+        else if (n == 0) fputs("\\ufffd", out);
+        else fwrite(p, 1, (size_t)n, out);
+        p += n ? n : 1;
     }
     fputc('"', out);
 }
@@ -208,10 +214,15 @@ void report_github(const diag_sink *s, FILE *out)
 
 static void gcc_line(FILE *out, loc w, severity sev, const char *msg, const char *id)
 {
-    if (w.src) fprintf(out, "%s:%d:%d: ", w.src->name, w.line, w.col);
-    else fputs("berth: ", out);
+    if (w.src) {
+        diag_put_text(out, w.src->name);
+        fprintf(out, ":%d:%d: ", w.line, w.col);
+    } else {
+        fputs("berth: ", out);
+    }
     /* gcc knows error, warning and note: info is shown as a note. */
-    fprintf(out, "%s: %s", severity_name(sev == SEV_INFO ? SEV_NOTE : sev), msg);
+    fprintf(out, "%s: ", severity_name(sev == SEV_INFO ? SEV_NOTE : sev));
+    diag_put_text(out, msg);
     if (id) fprintf(out, " [%s]", id);
     fputc('\n', out);
 }
@@ -327,9 +338,12 @@ void report_summary(const diag_sink *s, FILE *out)
             }
         if (waived) fprintf(out, " (%zu waived)", waived);
         fputs("; e.g. ", out);
-        if (worst->where.src)
-            fprintf(out, "%s:%d:%d: ", worst->where.src->name, worst->where.line, worst->where.col);
-        fprintf(out, "%s\n", worst->message);
+        if (worst->where.src) {
+            diag_put_text(out, worst->where.src->name);
+            fprintf(out, ":%d:%d: ", worst->where.line, worst->where.col);
+        }
+        diag_put_text(out, worst->message);
+        fputc('\n', out);
     }
     free(v);
 }

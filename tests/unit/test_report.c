@@ -851,6 +851,135 @@ static void gcc_one_line_per_finding(void **state)
     unit_free(&p);
 }
 
+/* ---- text that cannot forge a line ---- */
+
+static char *put_text(const char *in)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    diag_put_text(f, in);
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}
+
+static void expect_put_text(const char *in, const char *want)
+{
+    char *got = put_text(in);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* Controls show as escapes; valid UTF-8 stays; bytes outside it show as
+ * \xHH; C1 code points and the Unicode line separators as \uHHHH. */
+static void text_escapes_controls_keeps_utf8(void **state)
+{
+    (void)state;
+    expect_put_text("a\nb\rc\td", "a\\nb\\rc\\td");
+    expect_put_text("\x1b[31mred\x7f\x01", "\\x1b[31mred\\x7f\\x01");
+    expect_put_text("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xb5", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xb5");
+    expect_put_text("\x85\x9b\xff", "\\x85\\x9b\\xff");                       /* raw C1, stray */
+    expect_put_text("\xc2\x85\xc2\x9b\xc2\xa0", "\\u0085\\u009b\xc2\xa0");    /* NEL, CSI; NBSP */
+    expect_put_text("\xe2\x80\xa8\xe2\x80\xa9", "\\u2028\\u2029");
+    expect_put_text("\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80", /* overlong, surrogate, > U+10FFFF */
+                    "\\xc0\\xaf\\xed\\xa0\\x80\\xf4\\x90\\x80\\x80");
+    expect_put_text("cut \xe2\x82", "cut \\xe2\\x82");
+    expect_put_text("back\\slash", "back\\slash");
+}
+
+/* A reason with a newline that would forge "file:1:1: error:" and a
+ * workflow command, in a file whose directory has a newline in its name. */
+static const char *const FORGE =
+    "system a { role r; service s { udp 16000 r -> r; } }\n"
+    "system b { role r; service s { udp 16000 r -> r; } }\n"
+    "site x { host h1 10.0.0.1 { runs a.r, b.r; }\n"
+    "  allow bind-conflict on h1 because \"ok\\nfile:1:1: error: forged\\n::error file=x::forged\"; }\n";
+static const char *const FORGE_NAME = "d\nfile:1:1: error: name\r\n::error file=y::,z/p.ports";
+
+/* No line may start with anything the input wrote after a newline. */
+static void assert_no_forged_line(const char *out)
+{
+    for (const char *l = out; *l; l = strchr(l, '\n') + 1) {
+        assert_false(strncmp(l, "file:1:1", 8) == 0);
+        assert_false(strncmp(l, "::error", 7) == 0);
+        if (!strchr(l, '\n')) break;
+    }
+    assert_null(strchr(out, '\r'));
+}
+
+static void gcc_and_text_cannot_be_forged(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, FORGE);
+    assert_int_equal(p.diags.count, 1);
+    p.src->name = FORGE_NAME;
+    text t = capture(report_gcc, &p.diags);
+    assert_int_equal(count_lines(t.buf), 2);                 /* the finding, its waiver */
+    assert_no_forged_line(t.buf);
+    assert_true(strstr(t.buf, "d\\nfile:1:1: error: name\\r\\n::error file=y::,z/p.ports:4:3: "
+                              "note: waived: ok\\nfile:1:1: error: forged\\n::error "
+                              "file=x::forged\n") != NULL);
+    free(t.buf);
+    t = capture(diag_print_text, &p.diags);
+    assert_int_equal(count_lines(t.buf), 4);                 /* head, line, caret, waiver */
+    assert_no_forged_line(t.buf);
+    free(t.buf);
+    t = capture(report_summary, &p.diags);
+    assert_int_equal(count_lines(t.buf), 1);
+    assert_no_forged_line(t.buf);
+    free(t.buf);
+    unit_free(&p);
+}
+
+/* One workflow command per finding whatever the file name and the reason. */
+static void github_cannot_be_forged(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, FORGE);
+    p.src->name = FORGE_NAME;
+    text t = capture(report_github, &p.diags);
+    assert_int_equal(count_lines(t.buf), 1);
+    assert_int_equal(strncmp(t.buf, "::notice file=d%0Afile%3A1%3A1%3A error%3A name%0D%0A%3A%3A"
+                                     "error file=y%3A%3A%2Cz/p.ports,line=2,", 78), 0);
+    assert_true(strstr(t.buf, "(waived: ok%0Afile:1:1: error: forged%0A::error file=x::forged)\n"));
+    assert_null(strchr(t.buf, '\r'));
+    free(t.buf);
+    unit_free(&p);
+}
+
+/* File names that are not UTF-8 still give valid JSON (U+FFFD per bad byte);
+ * SARIF percent-encodes them. */
+static void json_escapes_non_utf8_file_names(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, HOSTILE);
+    p.src->name = "caf\xe9/\xc0\xaf\xed\xa0\x80x\xe2\x82.ports";
+    const char *want = "caf\xef\xbf\xbd/\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx"
+                       "\xef\xbf\xbd\xef\xbf\xbd.ports";
+    text t = capture(report_json, &p.diags);
+    jv *root = must_parse(t.buf, t.len);
+    assert_string_equal(jstr(jpath(root, "findings.0.file")), want);
+    jfree(root);
+    free(t.buf);
+    t = capture(report_gitlab, &p.diags);
+    root = must_parse(t.buf, t.len);
+    assert_string_equal(jstr(jpath(root, "0.location.path")), want);
+    jfree(root);
+    free(t.buf);
+    t = capture(report_sarif, &p.diags);
+    root = must_parse(t.buf, t.len);
+    assert_string_equal(jstr(jpath(root, "runs.0.results.0.locations.0.physicalLocation."
+                                         "artifactLocation.uri")),
+                        "caf%E9/%C0%AF%ED%A0%80x%E2%82.ports");
+    jfree(root);
+    free(t.buf);
+    unit_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -864,6 +993,10 @@ int main(void)
         cmocka_unit_test(github_annotations),
         cmocka_unit_test(github_escapes_properties_and_message),
         cmocka_unit_test(gcc_one_line_per_finding),
+        cmocka_unit_test(text_escapes_controls_keeps_utf8),
+        cmocka_unit_test(gcc_and_text_cannot_be_forged),
+        cmocka_unit_test(github_cannot_be_forged),
+        cmocka_unit_test(json_escapes_non_utf8_file_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
