@@ -148,20 +148,49 @@ int diag_utf8_len(const unsigned char *s)
     return n;
 }
 
+/* The visible form of the character at p into out (at most 12 bytes and a
+ * NUL); returns how many bytes of p it stands for. */
+static size_t visible_char(char *out, const unsigned char *p)
+{
+    int n = diag_utf8_len(p);
+    if (n == 1 && *p >= 0x20 && *p != 0x7f) snprintf(out, 13, "%c", *p);
+    else if (*p == '\n' || *p == '\r' || *p == '\t')
+        snprintf(out, 13, "\\%c", *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't');
+    else if (n <= 1) snprintf(out, 13, "\\x%02x", *p);
+    else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) snprintf(out, 13, "\\u%04x", p[1]);
+    else if (n == 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+        snprintf(out, 13, "\\u%04x", 0x2000 | (p[2] & 0x3f));
+    else {
+        memcpy(out, p, (size_t)n);
+        out[n] = '\0';
+    }
+    return n ? (size_t)n : 1;
+}
+
 void diag_put_text(FILE *out, const char *s)
 {
+    char one[13];
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        int n = diag_utf8_len(p);
-        if (n == 1 && *p >= 0x20 && *p != 0x7f) fputc(*p, out);
-        else if (*p == '\n' || *p == '\r' || *p == '\t')
-            fprintf(out, "\\%c", *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't');
-        else if (n <= 1) fprintf(out, "\\x%02x", *p);
-        else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) fprintf(out, "\\u%04x", p[1]);
-        else if (n == 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
-            fprintf(out, "\\u%04x", 0x2000 | (p[2] & 0x3f));
-        else fwrite(p, 1, (size_t)n, out);
-        p += n ? n : 1;
+        p += visible_char(one, p);
+        fputs(one, out);
     }
+}
+
+char *diag_visible(arena *a, const char *s)
+{
+    size_t n = 1;
+    char one[13];
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        p += visible_char(one, p);
+        n += strlen(one);
+    }
+    char *v = arena_alloc(a, n), *w = v;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        p += visible_char(one, p);
+        w += strlen(strcpy(w, one));
+    }
+    *w = '\0';
+    return v;
 }
 
 static void print_snippet(FILE *out, loc w, bool color)

@@ -78,6 +78,8 @@ void diag_print_text(const diag_sink *s, FILE *out);
  * as \xHH. No text can start an output line of its own. A backslash stays
  * as it is: the form is for reading, not for decoding. */
 void diag_put_text(FILE *out, const char *s);
+/* The same visible form, as a string in the arena. */
+char *diag_visible(arena *a, const char *s);
 /* The length of the valid UTF-8 sequence at s (1-4), or 0 when the byte
  * there does not start one (overlong, surrogate, above U+10FFFF, cut). */
 int diag_utf8_len(const unsigned char *s);

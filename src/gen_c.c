@@ -47,6 +47,19 @@ static void c_string(strbuf *b, const char *s)
     sb_putc(b, '"');
 }
 
+/* Text inside a C block comment that no text can end or change: "*" "/"
+ * and "/" "*" are split by a backslash, as is "??" (a trigraph, "??" and "/",
+ * is read before comments are); a stray newline becomes a space (the
+ * banner has none: it shows control characters as escapes). */
+static void c_comment(strbuf *b, const char *s)
+{
+    for (; *s; s++) {
+        sb_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
+        if ((*s == '*' && s[1] == '/') || (*s == '/' && s[1] == '*') || (*s == '?' && s[1] == '?'))
+            sb_putc(b, '\\');
+    }
+}
+
 /* Keep NAME as emitted, or NAME_2, NAME_3... when it is taken. */
 static const char *unique_name(cgen *cg, const char *name)
 {
@@ -333,7 +346,9 @@ static const char *guard_name(cgen *cg) { return macro_name(cg, cg->g->name, "H"
 static void emit_header(cgen *cg, uint64_t hash)
 {
     const char *P = cg->P, *U = cg->U, *guard = guard_name(cg);
-    sb_printf(cg->h, "/* %s */\n", gen_banner(cg->g));
+    sb_puts(cg->h, "/* ");
+    c_comment(cg->h, gen_banner(cg->g));
+    sb_puts(cg->h, " */\n");
     sb_printf(cg->h, "#ifndef %s\n#define %s\n\n#include <stddef.h>\n\n", guard, guard);
     sb_puts(cg->h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     sb_printf(cg->h, "/* Version of this generated interface, and a hash of the policy it "
@@ -489,7 +504,9 @@ int gen_c(gen_ctx *g)
     cg.h = gen_file_new(g, hname);   /* first: a depfile's first target is the header */
     cg.c = gen_file_new(g, cname);
     if (!cg.c || !cg.h) return 2;
-    sb_printf(cg.c, "/* %s */\n#include \"%s\"\n#include <string.h>\n\n", gen_banner(g), hname);
+    sb_puts(cg.c, "/* ");
+    c_comment(cg.c, gen_banner(g));
+    sb_printf(cg.c, " */\n#include \"%s\"\n#include <string.h>\n\n", hname);
     emit_services(&cg);
     emit_flows(&cg);
     emit_ownership(&cg, &o);

@@ -187,8 +187,12 @@ static const command_help *find_command(const char *name)
 
 static int usage_error(const char *fmt, const char *arg)
 {
+    /* The argument is the user's: shown with its control characters visible. */
+    arena a;
+    arena_init(&a);
     fputs("berth: ", stderr);
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, fmt, diag_visible(&a, arg));
+    arena_free(&a);
     fputs("\nTry 'berth --help' or 'berth help COMMAND'.\n", stderr);
     return 2;
 }
@@ -587,8 +591,9 @@ static int check_gen_usage(const cli_options *o)
     if (!o->output)
         return usage_error(strcmp(kind, "fw") == 0 ? "gen fw needs an output: -o FILE with "
                            "--host, else -o DIR%s" : "gen needs an output directory: -o DIR%s", "");
-    if (o->name && (!o->name[0] || strchr(o->name, '/')))
-        return usage_error("--name '%s' must be a file name without '/'", o->name);
+    if (o->name && !valid_c_name(o->name))
+        return usage_error("--name '%s' must be a C identifier (it names the files and the "
+                           "header guard)", o->name);
     if (o->prefix && !valid_c_name(o->prefix))
         return usage_error("--prefix '%s' must be a C identifier", o->prefix);
     if (strcmp(kind, "fw") != 0) {

@@ -112,6 +112,29 @@ check grep -q '\[cross-protocol\]' <<<"$out"
 # docs/checks.md: a section per check id, whose examples do what the page says.
 check "$PY" tests/docs/checks_doc.py
 ./berth check --output "$tmp/x.txt" policies/*.ports >/dev/null 2>&1; check test $? = 2
+# Text that cannot forge: a reason with a newline, in a file whose directory
+# name holds a newline and "::", gives one line per finding and note in text
+# and gcc, one workflow command per finding with --format github (stderr
+# included, as an Actions log shows both), and valid JSON for a Latin-1 name.
+forge="$tmp/forge/d"$'\n'"::error file=n::name,x"
+mkdir -p "$forge"
+printf '%s\n' 'system a { role r; service s { udp 16000 r -> r; } }' \
+  'system b { role r; service s { udp 16000 r -> r; } }' \
+  'site x { host h1 10.0.0.1 { runs a.r, b.r; }' \
+  '  allow bind-conflict on h1 because "ok\nfile:1:1: error: forged\n::error file=x::forged"; }' >"$forge/p.ports"
+out=$(./berth check --format=gcc "$forge/p.ports" 2>&1)
+check test "$(wc -l <<<"$out")" = 2
+check test -z "$(grep -E '^(file:1:1|::)' <<<"$out")"
+out=$(./berth check "$forge/p.ports" 2>&1)
+check test -z "$(grep -E '^(file:1:1|::)' <<<"$out")"
+check grep -q 'note: waived: ok\\nfile:1:1: error: forged\\n::error file=x::forged$' <<<"$out"
+out=$(./berth check --format=github "$forge/p.ports" 2>&1)
+check test "$(grep -c '^::' <<<"$out")" = 1
+check grep -q '^::notice file=.*d%0A%3A%3Aerror file=n%3A%3Aname%2Cx/p.ports,line=2,' <<<"$out"
+head -3 "$forge/p.ports" >"$tmp/forge/caf"$'\xe9'".ports"
+./berth check --format=json "$tmp/forge/caf"$'\xe9'".ports" >"$tmp/forge.json" 2>/dev/null
+check "$PY" -c 'import json,sys; f=json.load(open(sys.argv[1], encoding="utf-8"))["findings"]
+assert f and all(x["file"].endswith("caf\ufffd.ports") for x in f), f' "$tmp/forge.json"
 
 # 4. fmt: the bundled policies are formatted; fmt is idempotent and keeps
 #    the flow table of every input that parses.
@@ -199,6 +222,20 @@ cells = lambda l: len(re.findall(r"(?<!\\)\|", l))
 assert rows and all(cells(r) == cells(rows[0]) for r in rows), rows
 assert "<script>" not in open(sys.argv[1], encoding="utf-8").read()
 PYEOF
+# Paths in the banner cannot end the comment or the line: a policy under
+# x*/ (the path holds "*/"), a directory with newlines, "??/" and "/*".
+hostile_dir="x*/y"$'\n'"#error injected"$'\n'"z??/w/*"
+mkdir -p "$tmp/banner/$hostile_dir"
+cp policies/igloo.ports "$tmp/banner/$hostile_dir/p.ports"
+(cd "$tmp/banner" && "$OLDPWD/berth" gen c -o out --name forge "$hostile_dir/p.ports" 2>/dev/null)
+check grep -qF 'x*\/y\n#error injected\nz?\?/w/\*\/p.ports' "$tmp/banner/out/forge.c"
+check cc -std=c99 -Wall -Werror -Wextra -Wpedantic -trigraphs -c -o "$tmp/banner/forge.o" "$tmp/banner/out/forge.c"
+check test "$(head -1 "$tmp/banner/out/forge.h" | grep -o '\*/' | wc -l)" = 1
+# --name is a C identifier (it names the header guard and the files).
+for n in 'a*/b' 'x y' '1x' 'a-b' '' 'a/b'; do
+  ./berth gen c -o "$tmp/badname" --name "$n" policies/igloo.ports >/dev/null 2>&1; check test $? = 2
+done
+check test ! -e "$tmp/badname"
 ./berth gen c -o "$tmp/site" --site example --name berth_policy policies/*.ports 2>/dev/null
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/site" -o "$tmp/site-lookups" tests/gen/lookups.c "$tmp/site/berth_policy.c"
 check "$tmp/site-lookups"
