@@ -86,16 +86,26 @@ static const char *qualified(arena *a, const char *x, const char *y)
     return s;
 }
 
+static const char *zone_text(arena *a, const char *name)
+{
+    size_t n = strlen(name) + sizeof "zone ";
+    char *s = arena_alloc(a, n);
+    snprintf(s, n, "zone %s", name);
+    return s;
+}
 
-/* "igloo.media_server", "any", "224.0.0.251", "zone igloo.outside" */
+/* "igloo.media_server", "any", "224.0.0.251", "zone igloo.outside". A role
+ * or zone of the flow's own system is named with the flow's instance; one of
+ * another system with that system (`igloo.tablet` written in dante). */
 static const char *end_text(arena *a, const flow_row *r, const flow_end *e)
 {
     char buf[ADDR_TEXT];
+    const char *owner;
     switch (e->kind) {
     case EP_NAME:
-        return e->target->kind == D_ZONE
-                   ? qualified(a, "zone", qualified(a, r->inst->name, e->target->name))
-                   : qualified(a, r->inst->name, e->target->name);
+        owner = e->target->system == r->inst->sys ? r->inst->name : e->target->system->name;
+        if (e->target->kind != D_ZONE) return qualified(a, owner, e->target->name);
+        return zone_text(a, qualified(a, owner, e->target->name));
     case EP_ANY: return "any";
     default:
         addr_text(buf, e->lo, e->hi, e->prefix);

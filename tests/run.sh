@@ -167,6 +167,10 @@ check "$tmp/lookups"
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -trigraphs -I"$tmp/hostile" -o "$tmp/hostile/t" tests/gen/hostile.c "$tmp/hostile/hostile.c"
 check "$tmp/hostile/t"
 check g++ -std=c++11 -Wall -Wextra -Werror -x c++ -c -o "$tmp/hostile/x.o" "$tmp/hostile/hostile.c"
+# A role or zone of another system keeps that system's name (igloo.tablet in dante).
+./berth gen c -o "$tmp/cross" tests/gen/cross.ports 2>/dev/null
+check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/cross" -o "$tmp/cross/t" tests/gen/cross.c "$tmp/cross/berth_policy.c"
+check "$tmp/cross/t"
 # Parameters, pools and groups whose macro names collide still give a header
 # that compiles with every name defined once.
 ./berth gen c -o "$tmp/clash" tests/gen/clash.ports 2>/dev/null
