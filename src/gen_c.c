@@ -340,9 +340,23 @@ static void emit_constants(cgen *cg)
 /* PREFIX_NAME_H: a user's own name.h keeps its guard. */
 static const char *guard_name(cgen *cg) { return macro_name(cg, cg->g->name, "H", ""); }
 
+/* The fixed macros, taken before any parameter or group is named, so a
+ * `param version` of system `api` becomes PREFIX_API_VERSION_2. */
+static void reserve_fixed(cgen *cg)
+{
+    static const char *const fixed[] = {"API_VERSION", "POLICY_HASH", "TCP", "UDP"};
+    char name[300];
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+        snprintf(name, sizeof name, "%.250s_%s", cg->U, fixed[i]);
+        const char *kept = arena_strdup(cg->g->m->mem, name);
+        names_put(cg->g->m->mem, &cg->macros, kept, (void *)kept);
+    }
+}
+
 static void emit_header(cgen *cg, uint64_t hash)
 {
     const char *P = cg->P, *U = cg->U, *guard = guard_name(cg);
+    reserve_fixed(cg);
     sb_printf(cg->h, "/* %s */\n", gen_banner(cg->g));
     sb_printf(cg->h, "#ifndef %s\n#define %s\n\n#include <stddef.h>\n\n", guard, guard);
     sb_puts(cg->h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
