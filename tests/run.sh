@@ -130,6 +130,23 @@ check ./berth fmt --check "$tmp/messy.ports"
 check ./berth check tests/fmt/language-examples.ports
 check ./berth fmt --check tests/fmt/language-examples.ports
 check diff <(sed -n '/^## Examples, one per construct/,$p' docs/language.md | sed -n '/^```$/,/^```$/p' | sed '1d;$d') <(tail -n +2 tests/fmt/language-examples.ports)
+# A byte order mark is accepted by check; fmt and check name what they cannot
+# read (a directory: "Is a directory"); standard input is read once.
+check ./berth check tests/fmt/bom.ports
+mkdir "$tmp/dir.ports"
+for cmd in check fmt; do
+  out=$(./berth $cmd "$tmp/dir.ports" 2>&1); rc=$?
+  check test "$rc" = 2
+  check grep -q "^berth: cannot read '$tmp/dir.ports': Is a directory\$" <<<"$out"
+done
+out=$(./berth fmt "$tmp/no-such.ports" 2>&1); rc=$?
+check test "$rc" = 2
+check grep -q "^berth: cannot read '$tmp/no-such.ports': No such file or directory\$" <<<"$out"
+for cmd in check fmt; do
+  out=$(./berth $cmd - - </dev/null 2>&1); rc=$?
+  check test "$rc" = 2
+  check grep -q "standard input given twice" <<<"$out"
+done
 for f in tests/fmt/*.ports; do
   [ -f "${f%.ports}.expected" ] || continue
   golden ./berth "${f%.ports}.expected" 0 fmt - <"$f"
