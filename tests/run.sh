@@ -241,6 +241,14 @@ add_summary "tests/docs/pictures.sh under ASan" "$(BERTH=build/asan/berth tests/
 check timeout 10 ./berth check "$tmp/big.ports"
 check timeout 10 ./berth gen c -o "$tmp/big-c" "$tmp/big.ports"
 check timeout 10 ./berth gen docs -o "$tmp/big-docs" "$tmp/big.ports"
+# 70,000 services: the service indexes of the generated C outgrow unsigned
+# short; every owner the compiled lookups find is right (tests/gen/owners.c).
+awk 'BEGIN { print "system big { role r; role q;"
+  for (i = 0; i < 70000; i++) printf "service s%d { tcp %d %s; }\n", i, i % 60000 + 1, i < 60000 ? "r -> r" : "q -> q"
+  print "}" }' >"$tmp/many.ports"
+check timeout 10 ./berth gen c -o "$tmp/many" "$tmp/many.ports"
+check cc -std=c99 -O0 -Wall -Wextra -Wpedantic -Werror -I"$tmp/many" -o "$tmp/many/t" tests/gen/owners.c "$tmp/many/berth_policy.c"
+check "$tmp/many/t"
 
 # 5b. No input crashes it: a fixed, seeded run of the mutation fuzzer over
 #     the sanitizer build (tests/fuzz/mutate.py runs longer by hand).
