@@ -331,7 +331,7 @@ host_items
 host_item
     : "os" IDENT ';'        { $$ = build_host_os(pc, $<dcl>0, $2, @2); }
     | "runs" refs ';'       { $$ = build_host_runs(pc, $<dcl>0, $2); }
-    | "ephemeral" port ';'  { $$ = build_host_ephemeral($<dcl>0, $2); }
+    | "ephemeral" port ';'  { $$ = build_host_ephemeral(pc, $<dcl>0, $2); }
     ;
 
 refs

@@ -1,6 +1,7 @@
 /* build.c: AST constructors for the grammar actions (see build.h). Lists
  * are built by appending to the tail so source order is kept. */
 #include "build.h"
+#include "model.h"
 #include <string.h>
 
 #define NEW(pc, T) ((T *)arena_alloc((pc)->mem, sizeof(T)))
@@ -335,14 +336,38 @@ decl *build_host(parse_ctx *pc, loc where, const char *name, loc name_loc, expr 
     d->name = name;
     d->name_loc = name_loc;
     d->value = addr;
-    (void)pc;
+    char text[ADDR_TEXT];
+    uint32_t a = (uint32_t)addr->num;
+    if (addr->prefix < 32) {
+        addr_text(text, a, a, addr->prefix);
+        diag_report(pc->diags, SEV_ERROR, CK_TYPE, addr->where,
+                    "host '%s' is given the network %s; a host takes one address, "
+                    "without a prefix", name, text);
+    } else if (addr_is_multicast(a)) {
+        addr_text(text, a, a, 32);
+        diag_report(pc->diags, SEV_ERROR, CK_TYPE, addr->where,
+                    "host '%s' is given the multicast group %s; a host takes a unicast "
+                    "address", name, text);
+    }
     return d;
 }
 
 decl *build_host_props(parse_ctx *pc) { return props_or_new(pc, NULL); }
 
+/* A statement a host takes once (`os`, `ephemeral`) written again. */
+static void host_twice(parse_ctx *pc, const char *what, loc here, loc first)
+{
+    diag *d = diag_report(pc->diags, SEV_ERROR, CK_DUPLICATE_NAME, here,
+                          "'%s' is given twice in this host", what);
+    diag_add_note(pc->diags, d, first, "'%s' was first given here", what);
+}
+
 decl *build_host_os(parse_ctx *pc, decl *props, const char *os, loc os_loc)
 {
+    if (props->os_loc.line) {
+        host_twice(pc, "os", os_loc, props->os_loc);
+        return props;
+    }
     return build_role_os(pc, props, os, os_loc);
 }
 
@@ -356,8 +381,12 @@ decl *build_host_runs(parse_ctx *pc, decl *props, ref_list *roles)
     return props;
 }
 
-decl *build_host_ephemeral(decl *props, port_item *range)
+decl *build_host_ephemeral(parse_ctx *pc, decl *props, port_item *range)
 {
+    if (props->ephemeral) {
+        host_twice(pc, "ephemeral", range->where, props->ephemeral->where);
+        return props;
+    }
     props->ephemeral = range;
     return props;
 }

@@ -61,7 +61,7 @@ decl *build_host(parse_ctx *pc, loc where, const char *name, loc name_loc, expr 
 decl *build_host_props(parse_ctx *pc);
 decl *build_host_os(parse_ctx *pc, decl *props, const char *os, loc os_loc);
 decl *build_host_runs(parse_ctx *pc, decl *props, ref_list *roles);
-decl *build_host_ephemeral(decl *props, port_item *range);
+decl *build_host_ephemeral(parse_ctx *pc, decl *props, port_item *range);
 ref_list *build_ref_list(parse_ctx *pc, ref_list *list, ref r);
 
 waiver_decl *build_waiver(parse_ctx *pc, loc where, const char *check, loc check_loc,

@@ -5,6 +5,7 @@
  * same default port values). Rows are sorted once per check; no pairwise loops over
  * flows. */
 #include <stdint.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
@@ -187,12 +188,17 @@ static void report_redundant(model *m, const flow_row *r, const segment *by)
 }
 
 /* Second pass over the flows the first pass kept: one whose every port is
- * also covered by another kept flow is redundant too (150-250 beside
- * 100-199 and 200-299). Coverage is counted per elementary segment. */
+ * also covered by other kept flows is redundant too (150-250 beside 100-199
+ * and 200-299). Greedy, in port order: a flow is reported only when the
+ * flows not reported so far still cover it without it, so every reported
+ * flow can go at once (of 1001-1004, 1003-1006, 1005-1008, 1007-1010 only
+ * 1003-1006). Coverage counts per elementary segment live in a segment tree
+ * (range minimum, range add): O(k log k) for k kept flows. */
 static int by_lo(const void *pa, const void *pb)
 {
     const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
-    return (a->lo > b->lo) - (a->lo < b->lo);
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    return loc_order(a->decl->where, b->decl->where);
 }
 
 static int long_cmp(const void *pa, const void *pb)
@@ -212,40 +218,90 @@ static size_t bound_index(const long *b, size_t n, long x)
     return lo;
 }
 
+typedef struct {
+    int *min, *add;              /* per node: minimum below, pending add */
+} cover_tree;
+
+static void tree_build(cover_tree *t, size_t node, size_t l, size_t r, const int *count)
+{
+    if (r - l == 1) {
+        t->min[node] = count[l];
+        return;
+    }
+    size_t mid = (l + r) / 2;
+    tree_build(t, 2 * node, l, mid, count);
+    tree_build(t, 2 * node + 1, mid, r, count);
+    t->min[node] = t->min[2 * node] < t->min[2 * node + 1] ? t->min[2 * node]
+                                                           : t->min[2 * node + 1];
+}
+
+/* The minimum coverage over segments [ql, qr) of node's span [l, r). */
+static int tree_min(const cover_tree *t, size_t node, size_t l, size_t r, size_t ql, size_t qr)
+{
+    if (qr <= l || r <= ql) return INT_MAX;
+    if (ql <= l && r <= qr) return t->min[node];
+    size_t mid = (l + r) / 2;
+    int a = tree_min(t, 2 * node, l, mid, ql, qr), b = tree_min(t, 2 * node + 1, mid, r, ql, qr);
+    return (a < b ? a : b) + t->add[node];
+}
+
+static void tree_add(cover_tree *t, size_t node, size_t l, size_t r, size_t ql, size_t qr, int d)
+{
+    if (qr <= l || r <= ql) return;
+    if (ql <= l && r <= qr) {
+        t->min[node] += d;
+        t->add[node] += d;
+        return;
+    }
+    size_t mid = (l + r) / 2;
+    tree_add(t, 2 * node, l, mid, ql, qr, d);
+    tree_add(t, 2 * node + 1, mid, r, ql, qr, d);
+    int a = t->min[2 * node], b = t->min[2 * node + 1];
+    t->min[node] = (a < b ? a : b) + t->add[node];
+}
+
 static void covered_by_others(model *m, const flow_row **kept, size_t k)
 {
     if (k < 3) return;           /* two kept flows never cover each other */
     qsort(kept, k, sizeof *kept, by_lo);
     long *b = malloc(2 * k * sizeof *b);
-    int *cover = calloc(2 * k + 1, sizeof *cover);
-    size_t *thin = calloc(2 * k + 2, sizeof *thin);
-    if (!b || !cover || !thin) goto out;
+    int *count = calloc(2 * k + 1, sizeof *count);
+    cover_tree t = {calloc(8 * k, sizeof *t.min), calloc(8 * k, sizeof *t.add)};
+    if (!b || !count || !t.min || !t.add) goto out;
     for (size_t i = 0; i < k; i++) b[2 * i] = kept[i]->lo, b[2 * i + 1] = (long)kept[i]->hi + 1;
     qsort(b, 2 * k, sizeof *b, long_cmp);
     size_t nb = 0;
     for (size_t i = 0; i < 2 * k; i++)
         if (!nb || b[nb - 1] != b[i]) b[nb++] = b[i];
-    for (size_t i = 0; i < k; i++) {
-        cover[bound_index(b, nb, kept[i]->lo)]++;
-        cover[bound_index(b, nb, (long)kept[i]->hi + 1)]--;
+    for (size_t i = 0; i < k; i++) {         /* segment s: ports b[s] to b[s + 1] - 1 */
+        count[bound_index(b, nb, kept[i]->lo)]++;
+        count[bound_index(b, nb, (long)kept[i]->hi + 1)]--;
     }
-    for (size_t s = 0, c = 0; s < nb; s++) {   /* thin[s]: segments below s covered once */
-        c += (size_t)cover[s];
-        thin[s + 1] = thin[s] + (c < 2);
-    }
+    for (size_t s = 1; s < nb; s++) count[s] += count[s - 1];
+    size_t nseg = nb - 1;                    /* nb >= 2: k >= 3 flows */
+    tree_build(&t, 1, 0, nseg, count);
+    const flow_row *widest = NULL;           /* of the earlier flows that stay, highest hi */
     for (size_t i = 0; i < k; i++) {
         size_t from = bound_index(b, nb, kept[i]->lo);
         size_t to = bound_index(b, nb, (long)kept[i]->hi + 1);
-        if (thin[to] != thin[from]) continue;
+        if (tree_min(&t, 1, 0, nseg, from, to) < 2) {
+            if (!widest || kept[i]->hi > widest->hi) widest = kept[i];
+            continue;
+        }
+        tree_add(&t, 1, 0, nseg, from, to, -1);
+        /* Name a flow that stays: the next one when it overlaps (none after
+         * this one is reported yet), else the earlier one reaching furthest. */
         const flow_row *other = i + 1 < k && kept[i + 1]->lo <= kept[i]->hi ? kept[i + 1]
-                                                                            : kept[i - 1];
+                                                                            : widest;
+        if (!other) other = kept[i + 1 < k ? i + 1 : i - 1];   /* not reached: lo is covered */
         segment by = {other->lo, other->hi, other};
         report_redundant(m, kept[i], &by);
     }
 out:
     free(b);
-    free(cover);
-    free(thin);
+    free(count);
+    free(t.min);
+    free(t.add);
 }
 
 /* Within each group of rows with the same sides, largest first: a row

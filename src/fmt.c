@@ -4,6 +4,7 @@
  * every comment kept. It rewrites whitespace only: the token sequence is
  * unchanged, so the meaning is too. A block written on one line stays on
  * one line. Files with syntax errors are left alone. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -65,6 +66,14 @@ static bool space_between(const raw_token *p, const raw_token *t, const raw_toke
     return true;
 }
 
+/* A token's text with the '\r' of CRLF line ends (in comments) left out:
+ * line ends are chosen once for the whole file (fmt_format). */
+static void put_text(strbuf *out, const char *s)
+{
+    for (; *s; s++)
+        if (*s != '\r' || (s[1] && s[1] != '\n')) sb_putc(out, *s);
+}
+
 static void emit(fmt_state *f)
 {
     bool *inline_stack = calloc(f->n + 2, sizeof *inline_stack);
@@ -89,7 +98,7 @@ static void emit(fmt_state *f)
                 sb_putc(f->out, ' ');
             }
         }
-        sb_puts(f->out, t->text);
+        put_text(f->out, t->text);
         if (t->kind == '{') {
             inline_stack[isp++] = in_inline;
             in_inline = in_inline || f->inline_block[i];
@@ -115,26 +124,34 @@ bool fmt_format(arena *mem, diag_sink *diags, const source *src, strbuf *out)
     size_t n;
     if (!parse_tokens(mem, diags, src, &toks, &n) || diag_count(diags, SEV_ERROR) > before)
         return false;
-    fmt_state f = {toks, n, arena_alloc(mem, n + 1), out, 0};
+    /* Line ends: CRLF everywhere when the file's first line ends in CRLF,
+     * LF everywhere otherwise. */
+    const char *nl = memchr(src->text, '\n', src->len);
+    bool crlf = nl && nl > src->text && nl[-1] == '\r';
+    strbuf lf;
+    sb_init(&lf);
+    fmt_state f = {toks, n, arena_alloc(mem, n + 1), crlf ? &lf : out, 0};
     mark_blocks(&f);
     if (n) emit(&f);
-    return !out->failed;
+    for (size_t i = 0; crlf && i < lf.len; i++) {
+        if (lf.data[i] == '\n') sb_putc(out, '\r');
+        sb_putc(out, lf.data[i]);
+    }
+    bool failed = lf.failed;
+    sb_free(&lf);
+    return !out->failed && !failed;
 }
 
+/* The text of NAME ("-": standard input), or NULL with errno set. */
 static char *read_all(arena *mem, const char *name, size_t *len)
 {
-    FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
+    bool is_stdin = strcmp(name, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(name, "rb");
     if (!f) return NULL;
-    strbuf b;
-    sb_init(&b);
-    char buf[65536];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0 && b.len < LOAD_MAX_FILE) sb_putn(&b, buf, got);
-    bool ok = !ferror(f) && !b.failed && b.len < LOAD_MAX_FILE;
-    if (f != stdin) fclose(f);
-    char *text = ok ? arena_strndup(mem, b.data ? b.data : "", b.len) : NULL;
-    *len = b.len;
-    sb_free(&b);
+    char *text = load_read_stream(mem, f, len);
+    int err = errno;
+    if (!is_stdin) fclose(f);
+    errno = err;
     return text;
 }
 
@@ -147,7 +164,8 @@ int cli_fmt(const cli_options *o, arena *mem, diag_sink *diags)
         size_t len;
         char *text = read_all(mem, name, &len);
         if (!text) {
-            fprintf(stderr, "berth: cannot read '%s'\n", name);
+            fprintf(stderr, "berth: cannot read '%s': %s\n", is_stdin ? "<stdin>" : name,
+                    strerror(errno));
             return 2;
         }
         source *src = source_new(mem, is_stdin ? "<stdin>" : name, "", ".", text, len, i);

@@ -99,16 +99,26 @@ static const char *qualified(arena *a, const char *x, const char *y)
     return s;
 }
 
+static const char *zone_text(arena *a, const char *name)
+{
+    size_t n = strlen(name) + sizeof "zone ";
+    char *s = arena_alloc(a, n);
+    snprintf(s, n, "zone %s", name);
+    return s;
+}
 
-/* "igloo.media_server", "any", "224.0.0.251", "zone igloo.outside" */
+/* "igloo.media_server", "any", "224.0.0.251", "zone igloo.outside". A role
+ * or zone of the flow's own system is named with the flow's instance; one of
+ * another system with that system (`igloo.tablet` written in dante). */
 static const char *end_text(arena *a, const flow_row *r, const flow_end *e)
 {
     char buf[ADDR_TEXT];
+    const char *owner;
     switch (e->kind) {
     case EP_NAME:
-        return e->target->kind == D_ZONE
-                   ? qualified(a, "zone", qualified(a, r->inst->name, e->target->name))
-                   : qualified(a, r->inst->name, e->target->name);
+        owner = e->target->system == r->inst->sys ? r->inst->name : e->target->system->name;
+        if (e->target->kind != D_ZONE) return qualified(a, owner, e->target->name);
+        return zone_text(a, qualified(a, owner, e->target->name));
     case EP_ANY: return "any";
     default:
         addr_text(buf, e->lo, e->hi, e->prefix);
@@ -340,16 +350,40 @@ static void emit_constants(cgen *cg)
     }
 }
 
+/* The type of a service index (berth_flow.service, the owners table): the
+ * smallest of unsigned short and uint32_t that holds every index. Policies
+ * within 65,535 services keep the unsigned short they always had. */
+static const char *service_index_type(const cgen *cg)
+{
+    return cg->nsvcs <= 65535 ? "unsigned short" : "uint32_t";
+}
+
 /* PREFIX_NAME_H: a user's own name.h keeps its guard. */
 static const char *guard_name(cgen *cg) { return macro_name(cg, cg->g->name, "H", ""); }
+
+/* The fixed macros, taken before any parameter or group is named, so a
+ * `param version` of system `api` becomes PREFIX_API_VERSION_2. */
+static void reserve_fixed(cgen *cg)
+{
+    static const char *const fixed[] = {"API_VERSION", "POLICY_HASH", "TCP", "UDP"};
+    char name[300];
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+        snprintf(name, sizeof name, "%.250s_%s", cg->U, fixed[i]);
+        const char *kept = arena_strdup(cg->g->m->mem, name);
+        names_put(cg->g->m->mem, &cg->macros, kept, (void *)kept);
+    }
+}
 
 static void emit_header(cgen *cg, uint64_t hash)
 {
     const char *P = cg->P, *U = cg->U, *guard = guard_name(cg);
+    reserve_fixed(cg);
     sb_puts(cg->h, "/* ");
     c_comment(cg->h, gen_banner(cg->g));
     sb_puts(cg->h, " */\n");
-    sb_printf(cg->h, "#ifndef %s\n#define %s\n\n#include <stddef.h>\n\n", guard, guard);
+    const char *index = service_index_type(cg);
+    sb_printf(cg->h, "#ifndef %s\n#define %s\n\n#include <stddef.h>\n%s\n", guard, guard,
+              strcmp(index, "uint32_t") == 0 ? "#include <stdint.h>\n" : "");
     sb_puts(cg->h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     sb_printf(cg->h, "/* Version of this generated interface, and a hash of the policy it "
                      "describes. */\n#define %s_API_VERSION 1\n#define %s_POLICY_HASH "
@@ -364,10 +398,10 @@ static void emit_header(cgen *cg, uint64_t hash)
               "/* One flow: protocol, destination range (0-0: any), fixed source range\n"
               " * (0-0: any), owning service, and its two sides. */\n"
               "typedef struct %s_flow {\n    unsigned char proto;\n    unsigned short lo, hi;\n"
-              "    unsigned short src_lo, src_hi;\n    unsigned short service;\n"
+              "    unsigned short src_lo, src_hi;\n    %s service;\n"
               "    const char *source;\n    const char *endpoint;\n    unsigned char local;\n"
               "} %s_flow;\n\n",
-              P, P, P, P);
+              P, P, P, index, P);
     sb_printf(cg->h,
               "extern const %s_service %s_services[];\nextern const size_t %s_service_count;\n"
               "extern const %s_flow %s_flows[];\nextern const size_t %s_flow_count;\n\n"
@@ -434,7 +468,7 @@ static void emit_ownership(cgen *cg, const ownership *o)
     if (!o->nseg) sb_puts(cg->c, "    {0, 0, 0, 0, 0},\n");
     sb_printf(cg->c, "};\nstatic const size_t %s_segment_count_ = %zu;\n\n"
                      "/* Owners of each segment, as indexes into the services. */\n"
-                     "static const unsigned short %s_owners_[] = {", P, o->nseg, P);
+                     "static const %s %s_owners_[] = {", P, o->nseg, service_index_type(cg), P);
     for (size_t i = 0; i < o->nowners; i++)
         sb_printf(cg->c, "%s%zu", i == 0 ? "\n    " : i % 16 ? ", " : ",\n    ", o->owners[i]);
     sb_puts(cg->c, o->nowners ? "\n};\n\n" : "\n    0\n};\n\n");

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "parse.h"
 
 void load_init(loader *l, arena *mem, diag_sink *diags)
@@ -24,6 +25,11 @@ void load_init_reader(loader *l, arena *mem, diag_sink *diags, const load_reader
 char *load_read_stream(arena *a, FILE *f, size_t *len)
 {
     size_t cap = 1 << 16, n = 0;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;          /* fopen opens a directory; say so, not EIO */
+        return NULL;
+    }
     char *buf = malloc(cap);
     if (!buf) return NULL;
     for (;;) {

@@ -613,12 +613,14 @@ static int check_gen_usage(const cli_options *o)
     return 0;
 }
 
-static bool has_stdin_file(const cli_options *o)
+static int stdin_files(const cli_options *o)
 {
-    for (int i = 0; i < o->nfiles; i++)
-        if (strcmp(o->files[i], "-") == 0) return true;
-    return false;
+    int n = 0;
+    for (int i = 0; i < o->nfiles; i++) n += strcmp(o->files[i], "-") == 0;
+    return n;
 }
+
+static bool has_stdin_file(const cli_options *o) { return stdin_files(o) > 0; }
 
 static int command(int argc, char **argv)
 {
@@ -642,6 +644,8 @@ static int command(int argc, char **argv)
         rc = usage_error("--sockets and --proc-net belong to audit%s", "");
     else if (o.sockets && o.proc_net)
         rc = usage_error("--sockets and --proc-net are two sources of sockets: give one%s", "");
+    else if (stdin_files(&o) > 1)
+        rc = usage_error("standard input given twice: '-' is read once%s", "");
     else if (is_audit && o.sockets && strcmp(o.sockets, "-") == 0 && has_stdin_file(&o))
         rc = usage_error("standard input cannot be both the --sockets text and a policy%s", "");
     else if (is_explain)

@@ -10,6 +10,10 @@ source *source_new(arena *a, const char *name, const char *real, const char *dir
     s->name = arena_strdup(a, name);
     s->real = arena_strdup(a, real);
     s->dir = arena_strdup(a, dir);
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;               /* a UTF-8 byte order mark: not part of the policy */
+        len -= 3;
+    }
     s->text = text;
     s->len = len;
     s->index = index;

@@ -153,6 +153,23 @@ check ./berth fmt --check "$tmp/messy.ports"
 check ./berth check tests/fmt/language-examples.ports
 check ./berth fmt --check tests/fmt/language-examples.ports
 check diff <(sed -n '/^## Examples, one per construct/,$p' docs/language.md | sed -n '/^```$/,/^```$/p' | sed '1d;$d') <(tail -n +2 tests/fmt/language-examples.ports)
+# A byte order mark is accepted by check; fmt and check name what they cannot
+# read (a directory: "Is a directory"); standard input is read once.
+check ./berth check tests/fmt/bom.ports
+mkdir "$tmp/dir.ports"
+for cmd in check fmt; do
+  out=$(./berth $cmd "$tmp/dir.ports" 2>&1); rc=$?
+  check test "$rc" = 2
+  check grep -q "^berth: cannot read '$tmp/dir.ports': Is a directory\$" <<<"$out"
+done
+out=$(./berth fmt "$tmp/no-such.ports" 2>&1); rc=$?
+check test "$rc" = 2
+check grep -q "^berth: cannot read '$tmp/no-such.ports': No such file or directory\$" <<<"$out"
+for cmd in check fmt; do
+  out=$(./berth $cmd - - </dev/null 2>&1); rc=$?
+  check test "$rc" = 2
+  check grep -q "standard input given twice" <<<"$out"
+done
 for f in tests/fmt/*.ports; do
   [ -f "${f%.ports}.expected" ] || continue
   golden ./berth "${f%.ports}.expected" 0 fmt - <"$f"
@@ -190,11 +207,19 @@ check "$tmp/lookups"
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -trigraphs -I"$tmp/hostile" -o "$tmp/hostile/t" tests/gen/hostile.c "$tmp/hostile/hostile.c"
 check "$tmp/hostile/t"
 check g++ -std=c++11 -Wall -Wextra -Werror -x c++ -c -o "$tmp/hostile/x.o" "$tmp/hostile/hostile.c"
+# A role or zone of another system keeps that system's name (igloo.tablet in dante).
+./berth gen c -o "$tmp/cross" tests/gen/cross.ports 2>/dev/null
+check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/cross" -o "$tmp/cross/t" tests/gen/cross.c "$tmp/cross/berth_policy.c"
+check "$tmp/cross/t"
 # Parameters, pools and groups whose macro names collide still give a header
 # that compiles with every name defined once.
 ./berth gen c -o "$tmp/clash" tests/gen/clash.ports 2>/dev/null
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -c -o "$tmp/clash/x.o" "$tmp/clash/berth_policy.c"
 check test "$(grep -c '^#define' "$tmp/clash/berth_policy.h")" = "$(grep '^#define' "$tmp/clash/berth_policy.h" | awk '{print $2}' | sort -u | wc -l)"
+check grep -qx '#define BERTH_API_VERSION 1' "$tmp/clash/berth_policy.h"
+check grep -qx '#define BERTH_API_VERSION_2 7' "$tmp/clash/berth_policy.h"
+check grep -q '^#define BERTH_POLICY_HASH "fnv1a64:' "$tmp/clash/berth_policy.h"
+check grep -qx '#define BERTH_POLICY_HASH_2 8' "$tmp/clash/berth_policy.h"
 # Generating again leaves the files alone (same mtime): dependents do not rebuild.
 before=$(stat -c %Y "$tmp/hostile/hostile.h"); sleep 1
 ./berth gen c -o "$tmp/hostile" --name hostile --prefix hostile tests/gen/hostile.ports 2>/dev/null
@@ -253,6 +278,14 @@ add_summary "tests/docs/pictures.sh under ASan" "$(BERTH=build/asan/berth tests/
 check timeout 10 ./berth check "$tmp/big.ports"
 check timeout 10 ./berth gen c -o "$tmp/big-c" "$tmp/big.ports"
 check timeout 10 ./berth gen docs -o "$tmp/big-docs" "$tmp/big.ports"
+# 70,000 services: the service indexes of the generated C outgrow unsigned
+# short; every owner the compiled lookups find is right (tests/gen/owners.c).
+awk 'BEGIN { print "system big { role r; role q;"
+  for (i = 0; i < 70000; i++) printf "service s%d { tcp %d %s; }\n", i, i % 60000 + 1, i < 60000 ? "r -> r" : "q -> q"
+  print "}" }' >"$tmp/many.ports"
+check timeout 10 ./berth gen c -o "$tmp/many" "$tmp/many.ports"
+check cc -std=c99 -O0 -Wall -Wextra -Wpedantic -Werror -I"$tmp/many" -o "$tmp/many/t" tests/gen/owners.c "$tmp/many/berth_policy.c"
+check "$tmp/many/t"
 
 # 5b. No input crashes it: a fixed, seeded run of the mutation fuzzer over
 #     the sanitizer build (tests/fuzz/mutate.py runs longer by hand).

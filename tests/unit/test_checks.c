@@ -650,6 +650,43 @@ static void redundant_larger_flow_covered_by_smaller_ones(void **state)
     unit_free(&p);
 }
 
+/* A chain of overlapping flows: only flows that can all go together are
+ * reported. 1003-1006 and 1005-1008 are each covered by the others, but
+ * removing both loses 1005-1006: the greedy walk reports 1003-1006 only. */
+static void redundant_chain_reports_a_removable_set(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, "system d { role r;\n"
+            "  service a { udp 1001-1004 r -> r; }\n"
+            "  service b { udp 1003-1006 r -> r; }\n"
+            "  service c { udp 1005-1008 r -> r; }\n"
+            "  service e { udp 1007-1010 r -> r; } }");
+    const diag *d = only(&p, CK_REDUNDANT_FLOW);
+    says(d, "d.b udp 1003-1006 is redundant");
+    says(d, "other flows already allow it together");
+    unit_free(&p);
+
+    /* Two disjoint flows both covered by flows that stay: both reported. */
+    run(&p, "system d { role r;\n"
+            "  service a { udp 100-199, 200-299, 300-399 r -> r; }\n"
+            "  service b { udp 150-250 r -> r; }\n"
+            "  service c { udp 260-350 r -> r; } }");
+    assert_int_equal(count_check(&p, CK_REDUNDANT_FLOW), 2);
+    unit_free(&p);
+
+    /* A long chain: every other link goes, never two neighbours. */
+    char text[4096];
+    int w = snprintf(text, sizeof text, "system d { role r;\n");
+    for (int i = 0; i < 20; i++)
+        w += snprintf(text + w, sizeof text - (size_t)w, "  service s%02d { udp %d-%d r -> r; }\n",
+                      i, 1001 + 2 * i, 1004 + 2 * i);
+    snprintf(text + w, sizeof text - (size_t)w, "}");
+    run(&p, text);
+    assert_int_equal(count_check(&p, CK_REDUNDANT_FLOW), 9);
+    unit_free(&p);
+}
+
 /* ---- instance-defaults ---- */
 
 #define TWO_INSTANCES_SYSTEM                                                            \
@@ -1317,6 +1354,7 @@ int main(void)
         cmocka_unit_test(redundant_larger_flow_covered_by_smaller_ones),
         cmocka_unit_test(redundant_none_for_partial_overlap),
         cmocka_unit_test(redundant_none_for_a_two_way_flow),
+        cmocka_unit_test(redundant_chain_reports_a_removable_set),
         cmocka_unit_test(instance_defaults_on_one_network),
         cmocka_unit_test(instance_defaults_on_one_host_or_apart),
         cmocka_unit_test(duplicate_address_in_one_site),
