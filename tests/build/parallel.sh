@@ -11,6 +11,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 export LC_ALL=C NO_COLOR=1
+unset MAKEFLAGS MFLAGS MAKELEVEL   # under `make test`: the builds here are our own
 pass=0 fail=0 skip=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
