@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # parallel.sh: the build under `make -j` and the test driver's own options.
 # In a copy of the tracked files (never the real tree), `make -j16 berth
-# build/asan/berth` from clean, BUILD_RUNS times (default 2, ~1 min each on
-# two cores; BUILD_RUNS=5 for a longer proof): each build
+# build/asan/berth` from clean, BUILD_RUNS times (default 5, ~25 s each on
+# two cores; BUILD_RUNS=1 for a quick look): each build
 # succeeds, runs bison and flex once, and leaves a build/parser.c without
 # NUL bytes; a second make has nothing to do. Then tests/run.sh: SUITE runs
 # that suite alone and ends with its summary, --list names the suites, an
@@ -19,7 +19,7 @@ skipped() { skip=$((skip + 1)); printf 'skipped: %s\n' "$*"; }
 check() { if "$@" >/dev/null 2>&1; then ok; else bad "$*"; fi; }
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
-RUNS=${BUILD_RUNS:-2}
+RUNS=${BUILD_RUNS:-5}
 SRC=$tmp/src
 
 # copy_tree DIR: the files git tracks or would track, as they are now
