@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# run.sh: runs every test suite of berth and ends with "N passed, N failed".
+# run.sh: runs berth's test suites and ends with "N passed, N failed, N skipped".
+#   tests/run.sh                 every suite, in the order of --list
+#   tests/run.sh SUITE...        only those suites (tests/run.sh bad gen)
+#   tests/run.sh --list          the suites' names
+#   tests/run.sh -g [SUITE...]   regenerate the goldens instead of comparing
+#                                them (UPDATE=1 does the same, and so does
+#                                UPDATE=1 make test); `git status` then shows
+#                                which changed. Only ./berth writes goldens:
+#                                the ASan passes compare against what it wrote.
 # Suites: cmocka unit tests (plain and under ASan/UBSan), golden diagnostics
 # of tests/bad and tests/seeds, the bundled policies, fmt idempotence and
 # meaning preservation, gen and its pictures (tests/docs/pictures.sh),
-# firewall rules (tests/fw), import (tests/import), diff (tests/diff) and
-# explain (tests/explain). Run from anywhere; it works in the repository root.
+# firewall rules (tests/fw), import (tests/import), diff (tests/diff),
+# explain (tests/explain) and the parallel build (tests/build). An unknown
+# suite is a usage error (exit 2). Run from anywhere; it works in the
+# repository root.
 set -u
 shopt -s nullglob
 cd "$(dirname "$0")/.." || exit 2
@@ -23,10 +33,30 @@ add_summary() {
   case $line in *skipped) s=${line##*failed, }; skip=$((skip + ${s%% skipped})) ;; esac
   grep -E '^(FAIL|skipped:)' <<<"$2" | head -20
 }
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
+# -g (or UPDATE=1): goldens are rewritten. UPDATE is not passed on, so that
+# the ASan passes of the sub-suites compare instead of writing.
+REGEN=; [ "${UPDATE:-}" = 1 ] && REGEN=1
+unset UPDATE
+GFLAG=()   # what a sub-suite that has goldens gets: -g when regenerating
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 BINS="./berth build/asan/berth"
 
+
+# 2. Golden diagnostics: tests/bad/NAME.ports gives exactly NAME.err and exit 1.
+golden() {  # golden BIN EXPECTED-FILE EXPECTED-RC CMD... (-g: ./berth writes it)
+  local bin=$1 exp=$2 want=$3; shift 3
+  local out rc
+  out=$("$bin" "$@" 2>&1); rc=$?
+  [ -n "$REGEN" ] && [ "$bin" = ./berth ] && printf '%s\n' "$out" >"$exp"
+  if [ "$rc" = "$want" ] && [ "$out" = "$(cat "$exp")" ]; then ok; else
+    bad "$bin $* (exit $rc, want $want)"
+    diff <(printf '%s\n' "$out") "$exp" | head -20
+  fi
+}
+
+suite_unit() {
 # 1. Unit tests; cmocka reports each test as a TAP line.
 for t in build/unit/test_* build/asan/unit/test_*; do
   [ -x "$t" ] || continue
@@ -38,31 +68,38 @@ for t in build/unit/test_* build/asan/unit/test_*; do
     printf 'FAIL: %s (exit %d)\n%s\n' "$t" "$rc" "$(grep -v '^ok ' <<<"$out" | head -40)"
   fi
 done
-
-# 2. Golden diagnostics: tests/bad/NAME.ports gives exactly NAME.err and exit 1.
-golden() {  # golden BIN EXPECTED-FILE EXPECTED-RC CMD...
-  local bin=$1 exp=$2 want=$3; shift 3
-  local out rc
-  out=$("$bin" "$@" 2>&1); rc=$?
-  if [ "$rc" = "$want" ] && [ "$out" = "$(cat "$exp")" ]; then ok; else
-    bad "$bin $* (exit $rc, want $want)"
-    diff <(printf '%s\n' "$out") "$exp" | head -20
-  fi
 }
+
+suite_bad() {
+# 2. Golden diagnostics: tests/bad/NAME.ports gives exactly NAME.err and exit 1.
 for bin in $BINS; do
   for f in tests/bad/*.ports; do
     golden "$bin" "${f%.ports}.err" 1 check --color=never "$f"
   done
+done
+}
+
+suite_seeds() {
+# 2a. The vendors' documents of tests/seeds, as transcribed: tests/checks/seeds.err.
+for bin in $BINS; do
   golden "$bin" tests/checks/seeds.err 1 check --color=never tests/seeds/*
+done
+}
+
+suite_checks() {
+# 2b. The example site without its waivers gives tests/checks/example-site-nowaivers.err;
+#     with them, the bundled policies check clean.
+for bin in $BINS; do
   golden "$bin" tests/checks/example-site-nowaivers.err 1 check --color=never --root . tests/checks/example-site-nowaivers.ports
   check "$bin" check --color=never policies/*.ports
 done
-
 # The no-waiver copy of the bundled site must stay the site minus its allows.
 strip_site() { grep -v '^ *allow ' "$1" | sed 's#^import "\(.*\)";#import "../../policies/\1";#'; }
 if diff <(strip_site policies/example-site.ports) <(grep -v '^ *allow ' tests/checks/example-site-nowaivers.ports) >/dev/null; then ok
 else bad "tests/checks/example-site-nowaivers.ports no longer matches policies/example-site.ports"; fi
+}
 
+suite_cli() {
 # 3. The interface contract of SPEC.md.
 check ./berth --help
 check ./berth --version
@@ -71,10 +108,11 @@ check ./berth --version
 out=$(printf '}}}\n' | ./berth check - 2>&1); rc=$?
 check test "$rc" = 1
 check grep -q '^<stdin>:1:1: error: ' <<<"$out"
+}
 
+suite_sarif() {
 # 3b. Machine formats: SARIF validates against the bundled SARIF 2.1.0
 #     schema; JSON parses and its summary matches the text summary.
-PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
 sarif_case() {  # sarif_case NAME ARGS...: validate the SARIF of one check run
   local name=$1; shift
   ./berth check --format=sarif --output "$tmp/$name.sarif" "$@" 2>/dev/null
@@ -109,8 +147,6 @@ check "$PY" -c 'import json,sys; assert json.load(open(sys.argv[1]))["findings"]
 out=$(./berth check --color=never --no-waivers -Wno-bind-conflict policies/*.ports 2>&1)
 check test -z "$(grep '\[bind-conflict\]' <<<"$out")"
 check grep -q '\[cross-protocol\]' <<<"$out"
-# docs/checks.md: a section per check id, whose examples do what the page says.
-check "$PY" tests/docs/checks_doc.py
 ./berth check --output "$tmp/x.txt" policies/*.ports >/dev/null 2>&1; check test $? = 2
 # Text that cannot forge: a reason with a newline, in a file whose directory
 # name holds a newline and "::", gives one line per finding and note in text
@@ -135,7 +171,17 @@ head -3 "$forge/p.ports" >"$tmp/forge/caf"$'\xe9'".ports"
 ./berth check --format=json "$tmp/forge/caf"$'\xe9'".ports" >"$tmp/forge.json" 2>/dev/null
 check "$PY" -c 'import json,sys; f=json.load(open(sys.argv[1], encoding="utf-8"))["findings"]
 assert f and all(x["file"].endswith("caf\ufffd.ports") for x in f), f' "$tmp/forge.json"
+}
 
+suite_docs() {
+# The documentation: docs/checks.md has a section per check id, whose
+# examples do what the page says; the man pages pass mandoc's lint.
+check "$PY" tests/docs/checks_doc.py
+lint=$(cd docs && mandoc -T lint -W all berth.1 berth.5 2>&1 | grep -v "outdated mandoc.db")  # the system database, not our pages
+if [ -z "$lint" ]; then ok; else bad "mandoc -T lint: $lint"; fi
+}
+
+suite_fmt() {
 # 4. fmt: the bundled policies are formatted; fmt is idempotent and keeps
 #    the flow table of every input that parses.
 check ./berth fmt --check policies/*.ports
@@ -185,7 +231,9 @@ for f in policies/*.ports tests/seeds/*.ports tests/bad/*.ports tests/fmt/*.port
   rm -f "$copy"
   if [ "$rc1" = "$rc2" ] && cmp -s "$tmp/before" "$tmp/after"; then ok; else bad "fmt changed the flow table: $f"; fi
 done
+}
 
+suite_gen() {
 # 5. gen: generated/ is what the compiler produces now; gen is byte for
 #    byte repeatable; the C compiles as C99 and C++ and its lookups hold.
 ./berth gen c -o "$tmp/gen/c" --name berth_policy policies/*.ports 2>/dev/null
@@ -264,13 +312,17 @@ check test ! -e "$tmp/badname"
 ./berth gen c -o "$tmp/site" --site example --name berth_policy policies/*.ports 2>/dev/null
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/site" -o "$tmp/site-lookups" tests/gen/lookups.c "$tmp/site/berth_policy.c"
 check "$tmp/site-lookups"
+}
 
+suite_pictures() {
 # The pictures (tests/docs/pictures.sh): the flow diagram's boxes, edges,
 # labels and font; a port map per host with its lanes, ephemeral range and
 # findings; every SVG well-formed.
 add_summary tests/docs/pictures.sh "$(tests/docs/pictures.sh 2>&1)"
 add_summary "tests/docs/pictures.sh under ASan" "$(BERTH=build/asan/berth tests/docs/pictures.sh 2>&1)"
+}
 
+suite_perf() {
 # 5a. Nothing quadratic: 20,000 flows through check and both generators,
 #     each under 10 s (linear code takes well under one; a pairwise loop
 #     over flows takes minutes).
@@ -286,49 +338,100 @@ awk 'BEGIN { print "system big { role r; role q;"
 check timeout 10 ./berth gen c -o "$tmp/many" "$tmp/many.ports"
 check cc -std=c99 -O0 -Wall -Wextra -Wpedantic -Werror -I"$tmp/many" -o "$tmp/many/t" tests/gen/owners.c "$tmp/many/berth_policy.c"
 check "$tmp/many/t"
+}
 
+suite_fuzz() {
 # 5b. No input crashes it: a fixed, seeded run of the mutation fuzzer over
 #     the sanitizer build (tests/fuzz/mutate.py runs longer by hand).
 add_summary "the fuzzer" "$("$PY" tests/fuzz/mutate.py build/asan/berth 200 1 2>&1)"
+}
 
+suite_integration() {
 # 6. berth as a build step (tests/integration.sh: make and CMake consumers,
-#    rebuilds on policy edits, quiet otherwise), the man pages, install,
-#    shell completion.
+#    rebuilds on policy edits, quiet otherwise)).
 add_summary tests/integration.sh "$(tests/integration.sh 2>&1)"
-lint=$(cd docs && mandoc -T lint -W all berth.1 berth.5 2>&1 | grep -v "outdated mandoc.db")  # the system database, not our pages
-if [ -z "$lint" ]; then ok; else bad "mandoc -T lint: $lint"; fi
+}
+
+suite_install() {
+# `make install` into a staging directory puts every file where it belongs.
 make --no-print-directory install DESTDIR="$tmp/dest" PREFIX=/opt/berth >/dev/null 2>&1
 for f in bin/berth lib/cmake/berth/BerthGenerate.cmake share/man/man1/berth.1 share/man/man5/berth.5 \
          share/bash-completion/completions/berth share/zsh/vendor-completions/_berth \
          share/fish/vendor_completions.d/berth.fish; do
   check test -e "$tmp/dest/opt/berth/$f"
 done
+}
+
+suite_completion() {
 # Shell completion (tests/completion/bash.sh): bash without a terminal and
 # through bash-completion's loader, zsh in a pseudo-terminal, fish.
 add_summary tests/completion/bash.sh "$(tests/completion/bash.sh 2>&1)"
+}
 
+suite_fw() {
 # 7. Firewall rules (tests/fw/fw.sh): each target's own tool, packets in
 #    network namespaces, hostile text, the template sandbox.
 add_summary tests/fw/fw.sh "$(tests/fw/fw.sh 2>&1)"
 add_summary "tests/fw/fw.sh under ASan" "$(BERTH=build/asan/berth FW_QUICK=1 tests/fw/fw.sh 2>&1)"
-add_summary tests/ci/ci.sh "$(tests/ci/ci.sh 2>&1)"
-add_summary tests/audit/audit.sh "$(tests/audit/audit.sh 2>&1)"
-add_summary "tests/audit/audit.sh under ASan" "$(BERTH=build/asan/berth tests/audit/audit.sh 2>&1)"
+}
 
+suite_ci() {
+# The conventions of CLI users and CI systems (tests/ci/ci.sh).
+add_summary tests/ci/ci.sh "$(tests/ci/ci.sh 2>&1)"
+}
+
+suite_audit() {
+# berth audit (tests/audit/audit.sh): saved socket tables against goldens, live listeners.
+add_summary tests/audit/audit.sh "$(tests/audit/audit.sh "${GFLAG[@]}" 2>&1)"
+add_summary "tests/audit/audit.sh under ASan" "$(BERTH=build/asan/berth tests/audit/audit.sh 2>&1)"
+}
+
+suite_explain() {
 # 7b. berth explain (tests/explain/explain.sh): goldens, the README's runs,
 #     usage errors, and explain checked against flows --host rule by rule.
-add_summary tests/explain/explain.sh "$(tests/explain/explain.sh 2>&1)"
+add_summary tests/explain/explain.sh "$(tests/explain/explain.sh "${GFLAG[@]}" 2>&1)"
 add_summary "tests/explain/explain.sh under ASan" "$(BERTH=build/asan/berth EXPLAIN_QUICK=1 tests/explain/explain.sh 2>&1)"
+}
 
+suite_import() {
 # 8. berth import (tests/import/import.sh): goldens, the firewalld corpus
 #    imported and regenerated through the firewalld template, services(5).
-add_summary tests/import/import.sh "$(tests/import/import.sh 2>&1)"
+add_summary tests/import/import.sh "$(tests/import/import.sh "${GFLAG[@]}" 2>&1)"
 add_summary "tests/import/import.sh under ASan" "$(BERTH=build/asan/berth IMPORT_QUICK=1 tests/import/import.sh 2>&1)"
+}
 
+suite_diff() {
 # 9. berth diff (tests/diff/diff.sh): goldens of what changes on the
 #    network, empty diffs for fmt, reordering and descriptions, --git.
-add_summary tests/diff/diff.sh "$(tests/diff/diff.sh 2>&1)"
+add_summary tests/diff/diff.sh "$(tests/diff/diff.sh "${GFLAG[@]}" 2>&1)"
 add_summary "tests/diff/diff.sh under ASan" "$(BERTH=build/asan/berth DIFF_QUICK=1 tests/diff/diff.sh 2>&1)"
+}
+
+suite_build() {
+# 10. The build under make -j16 from clean, in a copy of the tree
+#     (tests/build/parallel.sh), and this script's own options.
+add_summary tests/build/parallel.sh "$(tests/build/parallel.sh 2>&1)"
+}
+
+# Each suite is a function (bodies left at column 0: some hold heredocs and
+# multi-line Python).
+SUITES="unit bad seeds checks cli sarif docs fmt gen pictures perf fuzz integration install completion fw ci audit explain import diff build"
+
+# The command line: -g, --list, then suite names; none means all of them.
+want=()
+for a in "$@"; do
+  case $a in
+    -g) REGEN=1 ;;
+    --list) tr ' ' '\n' <<<"$SUITES"; exit 0 ;;
+    -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "run.sh: unknown option $a (tests/run.sh --help)" >&2; exit 2 ;;
+    *) if [[ " $SUITES " = *" $a "* ]]; then want+=("$a"); else
+         echo "run.sh: no suite '$a' (tests/run.sh --list names them)" >&2; exit 2; fi ;;
+  esac
+done
+[ ${#want[@]} -gt 0 ] || read -ra want <<<"$SUITES"
+[ -n "$REGEN" ] && GFLAG=(-g)
+for s in "${want[@]}"; do "suite_$s"; done
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # audit.sh: berth audit, end to end. Saved `ss -lntupH` and `netstat -ano`
-# texts give exactly their golden findings (UPDATE=1 rewrites the goldens);
+# texts give exactly their golden findings (UPDATE=1 or -g rewrites the goldens);
 # bad socket texts stop with one located error and exit 2; and, inside a
 # network namespace this script creates, real listeners (declared,
 # undeclared, loopback-only) and group memberships are found through
@@ -12,6 +12,7 @@ shopt -s nullglob
 cd "$(dirname "$0")/../.." || exit 2
 export LC_ALL=C NO_COLOR=1
 BERTH=${BERTH:-./berth}
+REGEN=; { [ "${UPDATE:-}" = 1 ] || [ "${1:-}" = -g ]; } && REGEN=1
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
 pass=0 fail=0 skip=0
 ok() { pass=$((pass + 1)); }
@@ -27,14 +28,14 @@ audit() { "$BERTH" audit --site lab --host srv "$@" "$POLICY"; }
 for f in $D/*.txt; do
   name=${f%.txt}
   got=$(audit --sockets "$f" 2>&1; echo "exit $?")
-  if [ "${UPDATE:-}" = 1 ]; then printf '%s\n' "$got" >"$name.expected"; fi
+  if [ -n "$REGEN" ]; then printf '%s\n' "$got" >"$name.expected"; fi
   if [ "$got" = "$(cat "$name.expected" 2>/dev/null)" ]; then ok; else
     bad "golden $f"; diff <(printf '%s\n' "$got") "$name.expected" | head -20; fi
 done
 
 # Saved /proc/net tables (inodes zeroed, so no live process is named).
 got=$(audit --proc-net $D/procnet 2>&1; echo "exit $?")
-if [ "${UPDATE:-}" = 1 ]; then printf '%s\n' "$got" >$D/procnet.expected; fi
+if [ -n "$REGEN" ]; then printf '%s\n' "$got" >$D/procnet.expected; fi
 if [ "$got" = "$(cat $D/procnet.expected)" ]; then ok; else
   bad "golden --proc-net $D/procnet"; diff <(printf '%s\n' "$got") $D/procnet.expected | head -20; fi
 

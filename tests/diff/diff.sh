@@ -5,7 +5,7 @@
 # edits that do not (fmt, reordered services, descriptions, comments) give
 # no output and exit 0; --git against a repository made here; JSON parsed;
 # usage errors exit 2. Prints "N passed, N failed, N skipped"; a step that
-# cannot run says "skipped: REASON". `diff.sh -g` rewrites the goldens.
+# cannot run says "skipped: REASON". `diff.sh -g` (or UPDATE=1) rewrites the goldens.
 # BERTH=build/asan/berth DIFF_QUICK=1 is the sanitizer pass: the large
 # policy has 2,000 flows instead of 20,000 and no time limit to speak of.
 set -u
@@ -15,7 +15,7 @@ export LC_ALL=C NO_COLOR=1
 BERTH=${BERTH:-./berth}
 case $BERTH in /*) ;; *) BERTH=$PWD/$BERTH ;; esac    # the --git tests run elsewhere
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
-REGEN=; [ "${1:-}" = -g ] && REGEN=1
+REGEN=; { [ "${UPDATE:-}" = 1 ] || [ "${1:-}" = -g ]; } && REGEN=1
 pass=0 fail=0 skip=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # explain.sh: berth explain, end to end. Goldens (output and exit status;
-# UPDATE=1 rewrites them) for the example site and tests/explain/explain.ports;
+# UPDATE=1 or -g rewrites them) for the example site and tests/explain/explain.ports;
 # options before, between and after the positional arguments; JSON that
 # parses and says the same; usage errors with exit 2; a policy with errors
 # explained by nothing; and, unless EXPLAIN_QUICK=1, a sweep that checks
@@ -11,6 +11,7 @@ shopt -s nullglob
 cd "$(dirname "$0")/../.." || exit 2
 export LC_ALL=C NO_COLOR=1
 BERTH=${BERTH:-./berth}
+REGEN=; { [ "${UPDATE:-}" = 1 ] || [ "${1:-}" = -g ]; } && REGEN=1
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
 pass=0 fail=0 skip=0
 ok() { pass=$((pass + 1)); }
@@ -27,7 +28,7 @@ golden() {
   local name=$1; shift
   local got
   got=$("$BERTH" explain "$@" 2>&1; echo "exit $?")
-  if [ "${UPDATE:-}" = 1 ]; then printf '%s\n' "$got" >"$D/$name.expected"; fi
+  if [ -n "$REGEN" ]; then printf '%s\n' "$got" >"$D/$name.expected"; fi
   if [ "$got" = "$(cat "$D/$name.expected" 2>/dev/null)" ]; then ok; else
     bad "golden $name: explain $*"; diff <(printf '%s\n' "$got") "$D/$name.expected" | head -20; fi
 }

@@ -7,7 +7,7 @@
 # (roundtrip.py, exceptions in firewalld-exceptions.txt); /etc/services and
 # Wireshark's IANA list imported clean and repeatably; mutated XML never
 # crashes it. Prints "N passed, N failed, N skipped"; a step that cannot run
-# here says "skipped: REASON". -g rewrites the goldens from ./berth.
+# here says "skipped: REASON". -g (or UPDATE=1) rewrites the goldens.
 # BERTH=build/asan/berth IMPORT_QUICK=1 is the sanitizer pass (fewer mutants,
 # no firewall-offline-cmd).
 set -u
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.." || exit 2
 export LC_ALL=C NO_COLOR=1
 BERTH=${BERTH:-./berth}
 QUICK=${IMPORT_QUICK:-}
-REGEN=; [ "${1:-}" = -g ] && REGEN=1
+REGEN=; { [ "${UPDATE:-}" = 1 ] || [ "${1:-}" = -g ]; } && REGEN=1
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
 pass=0 fail=0 skip=0
 ok() { pass=$((pass + 1)); }
