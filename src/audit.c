@@ -36,6 +36,7 @@ typedef struct {
     uint16_t *max_hi;            /* per declared, sorted: the largest hi up to it */
     expected_group *groups;
     size_t ngroups, groups_cap;
+    uint32_t *group_max_hi;      /* per sorted group: the largest hi up to it */
     listener **open;             /* listeners reachable from the network, by (proto, port) */
     size_t nopen;
 } audit_ctx;
@@ -337,13 +338,6 @@ static int membership_cmp(const void *pa, const void *pb)
     return memcmp(a->addr, b->addr, sizeof a->addr);
 }
 
-static const expected_group *group_for(const audit_ctx *c, uint32_t g)
-{
-    for (size_t i = 0; i < c->ngroups; i++)
-        if (c->groups[i].lo <= g && g <= c->groups[i].hi) return &c->groups[i];
-    return NULL;
-}
-
 static int expected_cmp(const void *pa, const void *pb)
 {
     const expected_group *a = pa, *b = pb;
@@ -354,6 +348,23 @@ static int expected_cmp(const void *pa, const void *pb)
     int x = a->row->decl->service->index, y = b->row->decl->service->index;
     if (x != y) return x < y ? -1 : 1;
     return (a->row > b->row) - (a->row < b->row);
+}
+
+/* Does an expected group range hold g? c->groups is sorted by lo: the last
+ * range starting at or below g, then back while an earlier one could reach. */
+static bool expected_at(const audit_ctx *c, uint32_t g)
+{
+    size_t lo = 0, hi = c->ngroups;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (c->groups[mid].lo <= g) lo = mid + 1;
+        else hi = mid;
+    }
+    for (size_t i = lo; i-- > 0;) {
+        if (c->groups[i].hi >= g) return true;
+        if (c->group_max_hi[i] < g) break;
+    }
+    return false;
 }
 
 /* Some IPv4 group inside lo-hi joined? t->groups is sorted (family, address). */
@@ -372,11 +383,16 @@ static bool joined_in(const socket_table *t, uint32_t lo, uint32_t hi)
 static void audit_groups(audit_ctx *c, socket_table *t)
 {
     if (t->ngroups > 1) qsort(t->groups, t->ngroups, sizeof *t->groups, membership_cmp);
+    if (c->ngroups > 1) qsort(c->groups, c->ngroups, sizeof *c->groups, expected_cmp);
+    c->group_max_hi = arena_alloc(c->m->mem, (c->ngroups + 1) * sizeof *c->group_max_hi);
+    for (size_t i = 0; i < c->ngroups; i++)
+        c->group_max_hi[i] = i && c->group_max_hi[i - 1] > c->groups[i].hi ? c->group_max_hi[i - 1]
+                                                                          : c->groups[i].hi;
     char text[48];
     for (size_t i = 0; i < t->ngroups; i++) {
         const membership *g = &t->groups[i];
         if (automatic_group(g) || (i > 0 && membership_cmp(&t->groups[i - 1], g) == 0)) continue;
-        if (g->family == 4 && group_for(c, ipv4_of(g->addr))) continue;
+        if (g->family == 4 && expected_at(c, ipv4_of(g->addr))) continue;
         diag *f = diag_report(c->out, SEV_WARNING, CK_UNDECLARED_GROUP, g->where,
                               "host '%s' joined group %s on %s, which the policy does not declare "
                               "for it%s", c->h->decl->name,
@@ -384,7 +400,6 @@ static void audit_groups(audit_ctx *c, socket_table *t)
                               g->family == 6 ? " (berth policies declare IPv4 groups only)" : "");
         tag_host(c, f);
     }
-    if (c->ngroups > 1) qsort(c->groups, c->ngroups, sizeof *c->groups, expected_cmp);
     for (size_t i = 0; i < c->ngroups; i++) {
         const expected_group *e = &c->groups[i];
         const expected_group *p = i ? &c->groups[i - 1] : NULL;

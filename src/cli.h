@@ -48,6 +48,16 @@ typedef struct {
     bool unknown_peer_any;       /* -D unknown_peer=any */
 } cli_options;
 
+/* cliopt.c: `--opt VALUE` or `--opt=VALUE` at argv[*i]: the value (advancing
+ * *i past a separate one), or NULL when argv[*i] is not opt; *missing is set
+ * when opt is last without a value. */
+const char *cli_option_value(int argc, char **argv, int *i, const char *opt, bool *missing);
+/* Letters, digits and '_', not starting with a digit: C names, -D keys. */
+bool cli_is_identifier(const char *s, size_t n);
+/* "berth: MESSAGE" (arg shown visibly) and where help is; returns 2.
+ * command: the command whose help to point at, or NULL for all. */
+int cli_usage_error(const char *command, const char *fmt, const char *arg);
+
 int cli_fmt(const cli_options *o, arena *mem, diag_sink *diags);
 /* Format one source into out in canonical layout; false when it has syntax
  * errors (reported to diags). */

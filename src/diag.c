@@ -1,6 +1,7 @@
 /* diag.c: queue, sort and print diagnostics as clang does:
  * FILE:LINE:COL: severity: message [check-id], the source line, a caret. */
 #include "diag.h"
+#include "strbuf.h"
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -254,9 +255,7 @@ typedef struct {
 
 static uint64_t note_hash(const diag_note *n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const unsigned char *p = (const unsigned char *)n->message; *p; p++)
-        h = (h ^ *p) * 0x100000001b3ULL;
+    uint64_t h = text_hash(TEXT_HASH_SEED, n->message);
     h ^= (uint64_t)(uintptr_t)n->where.src * 31 + (uint64_t)n->where.line * 7 + (uint64_t)n->where.col;
     return h * 0x9e3779b97f4a7c15ULL;
 }

@@ -37,28 +37,7 @@ typedef struct {
     model m;
 } side;
 
-static int usage(const char *fmt, const char *arg)
-{
-    fputs("berth: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\nTry 'berth help diff'.\n", stderr);
-    return 2;
-}
-
-/* --opt V or --opt=V: the value, advancing *i; NULL when a is not opt. */
-static const char *option_value(int argc, char **argv, int *i, const char *opt, bool *missing)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(opt);
-    if (strncmp(a, opt, n) != 0) return NULL;
-    if (a[n] == '=') return a + n + 1;
-    if (a[n] != '\0') return NULL;
-    if (*i + 1 == argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
+static int usage(const char *fmt, const char *arg) { return cli_usage_error("diff", fmt, arg); }
 
 static int parse_args(int argc, char **argv, diff_opts *o)
 {
@@ -69,18 +48,18 @@ static int parse_args(int argc, char **argv, diff_opts *o)
             o->args[o->nargs++] = argv[i];
         } else if (strcmp(a, "--") == 0) {
             while (++i < argc) o->args[o->nargs++] = argv[i];
-        } else if ((v = option_value(argc, argv, &i, "--format", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--format", &missing))) {
             if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
                 return usage("diff: unknown format '%s' (text or json)", v);
             o->json = v[0] == 'j';
-        } else if ((v = option_value(argc, argv, &i, "--color", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--color", &missing))) {
             o->color = strcmp(v, "always") == 0 ? CLI_COLOR_ALWAYS
                      : strcmp(v, "never") == 0 ? CLI_COLOR_NEVER
                      : strcmp(v, "auto") == 0 ? CLI_COLOR_AUTO : -1;
             if ((int)o->color < 0) return usage("unknown colour mode '%s'", v);
-        } else if ((v = option_value(argc, argv, &i, "--git", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--git", &missing))) {
             o->git = v;
-        } else if ((v = option_value(argc, argv, &i, "--root", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--root", &missing))) {
             o->root = v;
         } else {
             return usage(missing ? "%s needs a value" : "diff: unknown option '%s'", a);

@@ -336,35 +336,11 @@ typedef struct {
     int nfiles;
 } import_opts;
 
-static int usage(const char *fmt, const char *arg)
-{
-    fputs("berth: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\nTry 'berth help import'.\n", stderr);
-    return 2;
-}
-
-/* --opt V or --opt=V: the value, advancing *i; NULL when a is not opt. */
-static const char *option_value(int argc, char **argv, int *i, const char *opt, bool *missing)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(opt);
-    if (strncmp(a, opt, n) != 0) return NULL;
-    if (a[n] == '=') return a + n + 1;
-    if (a[n] != '\0') return NULL;
-    if (*i + 1 == argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
+static int usage(const char *fmt, const char *arg) { return cli_usage_error("import", fmt, arg); }
 
 static bool valid_ident(const char *s)
 {
-    if (!s[0] || (s[0] >= '0' && s[0] <= '9')) return false;
-    for (const char *p = s; *p; p++)
-        if (!ident_char(*p)) return false;
-    return !parse_is_keyword(s);
+    return cli_is_identifier(s, strlen(s)) && !parse_is_keyword(s);
 }
 
 static int parse_args(int argc, char **argv, import_opts *o)
@@ -377,10 +353,10 @@ static int parse_args(int argc, char **argv, import_opts *o)
         bool missing = false;
         if (strcmp(a, "-") == 0 || a[0] != '-') {
             o->files[o->nfiles++] = argv[i];
-        } else if ((v = option_value(argc, argv, &i, "--output", &missing)) ||
-                   (v = option_value(argc, argv, &i, "-o", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--output", &missing)) ||
+                   (v = cli_option_value(argc, argv, &i, "-o", &missing))) {
             o->output = v;
-        } else if ((v = option_value(argc, argv, &i, "--name", &missing))) {
+        } else if ((v = cli_option_value(argc, argv, &i, "--name", &missing))) {
             o->name = v;
         } else {
             return usage(missing ? "%s needs a value" : "unknown option '%s'", a);

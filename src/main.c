@@ -187,18 +187,13 @@ static const command_help *find_command(const char *name)
 
 static int usage_error(const char *fmt, const char *arg)
 {
-    /* The argument is the user's: shown with its control characters visible. */
-    arena a;
-    arena_init(&a);
-    fputs("berth: ", stderr);
-    fprintf(stderr, fmt, diag_visible(&a, arg));
-    arena_free(&a);
-    fputs("\nTry 'berth --help' or 'berth help COMMAND'.\n", stderr);
-    return 2;
+    return cli_usage_error(NULL, fmt, arg);
 }
 
 /* The slot of an option that takes a value (--name N or --name=N). */
-static const char **value_option(cli_options *o, const char *a)
+/* An option that takes a value (--name N or --name=N): its value is stored
+ * in its slot; false when argv[*i] is none of them. */
+static bool value_option(cli_options *o, int argc, char **argv, int *i, bool *missing)
 {
     static const char *const names[] = {"--name", "--prefix", "--site", "--depfile", "--template",
                                         "--host", "--os", "--sockets", "--proc-net", "--root",
@@ -206,29 +201,21 @@ static const char **value_option(cli_options *o, const char *a)
     const char **slots[] = {&o->name, &o->prefix, &o->site, &o->depfile, &o->template, &o->host,
                             &o->os, &o->sockets, &o->proc_net, &o->root, &o->color_name,
                             &o->format_name, &o->output, &o->help_base, &o->from};
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        size_t n = strlen(names[k]);
-        if (strncmp(a, names[k], n) == 0 && (a[n] == '\0' || a[n] == '=')) return slots[k];
+    for (size_t k = 0; k < sizeof names / sizeof names[0] && !*missing; k++) {
+        const char *v = cli_option_value(argc, argv, i, names[k], missing);
+        if (v) {
+            *slots[k] = v;
+            return true;
+        }
     }
-    return NULL;
-}
-
-static bool valid_key(const char *s, size_t n)
-{
-    if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
-        return false;
-    for (size_t i = 1; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-              (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-            return false;
-    return true;
+    return *missing;
 }
 
 /* -D KEY=VALUE: kept sorted by key, a repeated key replaces the value. */
 static int add_define(cli_options *o, const char *def)
 {
     const char *eq = strchr(def, '=');
-    if (!eq || !valid_key(def, (size_t)(eq - def)))
+    if (!eq || !cli_is_identifier(def, (size_t)(eq - def)))
         return usage_error("-D '%s': expected KEY=VALUE with KEY a name (letters, digits, _)", def);
     if (strncmp(def, "unknown_peer=", 13) == 0) {
         if (strcmp(eq + 1, "any") != 0)
@@ -287,7 +274,7 @@ static int parse_named_values(cli_options *o)
 /* Options shared by every command; returns 0, or 2 on a usage error. */
 static int parse_options(int argc, char **argv, int first, cli_options *o)
 {
-    const char **slot;
+    bool missing = false;
     memset(o, 0, sizeof *o);
     o->color = CLI_COLOR_AUTO;
     check_options_default(&o->checks);
@@ -308,14 +295,8 @@ static int parse_options(int argc, char **argv, int first, cli_options *o)
         } else if (strcmp(a, "-o") == 0) {
             if (++i == argc) return usage_error("%s needs a file name", a);
             o->output = argv[i];
-        } else if ((slot = value_option(o, a)) != NULL) {
-            const char *eq = strchr(a, '=');
-            if (eq) {
-                *slot = eq + 1;
-            } else {
-                if (++i == argc) return usage_error("%s needs a value", a);
-                *slot = argv[i];
-            }
+        } else if (value_option(o, argc, argv, &i, &missing)) {
+            if (missing) return usage_error("%s needs a value", a);
         } else if (strncmp(a, "-D", 2) == 0) {
             const char *def = a[2] ? a + 2 : ++i < argc ? argv[i] : NULL;
             if (!def) return usage_error("-D needs KEY=VALUE%s", "");
@@ -457,17 +438,6 @@ static int finish(const cli_options *o, diag_sink *diags, FILE *out)
     return rc ? rc : e ? 1 : 0;
 }
 
-static bool valid_c_name(const char *s)
-{
-    if (!s[0] || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-              *s == '_'))
-            return false;
-    return true;
-}
-
 static const host *find_host(const model *m, const char *site, const char *name)
 {
     for (size_t i = 0; i < m->nhosts; i++)
@@ -591,10 +561,10 @@ static int check_gen_usage(const cli_options *o)
     if (!o->output)
         return usage_error(strcmp(kind, "fw") == 0 ? "gen fw needs an output: -o FILE with "
                            "--host, else -o DIR%s" : "gen needs an output directory: -o DIR%s", "");
-    if (o->name && !valid_c_name(o->name))
+    if (o->name && !cli_is_identifier(o->name, strlen(o->name)))
         return usage_error("--name '%s' must be a C identifier (it names the files and the "
                            "header guard)", o->name);
-    if (o->prefix && !valid_c_name(o->prefix))
+    if (o->prefix && !cli_is_identifier(o->prefix, strlen(o->prefix)))
         return usage_error("--prefix '%s' must be a C identifier", o->prefix);
     if (strcmp(kind, "fw") != 0) {
         if (o->template || o->host || o->os || o->ndefs)

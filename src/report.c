@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "strbuf.h"
 
 /* ---- JSON ---- */
 
@@ -247,13 +248,6 @@ void report_gcc(const diag_sink *s, FILE *out)
 
 /* ---- GitLab Code Quality ---- */
 
-/* FNV-1a, 64 bits: a stable fingerprint, the same in every run. */
-static uint64_t fnv1a(uint64_t h, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) h = (h ^ *p) * 0x100000001b3ULL;
-    return (h ^ 0xff) * 0x100000001b3ULL;
-}
-
 static const char *gitlab_severity(const diag *d)
 {
     severity sev = diag_shown(d);
@@ -274,7 +268,7 @@ void report_gitlab(const diag_sink *s, FILE *out)
         char where[64];
         snprintf(where, sizeof where, "%d:%d:%d:%d:%zu", d->where.line, d->where.col,
                  d->where.end_line, d->where.end_col, i);
-        uint64_t h = fnv1a(fnv1a(fnv1a(fnv1a(0xcbf29ce484222325ULL, check_table[d->check].id),
+        uint64_t h = text_hash(text_hash(text_hash(text_hash(TEXT_HASH_SEED, check_table[d->check].id),
                                        d->where.src->name), where), d->message);
         fputs(k++ ? ",\n  {\"description\": " : "\n  {\"description\": ", out);
         if (d->waiver) {

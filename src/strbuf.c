@@ -107,3 +107,9 @@ write_result write_file_atomic(const char *path, const char *data, size_t len)
     free(tmp);
     return ok ? WRITE_WRITTEN : WRITE_FAILED;
 }
+
+uint64_t text_hash(uint64_t h, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) h = (h ^ *p) * 0x100000001b3ULL;
+    return (h ^ 0xff) * 0x100000001b3ULL;
+}

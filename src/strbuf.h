@@ -5,6 +5,7 @@
 #define BERTH_STRBUF_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
     char *data;
@@ -18,6 +19,11 @@ void sb_putc(strbuf *b, char c);
 void sb_puts(strbuf *b, const char *s);
 void sb_putn(strbuf *b, const char *s, size_t n);
 void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* FNV-1a over s and its end, from h (TEXT_HASH_SEED to start): the one
+ * stable text hash (GitLab fingerprints, note sets). */
+#define TEXT_HASH_SEED 0xcbf29ce484222325ULL
+uint64_t text_hash(uint64_t h, const char *s);
 
 typedef enum { WRITE_UNCHANGED, WRITE_WRITTEN, WRITE_FAILED } write_result;
 /* Replace path with data through a temporary file and rename, only when the

@@ -14,12 +14,7 @@ export LC_ALL=C NO_COLOR=1
 BERTH=${BERTH:-./berth}
 REGEN=; { [ "${UPDATE:-}" = 1 ] || [ "${1:-}" = -g ]; } && REGEN=1
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-skipped() { skip=$((skip + 1)); printf 'skipped: %s\n' "$*"; }
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 D=tests/audit
 POLICY=$D/audit.ports
 audit() { "$BERTH" audit --site lab --host srv "$@" "$POLICY"; }
@@ -155,5 +150,4 @@ else
   fi
 fi
 
-printf '%d passed, %d failed, %d skipped\n' "$pass" "$fail" "$skip"
-[ "$fail" -eq 0 ]
+summary

@@ -12,13 +12,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 export LC_ALL=C NO_COLOR=1
 unset MAKEFLAGS MFLAGS MAKELEVEL   # under `make test`: the builds here are our own
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-skipped() { skip=$((skip + 1)); printf 'skipped: %s\n' "$*"; }
-check() { if "$@" >/dev/null 2>&1; then ok; else bad "$*"; fi; }
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 RUNS=${BUILD_RUNS:-2}
 SRC=$tmp/src
 

@@ -11,12 +11,7 @@ cd "$(dirname "$0")/../.." || exit 2
 export LC_ALL=C NO_COLOR=1
 BERTH=${BERTH:-./berth}
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-skipped() { skip=$((skip + 1)); printf 'skipped: %s\n' "$*"; }
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 P=$(ls policies/*.ports)
 NOW=tests/checks/example-site-nowaivers.ports
 
@@ -154,7 +149,7 @@ out=$(cd "$tmp/proj" && PATH="$tmp/bin" make --no-print-directory build/.deps NO
 #     the live audit as an unprivileged user.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   cp -r tests/audit "$tmp/audit" && mkdir -p "$tmp/t/tests" && cp -r "$tmp/audit" "$tmp/t/tests/audit" &&
-    cp -r tests/sarif "$tmp/t/tests/" && cp "$BERTH" "$tmp/t/berth" && chmod -R a+rwX "$tmp"
+    cp -r tests/sarif tests/lib.sh "$tmp/t/tests/" && cp "$BERTH" "$tmp/t/berth" && chmod -R a+rwX "$tmp"
   out=$(cd "$tmp/t" && setpriv --reuid=65534 --regid=65534 --clear-groups tests/audit/audit.sh 2>&1)
   if grep -q '^skipped: live audit: needs root' <<<"$out" &&
      grep -q -E '^[0-9]+ passed, 0 failed, 1 skipped$' <<<"$out"; then ok; else
@@ -163,5 +158,4 @@ else
   skipped "skip reporting: needs root and setpriv to run a suite unprivileged"
 fi
 
-printf '%d passed, %d failed, %d skipped\n' "$pass" "$fail" "$skip"
-[ "$fail" -eq 0 ]
+summary

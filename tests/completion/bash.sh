@@ -10,13 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 export LC_ALL=C
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-skipped() { skip=$((skip + 1)); printf 'skipped: %s\n' "$*"; }
-check() { if "$@" >/dev/null 2>&1; then ok; else bad "$*"; fi; }
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 BERTH=${BERTH:-./berth}
 [ -x "$BERTH" ] || { echo "bash.sh: build $BERTH first (make)" >&2; exit 2; }
 # `berth` on the line is the one just built: its --list-checks gives the ids.

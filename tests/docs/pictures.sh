@@ -14,13 +14,7 @@ cd "$(dirname "$0")/../.." || exit 2
 export LC_ALL=C NO_COLOR=1
 BERTH=${BERTH:-./berth}
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-skipped() { skip=$((skip + 1)); printf 'skipped: %s\n' "$*"; }
-check() { if "$@" >/dev/null 2>&1; then ok; else bad "$*"; fi; }   # passes when CMD succeeds
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 D=$tmp/docs
 "$BERTH" gen docs -o "$D" --site example policies/*.ports 2>/dev/null || bad "gen docs failed"
 hosts=$(sed -n '/^## Hosts/,/^## /s/^| `\([^`]*\)` .*/\1/p' "$D/site-example.md")

@@ -13,11 +13,7 @@ export LC_ALL=C NO_COLOR=1
 BERTH=${BERTH:-./berth}
 REGEN=; { [ "${UPDATE:-}" = 1 ] || [ "${1:-}" = -g ]; } && REGEN=1
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 D=tests/explain
 SITE=(policies/dante.ports policies/example-site.ports policies/igloo.ports policies/omnicast.ports)
 SHOP=$D/explain.ports
@@ -161,5 +157,4 @@ sys.exit(1 if bad else 0)
 PYEOF
 fi
 
-printf '%d passed, %d failed, %d skipped\n' "$pass" "$fail" "$skip"
-[ "$fail" -eq 0 ]
+summary

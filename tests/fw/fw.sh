@@ -13,13 +13,7 @@ cd "$(dirname "$0")/../.." || exit 2
 export LC_ALL=C NO_COLOR=1
 BERTH=${BERTH:-./berth}
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3   # Debian's, with the ufw module
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-skipped() { skip=$((skip + 1)); printf 'skipped: %s\n' "$*"; }
-check() { if "$@" >/dev/null 2>&1; then ok; else bad "$*"; fi; }
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 POLICIES=$(ls policies/*.ports)
 LINUX="nftables iptables firewalld ufw"
 

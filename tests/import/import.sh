@@ -18,13 +18,7 @@ BERTH=${BERTH:-./berth}
 QUICK=${IMPORT_QUICK:-}
 REGEN=; { [ "${UPDATE:-}" = 1 ] || [ "${1:-}" = -g ]; } && REGEN=1
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-skipped() { skip=$((skip + 1)); printf 'skipped: %s\n' "$*"; }
-check() { if "$@" >/dev/null 2>&1; then ok; else bad "$*"; fi; }
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 D=tests/import
 FWDIR=/usr/lib/firewalld/services
 
