@@ -24,7 +24,7 @@ all: berth
 	./berth check $(POLICIES)
 	@$(MAKE) --no-print-directory generated
 
-.PHONY: all deps test clean generated
+.PHONY: all deps test clean generated fuzz fuzz-merge memcheck
 
 # The bundled policies compiled into generated/ (committed; the tests fail
 # when it is stale). berth rewrites a file only when its content changes.
@@ -126,6 +126,51 @@ test: build/.test-deps berth build/asan/berth $(UNIT) $(UNIT_SAN)
 	@tests/run.sh
 
 -include $(wildcard build/asan/*.d)
+
+# ---- fuzzing and memcheck ----
+# make fuzz FUZZ_SECONDS=N: libFuzzer (clang, with ASan and UBSan) over
+# tests/fuzz/harness.c, which runs each input through check in every format,
+# flows, gen c, gen docs, gen fw and fmt. It grows build/fuzz/corpus from
+# tests/fuzz/corpus and the bundled policies; `make fuzz-merge` minimizes
+# what it grew back into tests/fuzz/corpus. A crash leaves its input in
+# build/fuzz/ (crash-*, timeout-*, leak-*) and fails the target.
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
+FUZZ_CC      ?= clang
+# clang also warns on designs gcc accepts: tables with defaulted trailing
+# fields, and `|` where both sides must run to report both errors.
+FUZZ_WARN    = $(WARN) -Wno-missing-field-initializers -Wno-bitwise-instead-of-logical
+FUZZ_FLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=all
+FUZZOBJ  = $(OBJ:build/%.o=build/fuzz/%.o)
+build/fuzz: | build/.deps
+	mkdir -p $@ $@/corpus
+build/fuzz/lexer.o: build/lexer.c build/parser.h | build/fuzz build/.test-deps
+	$(FUZZ_CC) $(GENWARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c -o $@ $<
+build/fuzz/parser.o: build/parser.c build/lexer.h | build/fuzz build/.test-deps
+	$(FUZZ_CC) $(GENWARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c -o $@ $<
+build/fuzz/lua_files.o: build/lua_files.c src/luafiles.h | build/fuzz build/.test-deps
+	$(FUZZ_CC) $(FUZZ_WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -c -o $@ $<
+# main() becomes berth_main(), which the harness calls once per command.
+build/fuzz/%.o: src/%.c | build/fuzz build/.test-deps build/parser.h build/lexer.h
+	$(FUZZ_CC) $(FUZZ_WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Dmain=berth_main \
+	  $(CPPFLAGS) $(LUA_CFLAGS) -MMD -MP -c -o $@ $<
+build/fuzz/berth-fuzz: tests/fuzz/harness.c $(FUZZOBJ)
+	$(FUZZ_CC) $(FUZZ_WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) -o $@ $< $(FUZZOBJ) $(LUA_LIBS)
+-include $(wildcard build/fuzz/*.d)
+
+FUZZ_RUN = build/fuzz/berth-fuzz -close_fd_mask=3 -max_len=65536 -timeout=10 \
+           -rss_limit_mb=2048 -artifact_prefix=build/fuzz/
+fuzz: build/fuzz/berth-fuzz
+	$(FUZZ_RUN) -max_total_time=$(FUZZ_SECONDS) -jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
+	  build/fuzz/corpus tests/fuzz/corpus policies
+fuzz-merge: build/fuzz/berth-fuzz
+	$(FUZZ_RUN) -merge=1 tests/fuzz/corpus build/fuzz/corpus
+
+# make memcheck: the unit tests and the golden suites under valgrind's
+# memcheck (tests/run.sh runs berth through $$BERTH_WRAP).
+memcheck: build/.test-deps berth $(UNIT)
+	@tests/memcheck.sh
 
 # ---- install ----
 PREFIX  ?= /usr/local

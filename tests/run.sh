@@ -41,7 +41,8 @@ unset UPDATE
 GFLAG=()   # what a sub-suite that has goldens gets: -g when regenerating
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
-BINS="./berth build/asan/berth"
+# The binaries the golden suites run (make memcheck: berth under valgrind).
+BINS=${BERTH_BINS:-./berth build/asan/berth}
 
 
 # 2. Golden diagnostics: tests/bad/NAME.ports gives exactly NAME.err and exit 1.
@@ -344,6 +345,21 @@ suite_fuzz() {
 # 5b. No input crashes it: a fixed, seeded run of the mutation fuzzer over
 #     the sanitizer build (tests/fuzz/mutate.py runs longer by hand).
 add_summary "the fuzzer" "$("$PY" tests/fuzz/mutate.py build/asan/berth 200 1 2>&1)"
+# 5c. libFuzzer for FUZZ_SECONDS (60 by default) over tests/fuzz/harness.c,
+#     from a copy of the kept corpus: no crash, leak, timeout or fmt change.
+local secs=${FUZZ_SECONDS:-60}
+if ! make --no-print-directory build/fuzz/berth-fuzz >"$tmp/fuzz-build.log" 2>&1; then
+  bad "the libFuzzer harness does not build"; tail -20 "$tmp/fuzz-build.log"; return
+fi
+mkdir -p "$tmp/corpus" "$tmp/artifacts"
+if build/fuzz/berth-fuzz -close_fd_mask=3 -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+     -artifact_prefix="$tmp/artifacts/" -max_total_time="$secs" -print_final_stats=1 \
+     "$tmp/corpus" tests/fuzz/corpus policies >"$tmp/fuzz.log" 2>&1; then ok
+else
+  bad "libFuzzer found a failure in $secs s; its input:"
+  ls "$tmp/artifacts"; grep -E 'ERROR|SUMMARY|abort|exited' "$tmp/fuzz.log" | head -20
+  mkdir -p build/fuzz && cp "$tmp"/artifacts/* build/fuzz/ 2>/dev/null
+fi
 }
 
 suite_integration() {
