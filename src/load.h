@@ -6,6 +6,7 @@
 #include "ast.h"
 #include <stdio.h>
 #include "diag.h"
+#include "names.h"
 
 enum {
     LOAD_MAX_FILE = 64 << 20,    /* bytes in one policy file */
@@ -29,6 +30,9 @@ typedef struct {
     program prog;
     source **sources;
     size_t nsources, cap;
+    names loaded;                /* canonical name -> source, for dedup and cycles */
+    bool *importing;             /* per source index: on the current import path */
+    size_t importing_cap;
     const char *root;            /* canonical policy root */
     const char *root_shown;      /* the root as the user gave it, for messages */
 } loader;
