@@ -271,6 +271,15 @@ static bool load_one(loader *l, const char *name)
     return true;
 }
 
+const char **load_input_names(const loader *l, size_t *n)
+{
+    const char **v = arena_alloc(l->mem, (l->nsources + 1) * sizeof *v);
+    *n = 0;
+    for (size_t i = 0; i < l->nsources; i++)
+        if (l->sources[i]->real[0]) v[(*n)++] = l->sources[i]->real;
+    return v;
+}
+
 bool load_files(loader *l, char **files, int nfiles, const char *root)
 {
     char real[PATH_MAX];

@@ -44,6 +44,9 @@ void load_init_reader(loader *l, arena *mem, diag_sink *diags, const load_reader
  * first file's directory. Returns false on an I/O error with a command-line
  * file (already printed as one line on stderr: exit status 2). */
 bool load_files(loader *l, char **files, int nfiles, const char *root);
+/* The canonical names of the loaded files (standard input has none), in
+ * the arena: what no output of the run may overwrite. */
+const char **load_input_names(const loader *l, size_t *n);
 /* Fold "." and "x/.." in a path, in place: the shown name of a file, or
  * (berth diff --git) the canonical name of one that may not exist here. */
 void load_normalize(char *p);
