@@ -11,6 +11,7 @@
 #include "load.h"
 #include "parse.h"
 #include "parser.h"
+#include "output.h"
 #include "strbuf.h"
 
 typedef struct {

@@ -30,6 +30,7 @@ typedef struct {
     host_view *views;            /* gen fw: the site's hosts (gen_fw_views) */
     size_t nviews;
     const char *retired[8];      /* outputs this run does not produce (see gen_retire) */
+    bool prune;                  /* remove our files this run no longer produces (docs, fw) */
     size_t nretired;
 } gen_ctx;
 

@@ -14,6 +14,7 @@
 #include "load.h"
 #include "names.h"
 #include "parse.h"
+#include "output.h"
 #include "strbuf.h"
 
 enum { WRAP = 74 };              /* text columns of a comment, after "# " */

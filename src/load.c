@@ -14,6 +14,7 @@ void load_init(loader *l, arena *mem, diag_sink *diags)
     l->mem = mem;
     l->diags = diags;
     program_init(&l->prog);
+    names_init(&l->loaded);
 }
 
 void load_init_reader(loader *l, arena *mem, diag_sink *diags, const load_reader *r)
@@ -118,12 +119,9 @@ static char *join_path(arena *a, const char *dir, const char *rel)
     return p;
 }
 
-static const source *find_loaded(const loader *l, const char *real)
+static source *find_loaded(const loader *l, const char *real)
 {
-    for (size_t i = 0; i < l->nsources; i++)
-        if (l->sources[i]->real[0] && strcmp(l->sources[i]->real, real) == 0)
-            return l->sources[i];
-    return NULL;
+    return real[0] ? names_get(&l->loaded, real) : NULL;
 }
 
 static bool under_root(const char *root, const char *real)
@@ -140,6 +138,10 @@ static source *add_source(loader *l, const char *name, const char *real, const c
                            (int)l->nsources);
     l->sources = arena_grow(l->mem, l->sources, sizeof *l->sources, &l->cap, l->nsources + 1);
     l->sources[l->nsources++] = s;
+    if (real[0]) names_put(l->mem, &l->loaded, s->real, s);
+    l->importing = arena_grow(l->mem, l->importing, sizeof *l->importing, &l->importing_cap,
+                              l->nsources);
+    l->importing[s->index] = false;
     return s;
 }
 
@@ -164,8 +166,6 @@ static char *read_text(const loader *l, const char *path, const char *real, size
     return text;
 }
 
-static void parse_and_follow(loader *l, source *s);
-
 static void import_cycle(loader *l, const import_decl *imp, const source *from,
                          const char *real)
 {
@@ -178,50 +178,76 @@ static void import_cycle(loader *l, const import_decl *imp, const source *from,
     }
 }
 
-static void load_import(loader *l, source *from, const import_decl *imp)
+/* The source an import names, read but not yet parsed; NULL when it was
+ * loaded before or cannot be (reported). */
+static source *open_import(loader *l, source *from, const import_decl *imp)
 {
     char *path = join_path(l->mem, from->dir, imp->path);
     char real[PATH_MAX];
     if (!canonical(l, path, real)) {
         diag_report(l->diags, SEV_ERROR, CK_IMPORT, imp->path_loc, "cannot import '%s': %s",
                     imp->path, strerror(errno));
-        return;
+        return NULL;
     }
     if (!under_root(l->root, real)) {
         diag_report(l->diags, SEV_ERROR, CK_IMPORT, imp->path_loc,
                     "import '%s' leaves the policy root '%s'; imports must stay under it "
                     "(use --root to widen it)", imp->path, l->root_shown);
-        return;
+        return NULL;
     }
-    for (const source *p = from; p; p = p->parent)
-        if (strcmp(p->real, real) == 0) {
-            import_cycle(l, imp, from, real);
-            return;
-        }
-    if (find_loaded(l, real)) return;
+    const source *seen = find_loaded(l, real);
+    if (seen && l->importing[seen->index]) import_cycle(l, imp, from, real);
+    if (seen) return NULL;
     if (l->nsources >= LOAD_MAX_FILES) {
         diag_report(l->diags, SEV_ERROR, CK_LIMIT, imp->path_loc,
                     "too many policy files (limit is %d)", LOAD_MAX_FILES);
-        return;
+        return NULL;
     }
     size_t len = 0;
     char *text = read_text(l, real, real, &len);
     if (!text) {
         diag_report(l->diags, SEV_ERROR, CK_IMPORT, imp->path_loc, "cannot import '%s': %s",
                     imp->path, strerror(errno));
-        return;
+        return NULL;
     }
     source *s = add_source(l, path, real, text, len);
     s->parent = from;
     s->import_loc = imp->where;
-    parse_and_follow(l, s);
+    return s;
 }
 
+/* A file being imported: its imports not yet followed. */
+typedef struct {
+    source *src;
+    const import_decl *next;
+} import_frame;
+
+/* Parse s, then each import depth first in the order written: the same
+ * order as recursion, but on a worklist, so a chain of LOAD_MAX_FILES
+ * imports needs no deeper C stack than one file. */
 static void parse_and_follow(loader *l, source *s)
 {
-    import_decl *imports = NULL;
-    parse_source(l->mem, l->diags, s, &l->prog, &imports);
-    for (import_decl *i = imports; i; i = i->next) load_import(l, s, i);
+    import_frame *stack = NULL;
+    size_t n = 0, cap = 0;
+    for (source *next = s; next;) {
+        import_decl *imports = NULL;
+        parse_source(l->mem, l->diags, next, &l->prog, &imports);
+        l->importing[next->index] = true;
+        stack = arena_grow(l->mem, stack, sizeof *stack, &cap, n + 1);
+        stack[n++] = (import_frame){next, imports};
+        next = NULL;
+        while (n > 0 && !next) {
+            import_frame *top = &stack[n - 1];
+            if (!top->next) {
+                l->importing[top->src->index] = false;
+                n--;
+                continue;
+            }
+            const import_decl *imp = top->next;
+            top->next = imp->next;
+            next = open_import(l, top->src, imp);
+        }
+    }
 }
 
 static bool load_one(loader *l, const char *name)
@@ -243,6 +269,15 @@ static bool load_one(loader *l, const char *name)
     source *s = add_source(l, is_stdin ? "<stdin>" : name, real, text, len);
     parse_and_follow(l, s);
     return true;
+}
+
+const char **load_input_names(const loader *l, size_t *n)
+{
+    const char **v = arena_alloc(l->mem, (l->nsources + 1) * sizeof *v);
+    *n = 0;
+    for (size_t i = 0; i < l->nsources; i++)
+        if (l->sources[i]->real[0]) v[(*n)++] = l->sources[i]->real;
+    return v;
 }
 
 bool load_files(loader *l, char **files, int nfiles, const char *root)

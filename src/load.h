@@ -6,6 +6,7 @@
 #include "ast.h"
 #include <stdio.h>
 #include "diag.h"
+#include "names.h"
 
 enum {
     LOAD_MAX_FILE = 64 << 20,    /* bytes in one policy file */
@@ -29,6 +30,9 @@ typedef struct {
     program prog;
     source **sources;
     size_t nsources, cap;
+    names loaded;                /* canonical name -> source, for dedup and cycles */
+    bool *importing;             /* per source index: on the current import path */
+    size_t importing_cap;
     const char *root;            /* canonical policy root */
     const char *root_shown;      /* the root as the user gave it, for messages */
 } loader;
@@ -40,6 +44,9 @@ void load_init_reader(loader *l, arena *mem, diag_sink *diags, const load_reader
  * first file's directory. Returns false on an I/O error with a command-line
  * file (already printed as one line on stderr: exit status 2). */
 bool load_files(loader *l, char **files, int nfiles, const char *root);
+/* The canonical names of the loaded files (standard input has none), in
+ * the arena: what no output of the run may overwrite. */
+const char **load_input_names(const loader *l, size_t *n);
 /* Fold "." and "x/.." in a path, in place: the shown name of a file, or
  * (berth diff --git) the canonical name of one that may not exist here. */
 void load_normalize(char *p);

@@ -13,6 +13,7 @@
 #include "gen.h"
 #include "load.h"
 #include "model.h"
+#include "output.h"
 #include "strbuf.h"
 
 #define BERTH_VERSION "0.1.0"
@@ -405,7 +406,7 @@ static void emit_machine(const cli_options *o, const diag_sink *diags, FILE *out
     }
 }
 
-static int write_machine(const cli_options *o, const diag_sink *diags)
+static int write_machine(const cli_options *o, const diag_sink *diags, const loader *ld)
 {
     if (!o->output) {
         emit_machine(o, diags, stdout);
@@ -416,12 +417,18 @@ static int write_machine(const cli_options *o, const diag_sink *diags)
     FILE *mem = open_memstream(&buf, &len);
     if (!mem) return 2;
     emit_machine(o, diags, mem);
-    int rc = fclose(mem) == 0 && write_file_atomic(o->output, buf, len) != WRITE_FAILED ? 0 : 2;
+    size_t ninputs;
+    const char **inputs = load_input_names(ld, &ninputs);
+    output_set out;
+    output_init(&out, inputs, ninputs);
+    int rc = fclose(mem) == 0 && output_stage(&out, o->output, buf, len) && output_commit(&out)
+                 ? 0 : 2;
+    if (rc) output_abort(&out);
     free(buf);
     return rc;
 }
 
-static int finish(const cli_options *o, diag_sink *diags, FILE *out)
+static int finish(const cli_options *o, diag_sink *diags, const loader *ld, FILE *out)
 {
     diag_finish(diags);
     if (o->summary) report_summary(diags, out);
@@ -434,7 +441,7 @@ static int finish(const cli_options *o, diag_sink *diags, FILE *out)
         if (waived) fprintf(out, ", %zu waived", waived);
         fputc('\n', out);
     }
-    int rc = o->format >= FMT_JSON ? write_machine(o, diags) : 0;
+    int rc = o->format >= FMT_JSON ? write_machine(o, diags, ld) : 0;
     return rc ? rc : e ? 1 : 0;
 }
 
@@ -480,6 +487,9 @@ static int generate(const cli_options *o, model *m, const loader *ld, diag_sink 
     g.inputs = o->files;
     g.ninputs = o->nfiles;
     bool fw = strcmp(o->gen_kind, "fw") == 0;
+    /* docs and fw own their directories: pages of removed systems and hosts
+     * go. gen c does not: two policies' tables may share one directory. */
+    g.prune = strcmp(o->gen_kind, "c") != 0;
     fw_options fo = fw_opts(o);
     int rc = check_site_host(o, m);
     /* Host views report unknown peers: before the diagnostics print. */
@@ -551,7 +561,7 @@ static int audit(const cli_options *o, model *m, const loader *ld, diag_sink *di
         return 1;
     }
     check_waive_other(m, &found, &o->checks);
-    return finish(o, &found, stderr);
+    return finish(o, &found, ld, stderr);
 }
 
 /* Usage rules of gen: 0, or 2 with the message printed. */
@@ -655,7 +665,7 @@ static int command(int argc, char **argv)
         else if (is_gen) rc = generate(&o, &m, &ld, &diags);
         else if (is_audit) rc = audit(&o, &m, &ld, &diags, &mem);
         else if (is_explain) rc = check_site_host(&o, &m) ? 2 : cli_explain(&o, &m, &diags, stdout);
-        else if (strcmp(argv[1], "flows") != 0) rc = finish(&o, &diags, stderr);
+        else if (strcmp(argv[1], "flows") != 0) rc = finish(&o, &diags, &ld, stderr);
         else if (!o.host) rc = cli_flows(&m, &diags, stdout);
         else if (!(rc = check_site_host(&o, &m))) rc = cli_host_flows(&o, &m, &diags, stdout);
     }
@@ -664,12 +674,8 @@ static int command(int argc, char **argv)
     return rc;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    /* Diagnostics can run to megabytes: buffer stderr instead of one
-     * write per character. */
-    static char errbuf[1 << 16];
-    setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
     if (argc >= 2 && strcmp(argv[1], "--list-checks") == 0) {
         report_list_checks(stdout);
         return 0;
@@ -705,4 +711,22 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "import") == 0) return cli_import(argc, argv);
     if (strcmp(argv[1], "diff") == 0) return cli_diff(argc, argv);
     return usage_error("unknown command '%s'", argv[1]);
+}
+
+/* Output that did not reach standard output (a full disk, a closed pipe)
+ * is a failed run, whatever the command found. */
+static int stdout_written(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout)) return rc;
+    fprintf(stderr, "berth: cannot write to standard output: %s\n", strerror(errno));
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    /* Diagnostics can run to megabytes: buffer stderr instead of one
+     * write per character. */
+    static char errbuf[1 << 16];
+    setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
+    return stdout_written(dispatch(argc, argv));
 }

@@ -1,4 +1,4 @@
-/* strbuf.c: growable buffer with sticky failure, and atomic file writes. */
+/* strbuf.c: growable buffer with sticky failure, and the one text hash. */
 #include "strbuf.h"
 #include <errno.h>
 #include <stdarg.h>
@@ -55,57 +55,6 @@ void sb_printf(strbuf *b, const char *fmt, ...)
         b->len += (size_t)n;
     }
     va_end(ap2);
-}
-
-static bool same_content(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return false;
-    char buf[65536];
-    size_t off = 0, got;
-    bool same = true;
-    while (same && (got = fread(buf, 1, sizeof buf, f)) > 0) {
-        same = off + got <= len && memcmp(buf, data + off, got) == 0;
-        off += got;
-    }
-    fclose(f);
-    return same && off == len;
-}
-
-write_result write_file_atomic(const char *path, const char *data, size_t len)
-{
-    if (same_content(path, data, len)) return WRITE_UNCHANGED;
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp) return WRITE_FAILED;
-    snprintf(tmp, n, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "berth: cannot write '%s': %s\n", path, strerror(errno));
-        free(tmp);
-        return WRITE_FAILED;
-    }
-    /* Keep the mode of the file we replace; a new file gets 0666 less umask. */
-    struct stat st;
-    mode_t mode;
-    if (stat(path, &st) == 0) {
-        mode = st.st_mode & 07777;
-    } else {
-        mode_t mask = umask(022);
-        umask(mask);
-        mode = 0666 & ~mask;
-    }
-    (void)fchmod(fd, mode);
-    FILE *f = fdopen(fd, "wb");
-    bool ok = f && fwrite(data, 1, len, f) == len;
-    ok = f ? fclose(f) == 0 && ok : (close(fd), false);
-    if (ok && rename(tmp, path) != 0) ok = false;
-    if (!ok) {
-        fprintf(stderr, "berth: cannot write '%s': %s\n", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return ok ? WRITE_WRITTEN : WRITE_FAILED;
 }
 
 uint64_t text_hash(uint64_t h, const char *s)

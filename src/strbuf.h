@@ -25,9 +25,5 @@ void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2,
 #define TEXT_HASH_SEED 0xcbf29ce484222325ULL
 uint64_t text_hash(uint64_t h, const char *s);
 
-typedef enum { WRITE_UNCHANGED, WRITE_WRITTEN, WRITE_FAILED } write_result;
-/* Replace path with data through a temporary file and rename, only when the
- * content differs; on failure the old file is left as it was. */
-write_result write_file_atomic(const char *path, const char *data, size_t len);
 
 #endif

@@ -237,6 +237,9 @@ done
 suite_gen() {
 # 5. gen: generated/ is what the compiler produces now; gen is byte for
 #    byte repeatable; the C compiles as C99 and C++ and its lookups hold.
+#    How every output is written (tests/gen/writes.sh), plain and under ASan.
+add_summary tests/gen/writes.sh "$(tests/gen/writes.sh 2>&1)"
+add_summary "tests/gen/writes.sh under ASan" "$(BERTH=build/asan/berth tests/gen/writes.sh 2>&1)"
 ./berth gen c -o "$tmp/gen/c" --name berth_policy policies/*.ports 2>/dev/null
 ./berth gen docs -o "$tmp/gen/docs" --site example policies/*.ports 2>/dev/null
 # (generated/fw is checked by tests/fw/fw.sh)
@@ -331,6 +334,8 @@ suite_perf() {
 check timeout 10 ./berth check "$tmp/big.ports"
 check timeout 10 ./berth gen c -o "$tmp/big-c" "$tmp/big.ports"
 check timeout 10 ./berth gen docs -o "$tmp/big-docs" "$tmp/big.ports"
+# Small inputs that once crashed berth or ran away, each under limits.
+add_summary tests/perf/bombs.sh "$(tests/perf/bombs.sh 2>&1)"
 # 70,000 services: the service indexes of the generated C outgrow unsigned
 # short; every owner the compiled lookups find is right (tests/gen/owners.c).
 awk 'BEGIN { print "system big { role r; role q;"
