@@ -111,8 +111,8 @@ static const struct {
     {OPT_GEN,
      "gen options:\n"
      "  -o DIR               output directory (created if missing)\n"
-     "  --name NAME          base name of the outputs (default: berth_policy)\n"
-     "  --prefix PREFIX      prefix of C identifiers (default: berth)\n"
+     "  --name NAME          gen c: base name of the outputs (default: berth_policy)\n"
+     "  --prefix PREFIX      gen c: prefix of C identifiers (default: berth)\n"
      "  --site SITE          describe that deployment (default: the systems' defaults)\n"
      "  --depfile FILE       write a make-style dependency file\n"},
     {OPT_FW,
@@ -327,6 +327,94 @@ static int parse_options(int argc, char **argv, int first, cli_options *o)
                    ? usage_error("explain needs PROTO PORT FILE...%s", "")
                    : usage_error("%s: no policy files given", argv[1]);
     return parse_named_values(o);
+}
+
+/* The commands that read each option: any other command given it is a
+ * usage error, not an option silently ignored. */
+enum {
+    C_CHECK = 1, C_FMT = 2, C_FLOWS = 4, C_GEN_C = 8, C_GEN_DOCS = 16, C_GEN_FW = 32,
+    C_AUDIT = 64, C_EXPLAIN = 128,
+    C_GEN = C_GEN_C | C_GEN_DOCS | C_GEN_FW,
+    C_CHECKING = C_CHECK | C_FLOWS | C_GEN | C_AUDIT | C_EXPLAIN,   /* run the checks */
+};
+
+static const struct {
+    const char *name;
+    bool takes_value;            /* given as a separate argument unless --opt=VALUE */
+    unsigned readers;
+} option_readers[] = {
+    {"--name", true, C_GEN_C},
+    {"--prefix", true, C_GEN_C},
+    {"--site", true, C_FLOWS | C_GEN | C_AUDIT | C_EXPLAIN},
+    {"--depfile", true, C_GEN},
+    {"--template", true, C_GEN_FW},
+    {"--host", true, C_FLOWS | C_GEN_FW | C_AUDIT | C_EXPLAIN},
+    {"--os", true, C_GEN_FW},
+    {"--sockets", true, C_AUDIT},
+    {"--proc-net", true, C_AUDIT},
+    {"--root", true, C_CHECKING},
+    {"--color", true, C_CHECKING | C_FMT},
+    {"--format", true, C_CHECK | C_FLOWS | C_AUDIT | C_EXPLAIN},
+    {"--output", true, C_CHECK | C_GEN | C_AUDIT},
+    {"-o", true, C_CHECK | C_GEN | C_AUDIT},
+    {"--help-base", true, C_CHECK | C_AUDIT},
+    {"--from", true, C_EXPLAIN},
+    {"-D", true, C_GEN_FW},
+    {"--check", false, C_FMT},
+    {"--summary", false, C_CHECK | C_AUDIT},
+    {"--no-waivers", false, C_CHECKING},
+    {"--list-checks", false, C_CHECK | C_AUDIT},
+    {"-W", false, C_CHECKING},
+};
+
+static unsigned command_bit(const char *cmd, const char *kind)
+{
+    static const char *const names[] = {"check", "fmt", "flows", "gen", "gen", "gen",
+                                        "audit", "explain"};
+    static const char *const kinds[] = {NULL, NULL, NULL, "c", "docs", "fw", NULL, NULL};
+    for (unsigned k = 0; k < sizeof names / sizeof *names; k++)
+        if (strcmp(cmd, names[k]) == 0 && (!kinds[k] || (kind && strcmp(kind, kinds[k]) == 0)))
+            return 1u << k;
+    return 0;
+}
+
+/* The row of an argument that is an option ("--name", "--name=x", "-Dk=v",
+ * "-Wno-x"), or -1. */
+static int option_row(const char *a)
+{
+    size_t n = strcspn(a, "=");
+    for (size_t k = 0; k < sizeof option_readers / sizeof *option_readers; k++) {
+        const char *name = option_readers[k].name;
+        size_t len = strlen(name);
+        bool prefix_form = name[1] != '-' && len == 2;       /* -D..., -W... */
+        if (prefix_form ? strncmp(a, name, 2) == 0 : n == len && strncmp(a, name, n) == 0)
+            return (int)k;
+    }
+    return -1;
+}
+
+/* 0, or 2 (printed) for the first option the command does not read. */
+static int check_option_readers(int argc, char **argv, int first, const char *kind)
+{
+    unsigned cmd = command_bit(argv[1], kind);
+    for (int i = first; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        int row = argv[i][0] == '-' && argv[i][1] ? option_row(argv[i]) : -1;
+        if (row < 0) continue;
+        if (!(option_readers[row].readers & cmd)) {
+            char what[64];
+            snprintf(what, sizeof what, "%s%s%s", argv[1], kind ? " " : "", kind ? kind : "");
+            fprintf(stderr, "berth: '%.*s' is not an option of 'berth %s'\n",
+                    (int)strcspn(argv[i], "="), argv[i], what);
+            fputs("Try 'berth help ", stderr);
+            fputs(argv[1], stderr);
+            fputs("' for the options it reads.\n", stderr);
+            return 2;
+        }
+        const char *name = option_readers[row].name;
+        bool attached = strchr(argv[i], '=') || (name[1] != '-' && argv[i][2]);
+        if (option_readers[row].takes_value && !attached) i++;
+    }
+    return 0;
 }
 
 /* "16000" or "8700-8708" into lo, hi; false unless 1 <= lo <= hi <= 65535. */
@@ -641,6 +729,7 @@ static int command(int argc, char **argv)
         o.gen_kind = argv[2];
         rc = check_gen_usage(&o);
     }
+    if (!rc) rc = check_option_readers(argc, argv, is_gen ? 3 : 2, is_gen ? argv[2] : NULL);
     if (rc) {
         free_options(&o);
         return rc;

@@ -106,6 +106,14 @@ check ./berth --help
 check ./berth --version
 ./berth check no-such-file.ports >/dev/null 2>&1; check test $? = 2
 ./berth frobnicate >/dev/null 2>&1; check test $? = 2
+# An option the command does not read is a usage error, never ignored.
+for c in "check --template nftables" "check --name x" "fmt --site example" "fmt --format=json" \
+         "fmt -Werror" "flows --os linux" "gen docs --name x -o $tmp/o" "gen fw --template nftables --site example --prefix p -o $tmp/o" \
+         "explain tcp 80 --summary" "check --depfile d"; do
+  ./berth $c policies/dante.ports >/dev/null 2>"$tmp/e"; rc=$?
+  if [ "$rc" = 2 ] && grep -q 'is not an option of' "$tmp/e"; then ok; else bad "berth $c: exit $rc"; fi
+done
+check ./berth check -Werror -Wno-redundant-flow --summary policies/dante.ports
 out=$(printf '}}}\n' | ./berth check - 2>&1); rc=$?
 check test "$rc" = 1
 check grep -q '^<stdin>:1:1: error: ' <<<"$out"

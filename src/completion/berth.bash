@@ -207,7 +207,8 @@ _berth_options()
     fmt) echo "--check $common" ;;
     flows) echo "--site --host --format= $common" ;;
     gen)
-        echo "-o --name --prefix --site --depfile $common"
+        echo "-o --site --depfile $common"
+        [[ $2 == c ]] && echo '--name --prefix'
         [[ $2 == fw ]] && echo '--template --host --os -D' ;;
     audit) echo "--site --host --sockets --proc-net --format= --output --summary --help-base -Werror $common" ;;
     explain) echo "--site --host --from --format= $common" ;;

@@ -131,8 +131,8 @@ complete -c berth -n '__berth_is flows; or __berth_is gen fw; or __berth_is audi
 
 complete -c berth -n '__berth_is gen c; or __berth_is gen docs' -s o -x -a '(__fish_complete_directories)' -d 'Output directory'
 complete -c berth -n '__berth_is gen fw' -s o -r -F -d 'Output file (with --host) or directory'
-complete -c berth -n '__berth_is gen c; or __berth_is gen docs; or __berth_is gen fw' -l name -x -d 'Base name of the outputs'
-complete -c berth -n '__berth_is gen c; or __berth_is gen docs; or __berth_is gen fw' -l prefix -x -d 'Prefix of C identifiers'
+complete -c berth -n '__berth_is gen c' -l name -x -d 'Base name of the outputs'
+complete -c berth -n '__berth_is gen c' -l prefix -x -d 'Prefix of C identifiers'
 complete -c berth -n '__berth_is gen c; or __berth_is gen docs; or __berth_is gen fw' -l depfile -r -F -d 'Write a make-style dependency file'
 complete -c berth -n '__berth_is gen fw' -l template -x -a 'nftables iptables windows firewalld ufw (__fish_complete_suffix .lua)' -d 'Template'
 complete -c berth -n '__berth_is gen fw' -l os -x -a 'windows linux' -d 'Only the hosts of that OS'
