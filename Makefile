@@ -110,8 +110,10 @@ build/asan/lexer.o: build/lexer.c build/parser.h | build/asan
 	$(CC) $(GENWARN) -O1 -g $(SAN) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 build/asan/parser.o: build/parser.c build/lexer.h | build/asan
 	$(CC) $(GENWARN) -O1 -g $(SAN) $(CPPFLAGS) -MMD -MP -c -o $@ $<
+# The sanitizer build also fails the Nth allocation on request
+# (BERTH_FAIL_ALLOC=N, src/xalloc.c), for tests/perf/alloc.sh.
 build/asan/%.o: src/%.c | build/asan build/parser.h build/lexer.h
-	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(LUA_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(WARN) -O1 -g $(SAN) -DBERTH_ALLOC_TESTS $(CPPFLAGS) $(LUA_CFLAGS) -MMD -MP -c -o $@ $<
 build/asan/berth: $(SANOBJ)
 	$(CC) $(SAN) -o $@ $(SANOBJ) $(LUA_LIBS)
 

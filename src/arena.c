@@ -2,6 +2,7 @@
  * silently: out of memory ends the run with a message (exit 2). */
 #define _DEFAULT_SOURCE 1        /* madvise(MADV_HUGEPAGE) on Linux */
 #include "arena.h"
+#include "xalloc.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,17 +45,12 @@ static arena_block *new_block(size_t want, size_t used_total)
     arena_block *b = NULL;
     if (size >= HUGE_PAGE) {
         size = (size + sizeof *b + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE - sizeof *b;
-        void *p = NULL;
-        if (posix_memalign(&p, HUGE_PAGE, sizeof *b + size) == 0) b = p;
+        b = xaligned(HUGE_PAGE, sizeof *b + size);
 #ifdef MADV_HUGEPAGE
-        if (b) madvise(b, sizeof *b + size, MADV_HUGEPAGE);
+        madvise(b, sizeof *b + size, MADV_HUGEPAGE);
 #endif
     } else {
-        b = malloc(sizeof *b + size);
-    }
-    if (!b) {
-        fputs("berth: out of memory\n", stderr);
-        exit(2);
+        b = xmalloc(sizeof *b + size);
     }
     b->size = size;
     b->used = 0;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "xalloc.h"
 #include "diff.h"
 
 typedef struct {
@@ -295,8 +296,7 @@ static void print_table(const diff_list *l, FILE *out)
     static const char *const head[NCOLS] = {"site", "host", "dir", "change", "services"};
     size_t w[NCOLS];
     for (int k = 0; k < NCOLS; k++) w[k] = strlen(head[k]);
-    strbuf *cells = calloc(l->n * NCOLS + 1, sizeof *cells);
-    if (!cells) return;
+    strbuf *cells = xcalloc(l->n * NCOLS + 1, sizeof *cells);
     for (size_t i = 0; i < l->n; i++) {
         row_cells(&cells[i * NCOLS], &l->v[i]);
         for (int k = 0; k < NCOLS; k++)
@@ -389,8 +389,7 @@ static int run(const diff_opts *o, arena *mem)
 int cli_diff(int argc, char **argv)
 {
     diff_opts o = {0};
-    o.args = calloc((size_t)argc + 1, sizeof *o.args);
-    if (!o.args) return 2;
+    o.args = xcalloc((size_t)argc + 1, sizeof *o.args);
     int rc = parse_args(argc, argv, &o);
     if (rc == 0) {
         arena mem;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
+#include "xalloc.h"
 
 typedef struct { uint16_t lo, hi; const port_item *ast; } port_span;
 
@@ -220,11 +221,7 @@ static int key_cmp(const void *pa, const void *pb)
  * the permutation: no second copy of the table. */
 static void sort_rows(model *m)
 {
-    row_key *k = malloc((m->nrows + 1) * sizeof *k);
-    if (!k) {
-        fputs("berth: out of memory\n", stderr);
-        exit(2);
-    }
+    row_key *k = xmalloc_array(m->nrows + 1, sizeof *k);
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
         k[i] = (row_key){(uint64_t)r->inst->index << 8 | r->proto,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "xalloc.h"
 #include "load.h"
 #include "parse.h"
 #include "parser.h"
@@ -29,9 +30,9 @@ static bool is_proto(const raw_token *t) { return t->kind == KW_TCP || t->kind =
  * one line with no comment inside. */
 static void mark_blocks(fmt_state *f)
 {
-    size_t *stack = calloc(f->n + 1, sizeof *stack);
+    size_t *stack = xcalloc(f->n + 1, sizeof *stack);
     size_t sp = 0;
-    for (size_t i = 0; i < f->n && stack; i++) {
+    for (size_t i = 0; i < f->n; i++) {
         if (f->t[i].kind == '{') stack[sp++] = i;
         if (f->t[i].kind != '}' || sp == 0) continue;
         size_t open = stack[--sp];
@@ -77,10 +78,10 @@ static void put_text(strbuf *out, const char *s)
 
 static void emit(fmt_state *f)
 {
-    bool *inline_stack = calloc(f->n + 2, sizeof *inline_stack);
+    bool *inline_stack = xcalloc(f->n + 2, sizeof *inline_stack);
     int isp = 0;
     bool in_inline = false, mid_statement = false;
-    for (size_t i = 0; i < f->n && inline_stack; i++) {
+    for (size_t i = 0; i < f->n; i++) {
         const raw_token *t = &f->t[i], *p = i ? &f->t[i - 1] : NULL;
         if (t->kind == '}' && !in_inline) f->depth--;
         bool trailing_comment = p && is_comment(t) && t->where.line == p->where.end_line;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "gen_docs.h"
+#include "xalloc.h"
 #include "runs.h"
 
 /* A quoted DOT string, its lines centred (or left-aligned): the one DOT
@@ -486,11 +487,7 @@ static bool same_ends(const flow_row *a, const flow_row *b)
 /* The rows the diagram shows, sorted by_ends; free() the array. */
 static const flow_row **rows_by_ends(docs *d, size_t *n)
 {
-    const flow_row **v = malloc((d->m->nrows + 1) * sizeof *v);
-    if (!v) {
-        fputs("berth: out of memory\n", stderr);
-        exit(2);
-    }
+    const flow_row **v = xmalloc_array(d->m->nrows + 1, sizeof *v);
     *n = 0;
     for (size_t i = 0; i < d->m->nrows; i++)
         if (gen_row_selected(d->g, &d->m->rows[i])) v[(*n)++] = &d->m->rows[i];

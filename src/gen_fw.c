@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gen.h"
+#include "xalloc.h"
 #include "hostview.h"
 #include "luafiles.h"
 #include "sandbox.h"
@@ -93,13 +94,11 @@ static fw_file *add_file(fw_out *o, const char *name, size_t len)
 {
     if (o->nfiles == o->cap) {
         size_t cap = o->cap ? o->cap * 2 : 8;
-        fw_file *v = realloc(o->files, cap * sizeof *v);
-        if (!v) return NULL;
-        o->files = v;
+        o->files = xrealloc_array(o->files, cap, sizeof *o->files);
         o->cap = cap;
     }
     fw_file *f = &o->files[o->nfiles++];
-    f->name = name ? strndup(name, len) : NULL;
+    f->name = name ? xstrndup(name, len) : NULL;
     sb_init(&f->text);
     return f;
 }
@@ -317,8 +316,7 @@ static bool read_template(const char *spec, fw_source *t)
         for (size_t i = 0; i < lua_nfiles; i++)
             if (strcmp(lua_files[i].name, spec) == 0 && strcmp(spec, "berth") != 0) {
                 size_t n = strlen(spec) + 9;
-                t->owned = malloc(n);
-                if (!t->owned) return false;
+                t->owned = xmalloc(n);
                 snprintf(t->owned, n, "lua/%s.lua", spec);
                 t->name = t->owned;
                 t->text = lua_files[i].text;
@@ -336,9 +334,9 @@ static bool read_template(const char *spec, fw_source *t)
         fprintf(stderr, "berth: cannot open template '%s': %s\n", spec, strerror(errno));
         return false;
     }
-    t->owned = malloc(FW_MAX_TEMPLATE + 1);
-    size_t n = t->owned ? fread(t->owned, 1, FW_MAX_TEMPLATE + 1, f) : 0;
-    bool err = !t->owned || ferror(f);
+    t->owned = xmalloc(FW_MAX_TEMPLATE + 1);
+    size_t n = fread(t->owned, 1, FW_MAX_TEMPLATE + 1, f);
+    bool err = ferror(f);
     fclose(f);
     if (err || n > FW_MAX_TEMPLATE) {
         fprintf(stderr, "berth: cannot read template '%s': %s\n", spec,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gen_docs.h"
+#include "xalloc.h"
 
 /* ---- what is drawn: bindings, overlaps and their findings, once per run ---- */
 
@@ -82,11 +83,7 @@ static portmap_data *portmap_prepare(model *m)
     p->t = check_bindings(m);
     p->by_host = arena_alloc(m->mem, (p->t.n + 1) * sizeof *p->by_host);
     p->host_first = arena_alloc(m->mem, (m->nhosts + 1) * sizeof *p->host_first);
-    host_item *v = malloc((p->t.n + 1) * sizeof *v);
-    if (!v) {
-        fputs("berth: out of memory\n", stderr);
-        exit(2);
-    }
+    host_item *v = xmalloc_array(p->t.n + 1, sizeof *v);
     for (size_t i = 0; i < p->t.n; i++) v[i] = (host_item){(size_t)p->t.v[i].h->index, i};
     if (p->t.n > 1) qsort(v, p->t.n, sizeof *v, host_item_cmp);
     for (size_t i = 0; i < p->t.n; i++) p->by_host[i] = v[i].item;

@@ -4,6 +4,7 @@
  * passed through berth's own formatter (fmt.c), then written to stdout or
  * atomically to -o FILE. Nothing is written when an input has errors. */
 #include "import.h"
+#include "xalloc.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -402,8 +403,7 @@ static int run(const import_opts *o, arena *mem)
 int cli_import(int argc, char **argv)
 {
     import_opts o = {0};
-    o.files = calloc((size_t)argc + 1, sizeof *o.files);
-    if (!o.files) return 2;
+    o.files = xcalloc((size_t)argc + 1, sizeof *o.files);
     int rc = parse_args(argc, argv, &o);
     if (rc == 0) {
         arena mem;

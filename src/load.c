@@ -1,6 +1,7 @@
 /* load.c: file reading, import resolution under the policy root, import
  * cycle detection. Diamond imports load once; cycles are reported. */
 #include "load.h"
+#include "xalloc.h"
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -31,8 +32,7 @@ char *load_read_stream(arena *a, FILE *f, size_t *len)
         errno = EISDIR;          /* fopen opens a directory; say so, not EIO */
         return NULL;
     }
-    char *buf = malloc(cap);
-    if (!buf) return NULL;
+    char *buf = xmalloc(cap);
     for (;;) {
         if (n == cap) {
             if (cap >= LOAD_MAX_FILE) {
@@ -40,12 +40,7 @@ char *load_read_stream(arena *a, FILE *f, size_t *len)
                 errno = EFBIG;
                 return NULL;
             }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                return NULL;
-            }
-            buf = nb;
+            buf = xrealloc(buf, cap * 2);
             cap *= 2;
         }
         size_t got = fread(buf + n, 1, cap - n, f);
@@ -76,8 +71,7 @@ static char *dir_of(arena *a, const char *path)
 void load_normalize(char *p)
 {
     size_t n = strlen(p);
-    char *out = malloc(n + 2);
-    if (!out) return;
+    char *out = xmalloc(n + 2);
     size_t w = 0, kept = 0;      /* kept: segments that a ".." may fold */
     bool abs = p[0] == '/';
     if (abs) out[w++] = '/';

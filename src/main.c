@@ -15,6 +15,7 @@
 #include "model.h"
 #include "output.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 #define BERTH_VERSION "0.1.0"
 
@@ -92,7 +93,9 @@ static const struct {
      "  --color=auto|always|never\n"
      "                       colour in text output (auto: on a terminal, unless NO_COLOR)\n"
      "  -                    read a policy from standard input\n"
-     "  --                   the arguments after it are files\n"},
+     "  --                   the arguments after it are files\n"
+     "  --max-memory SIZE    cap berth's memory (512M, 2G; 0: none); past it berth\n"
+     "                       stops with exit 2 (default: 4G; every command)\n"},
     {OPT_REPORT,
      "check and audit options:\n"
      "  --format=text|gcc|json|sarif|github|gitlab\n"
@@ -223,8 +226,7 @@ static int add_define(cli_options *o, const char *def)
             return usage_error("-D unknown_peer takes only 'any', not '%s'", eq + 1);
         o->unknown_peer_any = true;
     }
-    char *key = strndup(def, (size_t)(eq - def));
-    if (!key) return 2;
+    char *key = xstrndup(def, (size_t)(eq - def));
     size_t k = 0;
     while (k < o->ndefs && strcmp(o->def_keys[k], key) < 0) k++;
     if (k < o->ndefs && strcmp(o->def_keys[k], key) == 0) {
@@ -279,10 +281,9 @@ static int parse_options(int argc, char **argv, int first, cli_options *o)
     memset(o, 0, sizeof *o);
     o->color = CLI_COLOR_AUTO;
     check_options_default(&o->checks);
-    o->files = calloc((size_t)argc + 1, sizeof *o->files);
-    o->def_keys = calloc((size_t)argc + 1, sizeof *o->def_keys);
-    o->def_values = calloc((size_t)argc + 1, sizeof *o->def_values);
-    if (!o->files || !o->def_keys || !o->def_values) return 2;
+    o->files = xcalloc((size_t)argc + 1, sizeof *o->files);
+    o->def_keys = xcalloc((size_t)argc + 1, sizeof *o->def_keys);
+    o->def_values = xcalloc((size_t)argc + 1, sizeof *o->def_values);
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-") == 0 || a[0] != '-') {
@@ -811,11 +812,39 @@ static int stdout_written(int rc)
     return 2;
 }
 
+/* --max-memory SIZE (or =SIZE), for every command: taken out of argv
+ * before the command reads it. The cap applies from here on, a default one
+ * when none is given; 2 on a bad value. */
+static int take_memory_cap(int *argc, char **argv)
+{
+    size_t bytes = (size_t)XALLOC_DEFAULT_LIMIT_MIB << 20;
+    int w = 1;
+    for (int i = 1; i < *argc; i++) {
+        bool missing = false;
+        const char *v = strcmp(argv[i], "--") == 0
+                            ? NULL : cli_option_value(*argc, argv, &i, "--max-memory", &missing);
+        if (missing) return usage_error("%s needs a size such as 512M or 2G", "--max-memory");
+        if (v && !xalloc_parse_size(v, &bytes))
+            return usage_error("--max-memory '%s': expected a size such as 512M, 2G or 0 "
+                               "(no cap)", v);
+        if (v) continue;
+        if (strcmp(argv[i], "--") == 0)
+            while (i < *argc) argv[w++] = argv[i++];
+        else
+            argv[w++] = argv[i];
+    }
+    argv[w] = NULL;
+    *argc = w;
+    xalloc_set_limit(bytes);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     /* Diagnostics can run to megabytes: buffer stderr instead of one
      * write per character. */
     static char errbuf[1 << 16];
     setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
-    return stdout_written(dispatch(argc, argv));
+    int rc = take_memory_cap(&argc, argv);
+    return stdout_written(rc ? rc : dispatch(argc, argv));
 }

@@ -1,5 +1,6 @@
 /* output.c: staged, all-or-nothing writes of output files (output.h). */
 #include "output.h"
+#include "xalloc.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -56,16 +57,16 @@ static char *write_target(const char *path)
 {
     char real[PATH_MAX];
     struct stat st;
-    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode)) return strdup(path);
-    if (realpath(path, real)) return strdup(real);
+    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode)) return xstrdup(path);
+    if (realpath(path, real)) return xstrdup(real);
     ssize_t n = readlink(path, real, sizeof real - 1);
-    if (n <= 0) return strdup(path);
+    if (n <= 0) return xstrdup(path);
     real[n] = '\0';
-    if (real[0] == '/') return strdup(real);
+    if (real[0] == '/') return xstrdup(real);
     const char *slash = strrchr(path, '/');
     size_t dir = slash ? (size_t)(slash - path + 1) : 0, size = dir + (size_t)n + 1;
-    char *t = malloc(size);
-    if (t) snprintf(t, size, "%.*s%s", (int)dir, path, real);
+    char *t = xmalloc(size);
+    snprintf(t, size, "%.*s%s", (int)dir, path, real);
     return t;
 }
 
@@ -105,7 +106,6 @@ bool output_stage(output_set *o, const char *path, const char *data, size_t len)
 {
     if (o->failed) return false;
     char *target = write_target(path);
-    if (!target) return fail(o, path);
     struct stat st;
     bool exists = stat(target, &st) == 0;
     if ((exists && !replaceable(o, path, &st)) || (exists && same_content(target, data, len))) {
@@ -113,11 +113,7 @@ bool output_stage(output_set *o, const char *path, const char *data, size_t len)
         return !o->failed;
     }
     size_t n = strlen(target) + 16;
-    char *tmp = malloc(n);
-    if (!tmp) {
-        free(target);
-        return fail(o, path);
-    }
+    char *tmp = xmalloc(n);
     snprintf(tmp, n, "%s.tmpXXXXXX", target);
     int fd = mkstemp(tmp);
     bool ok = fd >= 0;
@@ -150,14 +146,7 @@ bool output_stage(output_set *o, const char *path, const char *data, size_t len)
     }
     if (o->n == o->cap) {
         size_t cap = o->cap ? 2 * o->cap : 16;
-        staged_file *v = realloc(o->files, cap * sizeof *v);
-        if (!v) {
-            unlink(tmp);
-            free(tmp);
-            free(target);
-            return fail(o, path);
-        }
-        o->files = v;
+        o->files = xrealloc_array(o->files, cap, sizeof *o->files);
         o->cap = cap;
     }
     o->files[o->n++] = (staged_file){target, tmp};

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "xalloc.h"
 #include "strbuf.h"
 
 /* ---- JSON ---- */
@@ -273,9 +274,9 @@ void report_gitlab(const diag_sink *s, FILE *out)
         fputs(k++ ? ",\n  {\"description\": " : "\n  {\"description\": ", out);
         if (d->waiver) {
             size_t n = strlen(d->message) + strlen(d->waiver) + 16;
-            char *msg = malloc(n);
-            if (msg) snprintf(msg, n, "%s (waived: %s)", d->message, d->waiver);
-            report_json_string(out, msg ? msg : d->message);
+            char *msg = xmalloc(n);
+            snprintf(msg, n, "%s (waived: %s)", d->message, d->waiver);
+            report_json_string(out, msg);
             free(msg);
         } else {
             report_json_string(out, d->message);
@@ -307,8 +308,7 @@ static int by_check_host(const void *pa, const void *pb)
  * the most severe findings. The sink stays in its order. */
 void report_summary(const diag_sink *s, FILE *out)
 {
-    const diag **v = malloc((s->count + 1) * sizeof *v);
-    if (!v) return;
+    const diag **v = xmalloc_array(s->count + 1, sizeof *v);
     for (size_t i = 0; i < s->count; i++) v[i] = s->items[i];
     if (s->count > 1) qsort(v, s->count, sizeof *v, by_check_host);
     for (size_t i = 0, j; i < s->count; i = j) {

@@ -4,6 +4,7 @@
  * pitfalls (dual-stack wildcards, SO_REUSEPORT rows, connected UDP,
  * device-bound sockets) are in shared/research/sockets-imports-ci-formats.md. */
 #include "sockets.h"
+#include "xalloc.h"
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -379,9 +380,7 @@ static inode_pid *socket_owners(size_t *count)
             if (sscanf(target, "socket:[%lu]", &inode) != 1) continue;
             if (n == cap) {
                 cap = cap ? cap * 2 : 256;
-                inode_pid *nv = realloc(v, cap * sizeof *v);
-                if (!nv) break;
-                v = nv;
+                v = xrealloc_array(v, cap, sizeof *v);
             }
             v[n++] = (inode_pid){inode, pid};
         }

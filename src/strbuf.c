@@ -1,5 +1,6 @@
 /* strbuf.c: growable buffer with sticky failure, and the one text hash. */
 #include "strbuf.h"
+#include "xalloc.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,12 +23,7 @@ static bool reserve(strbuf *b, size_t extra)
     if (b->len + extra + 1 <= b->cap) return true;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1) cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p) {
-        b->failed = true;
-        return false;
-    }
-    b->data = p;
+    b->data = xrealloc(b->data, cap);
     b->cap = cap;
     return true;
 }

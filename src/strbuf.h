@@ -10,7 +10,8 @@
 typedef struct {
     char *data;
     size_t len, cap;
-    bool failed;                 /* out of memory: further appends are dropped */
+    bool failed;                 /* set by a writer that gives up (too many files); out of
+                                  * memory ends the run instead (xalloc.h) */
 } strbuf;
 
 void sb_init(strbuf *b);

@@ -344,6 +344,9 @@ check timeout 10 ./berth gen c -o "$tmp/big-c" "$tmp/big.ports"
 check timeout 10 ./berth gen docs -o "$tmp/big-docs" "$tmp/big.ports"
 # Small inputs that once crashed berth or ran away, each under limits.
 add_summary tests/perf/bombs.sh "$(tests/perf/bombs.sh 2>&1)"
+# Every allocation failure ends in exit 2 with a message (the ASan build
+# fails its Nth allocation on request).
+add_summary tests/perf/alloc.sh "$(tests/perf/alloc.sh 2>&1)"
 # 70,000 services: the service indexes of the generated C outgrow unsigned
 # short; every owner the compiled lookups find is right (tests/gen/owners.c).
 awk 'BEGIN { print "system big { role r; role q;"
