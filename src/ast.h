@@ -141,6 +141,7 @@ typedef struct waiver_decl {
     const char *reason;
     struct site_decl *site;      /* NULL at top level */
     unsigned used;               /* findings it matched */
+    unsigned order;              /* its place among all waivers, for the first match */
     bool invalid;                /* names in it did not resolve (already reported) */
     struct waiver_decl *next;
 } waiver_decl;

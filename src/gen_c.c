@@ -29,6 +29,7 @@ typedef struct {
     crow *rows;                  /* selected rows, in table order */
     size_t nrows;
     names macros;                /* emitted macro names, for uniqueness */
+    names next_suffix;           /* per taken name: the first _N not yet tried */
 } cgen;
 
 /* ---- escaping and names ---- */
@@ -61,14 +62,26 @@ static void c_comment(strbuf *b, const char *s)
 }
 
 /* Keep NAME as emitted, or NAME_2, NAME_3... when it is taken. */
+/* Keep NAME as emitted, or NAME_2, NAME_3... when it is taken. Names are
+ * never released, so the search for NAME resumes where the last one ended:
+ * eight thousand groups of one name cost eight thousand tries, not 32M. */
 static const char *unique_name(cgen *cg, const char *name)
 {
     char unique[320];
     snprintf(unique, sizeof unique, "%.300s", name);
-    for (int n = 2; names_get(&cg->macros, unique); n++)
-        snprintf(unique, sizeof unique, "%.300s_%d", name, n);
-    const char *kept = arena_strdup(cg->g->m->mem, unique);
-    names_put(cg->g->m->mem, &cg->macros, kept, (void *)kept);
+    arena *mem = cg->g->m->mem;
+    if (names_get(&cg->macros, unique)) {
+        uintptr_t *next = names_get(&cg->next_suffix, unique);
+        if (!next) {
+            next = arena_alloc(mem, sizeof *next);
+            *next = 2;
+            names_put(mem, &cg->next_suffix, arena_strdup(mem, unique), next);
+        }
+        do snprintf(unique, sizeof unique, "%.300s_%lu", name, (unsigned long)(*next)++);
+        while (names_get(&cg->macros, unique));
+    }
+    const char *kept = arena_strdup(mem, unique);
+    names_put(mem, &cg->macros, kept, (void *)kept);
     return kept;
 }
 
@@ -527,6 +540,7 @@ int gen_c(gen_ctx *g)
         if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
     cg.U = U;
     names_init(&cg.macros);
+    names_init(&cg.next_suffix);
     select_rows(&cg);
     ownership o = build_ownership(&cg);
     size_t nlisten;

@@ -41,8 +41,11 @@ void *names_put(arena *a, names *t, const char *key, void *value)
     t->keys[i] = key;
     t->values[i] = value;
     t->count++;
+    size_t cap = t->order_cap;
     t->order = arena_grow(a, t->order, sizeof *t->order, &t->order_cap, t->count);
+    t->order_values = arena_grow(a, t->order_values, sizeof *t->order_values, &cap, t->count);
     t->order[t->count - 1] = key;
+    t->order_values[t->count - 1] = value;
     return NULL;
 }
 
@@ -75,14 +78,53 @@ size_t names_distance(const char *a, const char *b)
     return d[n][m];
 }
 
+/* The distance when it is at most max, else max + 1: rows stop as soon as
+ * none of them can come back under max. */
+static size_t distance_within(const char *a, size_t n, const char *b, size_t m, size_t max)
+{
+    enum { MAXLEN = 64 };
+    if (n > MAXLEN || m > MAXLEN) return max + 1;
+    size_t rows[3][MAXLEN + 1], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= m; j++) prev[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        cur[0] = i;
+        size_t row_min = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < best) best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best) best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1;
+            cur[j] = best;
+            if (best < row_min) row_min = best;
+        }
+        if (row_min > max) return max + 1;
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[m] <= max ? prev[m] : max + 1;
+}
+
+/* "Did you mean" looks at no more than this many names of a scope (the
+ * first declared): a policy with ten thousand unknown names in a scope of
+ * ten thousand would otherwise compare every pair. */
+enum { SUGGEST_MAX_CANDIDATES = 2048 };
+
 const char *names_suggest_if(const names *t, const char *key,
                              bool (*keep)(const void *value))
 {
-    size_t limit = strlen(key) / 3 + 1, best = limit + 1;
+    size_t len = strlen(key), limit = len / 3 + 1, best = limit + 1, tried = 0;
     const char *pick = NULL;
-    for (size_t i = 0; i < t->count; i++) {
-        if (keep && !keep(names_get(t, t->order[i]))) continue;
-        size_t d = names_distance(key, t->order[i]);
+    for (size_t i = 0; i < t->count && tried < SUGGEST_MAX_CANDIDATES; i++) {
+        size_t other = strlen(t->order[i]);
+        /* The distance is at least the difference in length. */
+        if ((other > len ? other - len : len - other) >= best) continue;
+        if (keep && !keep(t->order_values[i])) continue;
+        tried++;
+        size_t d = distance_within(key, len, t->order[i], other, best - 1);
         if (d < best) {          /* first of equals wins: insertion order */
             best = d;
             pick = t->order[i];

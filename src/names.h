@@ -12,6 +12,7 @@ typedef struct names {
     void **values;
     size_t cap, count;
     const char **order;          /* keys in insertion order, for suggestions */
+    void **order_values;         /* their values, so suggestions need no lookups */
     size_t order_cap;
 } names;
 

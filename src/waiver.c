@@ -27,18 +27,69 @@ static bool waiver_matches(const waiver_decl *w, const diag *d)
     return true;
 }
 
+/* The waivers of one check that name this service first, in source order
+ * (or, under "", the waivers that name no service). */
+typedef struct {
+    waiver_decl **v;
+    size_t n, cap;
+} waiver_list;
+
+typedef struct {
+    names by_service[CK_COUNT];  /* first service's name -> waiver_list */
+} waiver_index;
+
+static void index_waiver(model *m, waiver_index *ix, waiver_decl *w)
+{
+    int ck = check_lookup(w->check);
+    if (ck < 0) return;                      /* an unknown id: reported elsewhere */
+    const char *key = w->nservices ? w->services[0].name : "";
+    waiver_list *l = names_get(&ix->by_service[ck], key);
+    if (!l) {
+        l = arena_alloc(m->mem, sizeof *l);
+        names_put(m->mem, &ix->by_service[ck], key, l);
+    }
+    l->v = arena_grow(m->mem, l->v, sizeof *l->v, &l->cap, l->n + 1);
+    l->v[l->n++] = w;
+}
+
+/* The first waiver of l, in source order, that matches d. */
+static waiver_decl *first_match(const waiver_list *l, const diag *d)
+{
+    for (size_t i = 0; l && i < l->n; i++)
+        if (waiver_matches(l->v[i], d)) return l->v[i];
+    return NULL;
+}
+
+static waiver_decl *earlier(waiver_decl *a, waiver_decl *b)
+{
+    if (!a || !b) return a ? a : b;
+    return a->order <= b->order ? a : b;
+}
+
+/* Each finding looks only at the waivers of its check that name one of its
+ * two services first, or none: not at every waiver. */
 static void apply_waivers(model *m, diag_sink *s)
 {
+    waiver_index *ix = arena_alloc(m->mem, sizeof *ix);
+    for (int k = 0; k < CK_COUNT; k++) names_init(&ix->by_service[k]);
+    unsigned order = 0;
+    for (waiver_decl *w = m->prog->waivers; w; w = w->next) {
+        w->order = order++;
+        index_waiver(m, ix, w);
+    }
     for (size_t i = 0; i < s->count; i++) {
         diag *d = s->items[i];
         if (!check_table[d->check].waivable || d->waiver) continue;
-        for (waiver_decl *w = m->prog->waivers; w; w = w->next)
-            if (waiver_matches(w, d)) {
-                d->waiver = w->reason;
-                d->waiver_loc = w->where;
-                w->used++;
-                break;
-            }
+        const names *t = &ix->by_service[d->check];
+        waiver_decl *w = first_match(names_get(t, ""), d);
+        for (int k = 0; k < 2; k++)
+            if (d->svc[k] && (k == 0 || !d->svc[0] || strcmp(d->svc[0]->name, d->svc[1]->name) != 0))
+                w = earlier(w, first_match(names_get(t, d->svc[k]->name), d));
+        if (w) {
+            d->waiver = w->reason;
+            d->waiver_loc = w->where;
+            w->used++;
+        }
     }
 }
 

@@ -29,4 +29,27 @@ printf 'import "f0.ports";\n' >>"$tmp/chain/f4000.ports"
 bomb import-cycle 10 400 1 "$BERTH" check "$tmp/chain/f0.ports"
 check grep -c 'import cycle' "$tmp/out"
 
+# 8000 flows naming unknown roles in a system of 8000 roles: "did you mean"
+# compared every pair (21.6 s); now a bounded, length-filtered candidate set.
+awk 'BEGIN { print "system s { role r0;"; for (i = 0; i < 8000; i++) print "role q" i ";"
+  print "service v {"; for (i = 0; i < 8000; i++) print "tcp " i % 60000 + 1 " zz" i " -> r0;"
+  print "} }" }' >"$tmp/unknown.ports"
+bomb unknown-roles 5 300 1 "$BERTH" check "$tmp/unknown.ports"
+# 60,000 flows on one line, each with an error: every diagnostic rescanned
+# the line for its end (306 s for a 1.3 MB line); now the line table says.
+awk 'BEGIN { printf "system s { role a; role b; service v { "
+  for (i = 0; i < 60000; i++) printf "tcp %d a -> c; ", i % 60000 + 1; print "} }" }' >"$tmp/line.ports"
+bomb long-line 5 300 1 "$BERTH" check "$tmp/line.ports"
+# 16,000 waivers against 12,000 findings: each finding scanned every waiver.
+awk 'BEGIN { print "system s { role a;"
+  for (i = 0; i < 6000; i++) printf "service v%d { tcp %d a -> a; tcp %d a -> a; }\n", i, i + 1, i + 1
+  print "}"; for (i = 0; i < 16000; i++) printf "allow redundant-flow s.v%d because \"x\";\n", i % 6000 }' >"$tmp/waivers.ports"
+bomb waivers 5 300 0 "$BERTH" check "$tmp/waivers.ports"
+# 8000 multicast groups in one service: gen c tried NAME_2, NAME_3, ... from
+# 2 for each (4.9 s); now each name's search resumes where it stopped.
+awk 'BEGIN { print "system s { role a; service v {"
+  for (i = 0; i < 8000; i++) printf "udp 5004 a -> group 239.1.%d.%d;\n", int(i / 250), i % 250 + 1
+  print "} }" }' >"$tmp/groups.ports"
+bomb groups-gen-c 5 300 0 "$BERTH" gen c -o "$tmp/groups" "$tmp/groups.ports"
+
 summary
