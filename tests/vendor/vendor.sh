@@ -18,6 +18,7 @@ PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
 . tests/lib.sh
 D=tests/vendor
 vcheck() { "$BERTH" check --root . --color=never "$@"; }
+if [ ! -x "$BERTH" ]; then bad "no berth binary at $BERTH (make berth, or make test for the ASan build)"; summary; exit; fi
 
 # golden NAME EXPECTED-FILE OUTPUT: compare (or, regenerating, write).
 golden() {
