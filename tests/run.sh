@@ -9,8 +9,9 @@
 #                                which changed. Only ./berth writes goldens:
 #                                the ASan passes compare against what it wrote.
 # Suites: cmocka unit tests (plain and under ASan/UBSan), golden diagnostics
-# of tests/bad and tests/seeds, the bundled policies, fmt idempotence and
-# meaning preservation, gen and its pictures (tests/docs/pictures.sh),
+# of tests/bad and tests/seeds, real vendor tables (tests/vendor), the
+# bundled policies, fmt idempotence and meaning preservation, gen and its
+# pictures (tests/docs/pictures.sh),
 # firewall rules (tests/fw), import (tests/import), diff (tests/diff),
 # explain (tests/explain) and the parallel build (tests/build). An unknown
 # suite is a usage error (exit 2). Run from anywhere; it works in the
@@ -85,6 +86,13 @@ suite_seeds() {
 for bin in $BINS; do
   golden "$bin" tests/checks/seeds.err 1 check --color=never tests/seeds/*
 done
+}
+
+suite_vendor() {
+# 2c. Real vendor port tables as published and a site deploying them on
+#     shared hosts (tests/vendor/vendor.sh): what check finds, against goldens.
+add_summary tests/vendor/vendor.sh "$(tests/vendor/vendor.sh "${GFLAG[@]}" 2>&1)"
+add_summary "tests/vendor/vendor.sh under ASan" "$(BERTH=build/asan/berth tests/vendor/vendor.sh 2>&1)"
 }
 
 suite_checks() {
@@ -447,7 +455,7 @@ add_summary tests/build/parallel.sh "$(tests/build/parallel.sh 2>&1)"
 
 # Each suite is a function (bodies left at column 0: some hold heredocs and
 # multi-line Python).
-SUITES="unit bad seeds checks cli sarif docs fmt gen pictures perf fuzz integration install completion fw ci audit explain import diff build"
+SUITES="unit bad seeds vendor checks cli sarif docs fmt gen pictures perf fuzz integration install completion fw ci audit explain import diff build"
 
 # The command line: -g, --list, then suite names; none means all of them.
 want=()
