@@ -168,6 +168,24 @@ static size_t insert_segment(segment *s, size_t n, int lo, int hi, const flow_ro
     return n - (j - i) + 1;
 }
 
+/* A row found redundant, reported once every group has been looked at:
+ * the two rows of a `<->` flow are redundant together or not at all. */
+typedef struct {
+    const flow_row *row;
+    segment by;
+} redundant_row;
+
+typedef struct {
+    redundant_row *v;
+    size_t n, cap;
+} redundant_list;
+
+static void note_redundant(model *m, redundant_list *l, const flow_row *r, const segment *by)
+{
+    l->v = arena_grow(m->mem, l->v, sizeof *l->v, &l->cap, l->n + 1);
+    l->v[l->n++] = (redundant_row){r, *by};
+}
+
 static void report_redundant(model *m, const flow_row *r, const segment *by)
 {
     char p[32];
@@ -260,7 +278,7 @@ static void tree_add(cover_tree *t, size_t node, size_t l, size_t r, size_t ql, 
     t->min[node] = (a < b ? a : b) + t->add[node];
 }
 
-static void covered_by_others(model *m, const flow_row **kept, size_t k)
+static void covered_by_others(model *m, redundant_list *found, const flow_row **kept, size_t k)
 {
     if (k < 3) return;           /* two kept flows never cover each other */
     qsort(kept, k, sizeof *kept, by_lo);
@@ -295,7 +313,7 @@ static void covered_by_others(model *m, const flow_row **kept, size_t k)
                                                                             : widest;
         if (!other) other = kept[i + 1 < k ? i + 1 : i - 1];   /* not reached: lo is covered */
         segment by = {other->lo, other->hi, other};
-        report_redundant(m, kept[i], &by);
+        note_redundant(m, found, kept[i], &by);
     }
 out:
     free(b);
@@ -306,8 +324,59 @@ out:
 
 /* Within each group of rows with the same sides, largest first: a row
  * whose range the union of the rows kept so far covers is redundant. */
+/* The two ends of a row, lower address first: equal for a row and its mirror. */
+static uintptr_t end_low(const flow_row *r)
+{
+    uintptr_t a = (uintptr_t)r->src.target, b = (uintptr_t)r->dst.target;
+    return a < b ? a : b;
+}
+
+static uintptr_t end_high(const flow_row *r)
+{
+    uintptr_t a = (uintptr_t)r->src.target, b = (uintptr_t)r->dst.target;
+    return a < b ? b : a;
+}
+
+#define CMP(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
+
+/* A row and its mirror next to each other, forward first. The order never
+ * reaches the output: findings are sorted when printed. */
+static int mirror_order(const void *pa, const void *pb)
+{
+    const flow_row *a = ((const redundant_row *)pa)->row, *b = ((const redundant_row *)pb)->row;
+    CMP((uintptr_t)a->decl, (uintptr_t)b->decl);
+    CMP(a->inst->index, b->inst->index);
+    CMP((uintptr_t)a->port_ast, (uintptr_t)b->port_ast);
+    CMP(a->proto, b->proto);
+    CMP(a->lo, b->lo);
+    CMP(end_low(a), end_low(b));
+    CMP(end_high(a), end_high(b));
+    return (a->reverse > b->reverse) - (a->reverse < b->reverse);
+}
+
+static bool mirrors(const flow_row *a, const flow_row *b)
+{
+    return a->decl == b->decl && a->inst == b->inst && a->port_ast == b->port_ast &&
+           a->proto == b->proto && a->lo == b->lo && !a->reverse && b->reverse &&
+           a->src.target == b->dst.target && a->dst.target == b->src.target;
+}
+
+/* One row of a `<->` flow may be covered while its mirror is not (`a -> b`
+ * beside `a <-> b`): the flow is still needed. Both covered: one finding,
+ * for the forward row. */
+static void report_found(model *m, redundant_list *l)
+{
+    qsort(l->v, l->n, sizeof *l->v, mirror_order);
+    for (size_t i = 0; i < l->n; i++) {
+        const flow_row *r = l->v[i].row;
+        if (!r->decl->bidir || (i + 1 < l->n && mirrors(r, l->v[i + 1].row)))
+            report_redundant(m, r, &l->v[i].by);
+    }
+}
+
 void check_redundant(model *m)
 {
+    redundant_list found = {0};
     size_t n;
     const flow_row **v = text_rows(m, &n);
     segment *seg = malloc((n + 1) * sizeof *seg);
@@ -328,14 +397,15 @@ void check_redundant(model *m)
                 /* A `<->` row and its mirror are one flow; a repeat from one
                  * declaration is not the author's mistake twice. */
                 if (r->decl != seg[k].first->decl || r->lo != seg[k].first->lo)
-                    report_redundant(m, r, &seg[k]);
+                    note_redundant(m, &found, r, &seg[k]);
                 continue;
             }
             nseg = insert_segment(seg, nseg, r->lo, r->hi, r);
             kept[nkept++] = r;
         }
-        covered_by_others(m, kept, nkept);
+        covered_by_others(m, &found, kept, nkept);
     }
+    report_found(m, &found);
     free(kept);
     free(seg);
     free(v);
