@@ -15,7 +15,8 @@ runs BENCH_RUNS times (default 5, 1 at 1M), each under GNU time for its peak
 RSS, and the medians are printed as Markdown tables. Then the C that gen c
 writes for the largest size up to 100k is compiled (timed) with
 tests/perf/lookup_bench.c, which compares the generated port lookup with a
-linear scan over the flow table. A log-log plot of time against flows goes
+linear scan over the flow table. Other shapes at 10k flows (3 runs): endpoints
+that are multicast groups or addresses, and no site. A log-log plot of time against flows goes
 to docs/performance.svg (BENCH_SVG overrides; empty: none).
 
 Environment: BENCH_RUNS (runs per command and size), BENCH_MAX (largest
@@ -53,6 +54,13 @@ SVG = os.environ.get("BENCH_SVG", os.path.join(ROOT, "docs", "performance.svg"))
 GNU_TIME = "/usr/bin/time"
 
 
+VARIANT_N = 10000
+VARIANT_RUNS = RUNS or 3
+VARIANTS = [("roles, site", ["--fw"]), ("roles, no site", ["--no-site"]),
+            ("groups, site", ["--fw", "--endpoints", "groups"]),
+            ("addrs, site", ["--fw", "--endpoints", "addrs"])]
+
+
 def runs_for(n):
     if RUNS:
         return RUNS
@@ -69,12 +77,16 @@ def timed(argv, stdout=subprocess.DEVNULL, env=None, before=None):
         before()
     tf = os.path.join(WORK, "time.out")
     cmd = [GNU_TIME, "-o", tf, "-f", "%U %S %M"] + argv
+    out = open(stdout, "w") if isinstance(stdout, str) else None   # a file per run
     t0 = time.perf_counter()
     try:
-        rc = subprocess.run(cmd, stdout=stdout, stderr=subprocess.DEVNULL, env=env,
+        rc = subprocess.run(cmd, stdout=out or stdout, stderr=subprocess.DEVNULL, env=env,
                             timeout=TIMEOUT).returncode
     except subprocess.TimeoutExpired:
         return None
+    finally:
+        if out:
+            out.close()
     wall = time.perf_counter() - t0
     with open(tf) as f:
         last = f.read().strip().splitlines()[-1]
@@ -90,7 +102,8 @@ def measure(name, argv, runs, ok_rc=(0,), **kw):
             log("  %s: timed out after %d s" % (name, TIMEOUT))
             return {"timeout": TIMEOUT}
         if r[3] not in ok_rc:
-            raise SystemExit("bench: %s exited %d: %s" % (name, r[3], " ".join(argv)))
+            log("  %s: exited %d: %s" % (name, r[3], " ".join(argv)))
+            return {"exit": r[3], "rss_mib": r[2] / 1024.0}
         res.append(r)
     walls = [r[0] for r in res]
     return {"wall": statistics.median(walls), "min": min(walls), "max": max(walls),
@@ -178,6 +191,8 @@ def fmt_s(r):
         return "–"
     if "timeout" in r:
         return "> %d s (timed out)" % r["timeout"]
+    if "exit" in r:
+        return "failed: exit %d" % r["exit"]
     return "%.3f (%.3f–%.3f)" % (r["wall"], r["min"], r["max"])
 
 
@@ -189,7 +204,7 @@ def table(results, sizes):
             r = results.get(str(n), {}).get(c)
             if not r:
                 continue
-            if "timeout" in r:
+            if "wall" not in r:
                 lines.append("| %s | %s | 1 | %s | – | – |" % (f"{n:,}", c, fmt_s(r)))
             else:
                 lines.append("| %s | %s | %d | %s | %.3f | %.1f |" % (
@@ -204,7 +219,7 @@ def growth_table(results, sizes):
         cells = []
         for a, b in zip(sizes, sizes[1:]):
             ra, rb = results.get(str(a), {}).get(c), results.get(str(b), {}).get(c)
-            if not ra or not rb or "timeout" in ra or "timeout" in rb:
+            if not ra or not rb or "wall" not in ra or "wall" not in rb:
                 cells.append("–")
             else:
                 cells.append("×%.1f cpu (×%.1f wall)" % (rb["cpu"] / max(ra["cpu"], 1e-3),
@@ -222,7 +237,7 @@ def ferm_table(results, sizes):
     for n in sizes:
         r = results.get(str(n), {})
         b, f = r.get("gen fw nftables"), r.get("ferm")
-        if not b or not f or "timeout" in b or "timeout" in f:
+        if not b or not f or "wall" not in b or "wall" not in f:
             continue
         lines.append("| %s | %s | %.3f | %.3f | %.3f | %.3f |" % (
             f"{n:,}", f"{r.get('ferm_rules', 0):,}", b["wall"], f["wall"], b["wall"] / f["wall"],
@@ -236,9 +251,11 @@ COLORS = {"check": "#1f77b4", "gen c": "#ff7f0e", "gen docs": "#2ca02c",
 
 def svg_plot(results, sizes, path):
     W, H, L, R, T, B = 720, 460, 70, 170, 40, 50
-    pts = {c: [(n, results[str(n)][c]["wall"]) for n in sizes
-               if c in results.get(str(n), {}) and "wall" in results[str(n)][c]] for c in COMMANDS}
-    ys = [t for c in pts for _, t in pts[c]] + [0.15, 2.0]
+    def series(key):
+        return {c: [(n, max(results[str(n)][c][key], 0.001)) for n in sizes
+                    if c in results.get(str(n), {}) and "wall" in results[str(n)][c]] for c in COMMANDS}
+    pts, walls = series("cpu"), series("wall")
+    ys = [t for d in (pts, walls) for c in d for _, t in d[c]] + [0.15, 2.0]
     ylo = 10 ** math.floor(math.log10(min(ys)))
     yhi = 10 ** math.ceil(math.log10(max(ys)))
     xlo, xhi = 10 ** math.floor(math.log10(min(sizes))), 10 ** math.ceil(math.log10(max(sizes)))
@@ -256,7 +273,7 @@ def svg_plot(results, sizes, path):
          'font-family="sans-serif" font-size="12">' % (W, H, W, H),
          '<!-- Written by tests/perf/bench.py (make bench). -->',
          '<rect width="%d" height="%d" fill="white"/>' % (W, H),
-         '<text x="%d" y="22" font-size="14">berth: wall time (median) against flows, log-log</text>' % L]
+         '<text x="%d" y="22" font-size="14">berth: time against flows, log-log (solid: cpu s, thin dotted: wall s; medians)</text>' % L]
     e = int(math.log10(ylo))
     while 10 ** e <= yhi * 1.0001:
         y = Y(10 ** e)
@@ -282,6 +299,8 @@ def svg_plot(results, sizes, path):
         if not p:
             continue
         dash = ' stroke-dasharray="5 4"' if c == "ferm" else ""
+        o.append('<polyline fill="none" stroke="%s" stroke-width="1" stroke-dasharray="1 3" points="%s"/>' % (
+            COLORS[c], " ".join("%.1f,%.1f" % (X(n), Y(t)) for n, t in walls[c])))
         o.append('<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"/>' % (
             COLORS[c], dash, " ".join("%.1f,%.1f" % (X(n), Y(t)) for n, t in p)))
         for n, t in p:
@@ -338,13 +357,35 @@ def main():
                 f.write(nft_to_ferm(hosts))
             lines = os.path.join(WORK, "p%d.ferm.out" % n)
             log("bench: %d flows: ferm --noexec --lines, %d run(s)" % (n, runs))
-            with open(lines, "w") as out:
-                r["ferm"] = measure("ferm", ["ferm", "--noexec", "--lines", fermf], runs, stdout=out)
+            r["ferm"] = measure("ferm", ["ferm", "--noexec", "--lines", fermf], runs, stdout=lines)
             if "wall" in r["ferm"]:
                 with open(lines) as f:
                     r["ferm_rules"] = sum(1 for l in f if l.startswith("-A "))
         elif not have_ferm:
             log("bench: no ferm (sh .ci/deps bench installs it): no comparison")
+        with open(os.path.join(WORK, "results-partial.json"), "w") as f:
+            json.dump(results, f, indent=1)     # what a long run has so far
+
+    # Other shapes of policy at 10k flows: endpoints that are multicast
+    # groups or addresses instead of roles, and the roles without a site.
+    vn = min(VARIANT_N, sizes[-1])
+    variants = {}
+    for v, opts in VARIANTS:
+        pol = os.path.join(WORK, "v%d-%s.ports" % (vn, v))
+        with open(pol, "w") as f:
+            subprocess.run([sys.executable, os.path.join(ROOT, "tests/perf/mkpolicy.py"), str(vn)] + opts,
+                           stdout=f, check=True)
+        r = variants[v] = {}
+        dd = os.path.join(WORK, "variant-out")
+        cmds = {"check": [BERTH, "check", pol], "gen c": [BERTH, "gen", "c", "-o", dd, pol],
+                "gen docs": [BERTH, "gen", "docs", "-o", dd, pol]}
+        if "--no-site" not in opts:
+            cmds["gen fw nftables"] = [BERTH, "gen", "fw", "--template", "nftables", "--site", "big",
+                                       "--os", "linux", "-o", dd, pol]
+        for c, argv in cmds.items():
+            log("bench: %d flows, %s: berth %s, %d run(s)" % (vn, v, c, VARIANT_RUNS))
+            r[c] = measure(c, argv, VARIANT_RUNS, before=rmtree(dd),
+                           env=env_nodot if c == "gen docs" else None)
 
     # The generated C lookup: the largest size up to 100k.
     cn = max(n for n in sizes if n <= 100000)
@@ -387,6 +428,16 @@ def main():
     print("Generated C at %s flows: %s -c berth_policy.c (%d KiB): -O0 %.2f s, -O2 %.2f s (median wall; cpu %.2f, %.2f)\n" % (
         f"{cn:,}", CC, os.path.getsize(src) // 1024, comp["-O0"]["wall"], comp["-O2"]["wall"],
         comp["-O0"]["cpu"], comp["-O2"]["cpu"]))
+    print("Other policy shapes at %s flows (mkpolicy.py options), %d run(s) each:\n" % (f"{vn:,}", VARIANT_RUNS))
+    print("| endpoints, site | command | wall s median (min–max) | cpu s median | peak RSS MiB |")
+    print("|---|---|---|---:|---:|")
+    for v, _ in VARIANTS:
+        for c, r in variants[v].items():
+            if "wall" not in r:
+                print("| %s | %s | %s | – | – |" % (v, c, fmt_s(r)))
+            else:
+                print("| %s | %s | %s | %.3f | %.1f |" % (v, c, fmt_s(r), r["cpu"], r["rss_mib"]))
+    print()
     print("| lookup (%s flows, random tcp/udp ports) | ns/query (cpu, median of 3) |" % f"{cn:,}")
     print("|---|---:|")
     print("| berth_port_owners (generated, %s queries) | %.1f |" % (f"{lookup['queries']:,}", lookup["lookup_ns"]))
@@ -394,7 +445,7 @@ def main():
     print("\nBoth agree on all %s checked queries (%d mismatches)." % (f"{3 * lookup['scan_queries']:,}", lookup["mismatches"]))
 
     with open(os.path.join(WORK, "results.json"), "w") as f:
-        json.dump({"results": results, "compile": comp, "lookup": lookup, "sizes": sizes,
+        json.dump({"results": results, "variants": variants, "compile": comp, "lookup": lookup, "sizes": sizes,
                    "load": os.getloadavg()}, f, indent=1)
     if SVG:
         svg_plot(results, sizes, SVG)
@@ -402,4 +453,9 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--replot":    # bench.py --replot results.json
+        with open(sys.argv[2]) as f:
+            d = json.load(f)
+        svg_plot(d["results"], d["sizes"], SVG)
+    else:
+        main()
