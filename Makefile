@@ -139,10 +139,11 @@ test: build/.test-deps berth build/asan/berth $(UNIT) $(UNIT_SAN)
 # check, gen c, gen docs and gen fw on synthetic policies of 1k to 1M flows
 # beside ferm on the same rules, the generated C lookup against a linear
 # scan, and writes docs/performance.svg; not part of make test.
-# (BENCH_TIMEOUT: seconds per run.) docs/performance.md has a run.
+# (BENCH_TIMEOUT: seconds per run; BENCH_BERTH_FLAGS: more berth options,
+# e.g. --max-memory 0 for 1M.) docs/performance.md has a run.
 bench: berth build/.bench-deps
 	BENCH_MAX='$(BENCH_MAX)' BENCH_RUNS='$(BENCH_RUNS)' BENCH_TIMEOUT='$(BENCH_TIMEOUT)' \
-	  python3 tests/perf/bench.py
+	  BENCH_BERTH_FLAGS='$(BENCH_BERTH_FLAGS)' python3 tests/perf/bench.py
 
 # ---- fuzzing and memcheck ----
 # make fuzz FUZZ_SECONDS=N: libFuzzer (clang, with ASan and UBSan) over

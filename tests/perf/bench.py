@@ -21,7 +21,10 @@ to docs/performance.svg (BENCH_SVG overrides; empty: none).
 
 Environment: BENCH_RUNS (runs per command and size), BENCH_MAX (largest
 size, e.g. 100000 for a quick run), BENCH_TIMEOUT (seconds per run, default
-600), BERTH (the binary, default ./berth), CC (default cc).
+600), BENCH_BERTH_FLAGS (more options for the timed berth commands, such
+as `--max-memory 0`: berth caps its address space at 4G by default, which
+gen docs and gen fw exceed at 1M flows), BERTH (the binary, default
+./berth), CC (default cc).
 Standard library only. Work files go to build/bench/.
 """
 import json
@@ -52,6 +55,7 @@ BERTH = os.path.abspath(os.path.join(ROOT, os.environ.get("BERTH") or "berth"))
 CC = os.environ.get("CC") or "cc"
 SVG = os.environ.get("BENCH_SVG", os.path.join(ROOT, "docs", "performance.svg"))
 GNU_TIME = "/usr/bin/time"
+BERTH_FLAGS = os.environ.get("BENCH_BERTH_FLAGS", "").split()   # e.g. --max-memory 0
 
 
 VARIANT_N = 10000
@@ -345,6 +349,7 @@ def main():
                                 "--os", "linux", "-o", d["gen fw nftables"], pol],
         }
         for c, argv in cmds.items():
+            argv = argv + BERTH_FLAGS
             log("bench: %d flows: berth %s, %d run(s)" % (n, c, runs))
             r[c] = measure(c, argv, runs, before=rmtree(d[c]),
                            env=env_nodot if c == "gen docs" else None)
