@@ -2,6 +2,7 @@
 # Debian packages first, checks the bundled policies, runs every test.
 #   make            build ./berth and check policies/*.ports
 #   make test       unit tests (also under ASan/UBSan) and golden tests
+#   make bench      timings at 1k-1M flows (docs/performance.md)
 #   make clean
 
 CC      ?= cc
@@ -24,7 +25,7 @@ all: berth
 	./berth check $(POLICIES)
 	@$(MAKE) --no-print-directory generated
 
-.PHONY: all deps test clean generated fuzz fuzz-merge memcheck
+.PHONY: all deps test clean generated fuzz fuzz-merge memcheck bench
 
 # The bundled policies compiled into generated/ (committed; the tests fail
 # when it is stale). berth rewrites a file only when its content changes.
@@ -50,6 +51,10 @@ build/.deps: .ci/deps
 
 build/.test-deps: .ci/deps | build/.deps
 	@sh .ci/deps $(DEPS_FLAGS) test
+	@touch $@
+
+build/.bench-deps: .ci/deps | build/.deps
+	@sh .ci/deps $(DEPS_FLAGS) bench
 	@touch $@
 
 deps: build/.deps build/.test-deps
@@ -128,6 +133,17 @@ test: build/.test-deps berth build/asan/berth $(UNIT) $(UNIT_SAN)
 	@tests/run.sh
 
 -include $(wildcard build/asan/*.d)
+
+# ---- benchmark ----
+# make bench [BENCH_MAX=100000] [BENCH_RUNS=N]: tests/perf/bench.py times
+# check, gen c, gen docs and gen fw on synthetic policies of 1k to 1M flows
+# beside ferm on the same rules, the generated C lookup against a linear
+# scan, and writes docs/performance.svg; not part of make test.
+# (BENCH_TIMEOUT: seconds per run; BENCH_BERTH_FLAGS: more berth options,
+# e.g. --max-memory 0 for 1M.) docs/performance.md has a run.
+bench: berth build/.bench-deps
+	BENCH_MAX='$(BENCH_MAX)' BENCH_RUNS='$(BENCH_RUNS)' BENCH_TIMEOUT='$(BENCH_TIMEOUT)' \
+	  BENCH_BERTH_FLAGS='$(BENCH_BERTH_FLAGS)' python3 tests/perf/bench.py
 
 # ---- fuzzing and memcheck ----
 # make fuzz FUZZ_SECONDS=N: libFuzzer (clang, with ASan and UBSan) over
