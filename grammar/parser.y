@@ -81,7 +81,7 @@ static void berth_yyerror(loc *where, yyscan_t scanner, parse_ctx *pc, const cha
        KW_NETWORK "network" KW_OF "of" KW_ON "on" KW_OPTIONAL "optional" KW_OS "os"
        KW_PARAM "param" KW_POOL "pool" KW_ROLE "role" KW_RUNS "runs"
        KW_SERVICE "service" KW_SET "set" KW_SITE "site" KW_SYSTEM "system"
-       KW_TCP "tcp" KW_UDP "udp" KW_ZONE "zone"
+       KW_TCP "tcp" KW_UDP "udp" KW_ZONE "zone" KW_IS "is"
 
 %type <str> opt_desc
 %type <protos> protos
@@ -95,7 +95,7 @@ static void berth_yyerror(loc *where, yyscan_t scanner, parse_ctx *pc, const cha
 %type <dcl> sys_item sys_items role_items service site_item site_items
 %type <dcl> inst_items host_items host_item set_stmt
 %type <refs> refs opt_refs
-%type <r> opt_on
+%type <r> opt_on opt_alias
 %type <waiver> waiver
 %type <sys> system
 %type <site> site
@@ -177,10 +177,16 @@ role_items
     ;
 
 service
-    : "service" IDENT opt_desc '{' flows '}'
-            { $$ = build_service(pc, @$, $2, @2, $3, $5); }
-    | "service" IDENT opt_desc '{' flows error '}'
-            { $$ = build_service(pc, @$, $2, @2, $3, $5); yyerrok; }
+    : "service" IDENT opt_desc opt_alias '{' flows '}'
+            { $$ = build_service(pc, @$, $2, @2, $3, $4, $6); }
+    | "service" IDENT opt_desc opt_alias '{' flows error '}'
+            { $$ = build_service(pc, @$, $2, @2, $3, $4, $6); yyerrok; }
+    ;
+
+/* `is dante.audio_control`: the same software as another system's service. */
+opt_alias
+    : %empty                { $$ = (ref){ @$, NULL, NULL }; }
+    | "is" ref              { $$ = $2; }
     ;
 
 flows

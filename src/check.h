@@ -57,6 +57,8 @@ void check_ephemeral(model *m, const binding_table *t);
 void check_multicast(model *m, const check_options *o);
 /* check_flows.c */
 void check_redeclaration(model *m);
+/* inconsistent-redeclaration between an alias and its target (check_alias.c). */
+void check_alias_drift(model *m);
 void check_redundant(model *m);
 void check_instance_defaults(model *m);
 /* check_site.c: duplicate-address, idle-host, host-outside-networks,

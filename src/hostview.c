@@ -15,6 +15,8 @@ typedef struct {
     const hv_addrset *s, *d;
     uint16_t slo, shi, lo, hi;
     const flow_row *row;
+    const instance *sinst;       /* the service the fact belongs to: the row's, */
+    const decl *svc;             /* or an alias's target the host runs */
     size_t seq;
 } fact;
 
@@ -316,12 +318,18 @@ static const hv_addrset *peer(hv_ctx *c, const flow_row *r, const flow_end *e)
 
 /* ---- facts ---- */
 
+/* An alias (`service dante is dante.audio_control`) on a host that runs
+ * its target's system is the target's service there: one listener, one
+ * rule set, whichever system describes it. */
 static void add_fact(hv_ctx *c, const host *h, const flow_row *r, bool out, const hv_addrset *s,
                      const hv_addrset *d)
 {
+    const decl *svc = r->decl->service;
+    const instance *in = svc->alias_of ? runs_instance_of(h, svc->alias_of->system) : NULL;
     c->facts = arena_grow(c->m->mem, c->facts, sizeof *c->facts, &c->facts_cap, c->nfacts + 1);
     c->facts[c->nfacts] = (fact){h, out, d != &any_set && r->dst.kind == EP_GROUP, r->proto, s, d,
-                                 r->slo, r->shi, r->lo, r->hi, r, c->nfacts};
+                                 r->slo, r->shi, r->lo, r->hi, r, in ? in : r->inst,
+                                 in ? svc->alias_of : svc, c->nfacts};
     c->nfacts++;
 }
 
@@ -385,9 +393,8 @@ static int fact_cmp(const void *pa, const void *pb)
 static int svc_cmp(const fact *a, const fact *b)
 {
     if (a->h->index != b->h->index) return a->h->index < b->h->index ? -1 : 1;
-    if (a->row->inst->index != b->row->inst->index)
-        return a->row->inst->index < b->row->inst->index ? -1 : 1;
-    int x = a->row->decl->service->index, y = b->row->decl->service->index;
+    if (a->sinst->index != b->sinst->index) return a->sinst->index < b->sinst->index ? -1 : 1;
+    int x = a->svc->index, y = b->svc->index;
     return (x > y) - (x < y);
 }
 
@@ -481,6 +488,12 @@ static void build_services(hv_ctx *c, host_view *v, const fact *f, size_t n)
         for (j = i + 1; j < n && svc_cmp(&f[i], &f[j]) == 0; j++) {}
         hv_service *s = &v->services[v->nservices++];
         s->first = f[i].row;
+        /* Named by the target's own row when an alias joined it. */
+        for (size_t k = i; k < j; k++)
+            if (f[k].row->decl->service == f[k].svc) {
+                s->first = f[k].row;
+                break;
+            }
         s->rules = make_rules(c, f + i, j - i, &s->nrules);
     }
 }

@@ -207,8 +207,55 @@ static void resolve_flow(model *m, system_decl *s, flow_decl *f)
         sc->target = resolve_role_or_zone(m, s, &sc->zone, true);
 }
 
+/* `service x is sys.svc`: the same software as a service of another
+ * system. One level only, so a chain (and with it a cycle) is an error
+ * that names the service to point at instead. */
+static void resolve_alias(model *m, system_decl *s, decl *svc)
+{
+    const ref *r = &svc->alias;
+    system_decl *in = r->qual ? find_system(m, r->qual) : s;
+    if (!in) {
+        unknown(m, r->where, "system", r->qual, &m->systems, "");
+        return;
+    }
+    decl *t = names_get(in->scope, r->name);
+    if (!t || t->kind != D_SERVICE) {
+        if (t) {
+            diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, r->where,
+                                  "'%s' is a %s, not a service", r->name, kind_name(t->kind));
+            diag_add_note(m->diags, d, t->name_loc, "'%s' is declared here", r->name);
+        } else {
+            unknown(m, r->where, "service", r->name, in->scope, "");
+        }
+        return;
+    }
+    if (in == s) {
+        diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, r->where,
+                              "service '%s' is in system '%s' itself: 'is' names another "
+                              "system's service; put the flows in one service instead",
+                              r->name, s->name);
+        diag_add_note(m->diags, d, t->name_loc, "'%s' is declared here", r->name);
+        return;
+    }
+    if (t->alias.name) {
+        const char *root = t->alias.qual ? t->alias.qual : in->name;
+        diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, r->where,
+                              "'%s.%s' is itself an alias of '%s.%s': write 'is %s.%s' "
+                              "(an alias names the service it repeats, not another alias)",
+                              in->name, t->name, root, t->alias.name, root, t->alias.name);
+        diag_add_note(m->diags, d, t->alias.where, "'%s.%s' is an alias here", in->name,
+                      t->name);
+        return;
+    }
+    svc->alias_of = t;
+    t->aliased = true;
+}
+
 static void resolve_system(model *m, system_decl *s)
 {
+    for (decl *d = s->decls; d; d = d->next)
+        if (d->kind == D_SERVICE && d->alias.name) resolve_alias(m, s, d);
+
     for (decl *d = s->decls; d; d = d->next) {
         resolve_expr(m, s, d->value);
         resolve_expr(m, s, d->count);

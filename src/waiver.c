@@ -7,10 +7,18 @@
 
 /* `sys.service` names a service of the system (every instance of it);
  * `inst.service` one instance's. */
-static bool ref_names(const ref *r, const decl *svc, const char *inst)
+static bool ref_names_decl(const ref *r, const decl *svc, const char *inst)
 {
     if (!svc || strcmp(r->name, svc->name) != 0) return false;
     return strcmp(r->qual, svc->system->name) == 0 || (inst && strcmp(r->qual, inst) == 0);
+}
+
+/* A waiver naming a service also covers its aliases: they are the same
+ * software (`service dante is dante.audio_control`). */
+static bool ref_names(const ref *r, const decl *svc, const char *inst)
+{
+    if (ref_names_decl(r, svc, inst)) return true;
+    return svc && svc->alias_of && ref_names_decl(r, svc->alias_of, NULL);
 }
 
 static bool waiver_matches(const waiver_decl *w, const diag *d)
