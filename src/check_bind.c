@@ -99,6 +99,20 @@ const char *check_service_name(model *m, const flow_row *r)
     return s;
 }
 
+/* The listener a binding belongs to: its service, or for an alias joined
+ * to its target on the host (a software owner), the target's. */
+const char *check_binding_name(model *m, const binding *b)
+{
+    const decl *svc = b->row->decl->service;
+    if (!svc->alias_of || (b->owner & ANY_ROLE) != ANY_ROLE) return check_service_name(m, b->row);
+    const instance *in = m->instances[b->owner >> 42];
+    const char *owner = in->decl ? in->name : in->sys->name;
+    size_t n = strlen(owner) + strlen(svc->alias_of->name) + 2;
+    char *s = arena_alloc(m->mem, n);
+    snprintf(s, n, "%s.%s", owner, svc->alias_of->name);
+    return s;
+}
+
 void check_tag(diag *d, const flow_row *a, const flow_row *b, const host *h)
 {
     d->svc[0] = a ? a->decl->service : NULL;
