@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "gen_docs.h"
+#include "runs.h"
 
 
 /* ---- escaping: one helper per output language ---- */
@@ -485,7 +486,11 @@ static void listen_table(docs *d, strbuf *b, const host *h)
                 sb_printf(b, "| %s |", docs_proto_text(f->protos, false));
                 put_ports(&d->t, d, in, f->ports);
                 cell(d, b);
-                sb_printf(b, " `%s.%s`%s |", in->name, sv->name, f->local ? " (local)" : "");
+                sb_printf(b, " `%s.%s`%s", in->name, sv->name, f->local ? " (local)" : "");
+                /* one listener with its target where the host runs both */
+                const instance *same = sv->alias_of ? runs_instance_of(h, sv->alias_of->system) : NULL;
+                if (same) sb_printf(b, " (same software as `%s.%s`)", same->name, sv->alias_of->name);
+                sb_puts(b, " |");
                 text_cell(d, b, sv->desc);
                 put_ends(&d->t, d, in, dst ? f->src : f->dst);
                 cell(d, b);

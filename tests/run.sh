@@ -320,6 +320,7 @@ PYEOF
 hostile_dir="x*/y"$'\n'"#error injected"$'\n'"z??/w/*"
 mkdir -p "$tmp/banner/$hostile_dir"
 cp policies/igloo.ports "$tmp/banner/$hostile_dir/p.ports"
+cp policies/dante.ports "$tmp/banner/$hostile_dir/dante.ports"   # p.ports imports it
 (cd "$tmp/banner" && "$OLDPWD/berth" gen c -o out --name forge "$hostile_dir/p.ports" 2>/dev/null)
 check grep -qF 'x*\/y\n#error injected\nz?\?/w/\*\/p.ports' "$tmp/banner/out/forge.c"
 check cc -std=c99 -Wall -Werror -Wextra -Wpedantic -trigraphs -c -o "$tmp/banner/forge.o" "$tmp/banner/out/forge.c"

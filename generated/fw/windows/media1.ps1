@@ -18,7 +18,7 @@ $rule = @{
     LocalPort     = @('49152-65535')
     Profile       = 'Any'
     Description   = 'igloo.ndi: NDI Streaming.
-policies/igloo.ports:31: igloo.ndi: NDI Streaming.'
+policies/igloo.ports:27: igloo.ndi: NDI Streaming.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -60,10 +60,10 @@ igloo.peruse_a_rue: Peruse-a-rue application.
 igloo.matterport: Matterport application.
 igloo.geocv: GeoCV application.
 omnicast.virtual_matrix_video: Virtual Matrix: starting TCP port for video connections used for camera sequences.
-policies/igloo.ports:31: igloo.ndi: NDI Streaming.
-policies/igloo.ports:34: igloo.peruse_a_rue: Peruse-a-rue application.
-policies/igloo.ports:37: igloo.matterport: Matterport application.
-policies/igloo.ports:40: igloo.geocv: GeoCV application.
+policies/igloo.ports:27: igloo.ndi: NDI Streaming.
+policies/igloo.ports:30: igloo.peruse_a_rue: Peruse-a-rue application.
+policies/igloo.ports:33: igloo.matterport: Matterport application.
+policies/igloo.ports:36: igloo.geocv: GeoCV application.
 policies/omnicast.ports:93: omnicast.virtual_matrix_video: Virtual Matrix: starting TCP port for video connections used for camera sequences.'
 }
 New-NetFirewallRule @rule | Out-Null
@@ -79,7 +79,7 @@ $rule = @{
     RemoteAddress = @('10.0.10.31/32')
     Profile       = 'Any'
     Description   = 'igloo.controller: Igloo Controller Service.
-policies/igloo.ports:43: igloo.controller: Igloo Controller Service.'
+policies/igloo.ports:39: igloo.controller: Igloo Controller Service.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -94,7 +94,7 @@ $rule = @{
     RemoteAddress = @('10.0.10.31/32')
     Profile       = 'Any'
     Description   = 'igloo.osc: OSC Protocol.
-policies/igloo.ports:28: igloo.osc: OSC Protocol.'
+policies/igloo.ports:24: igloo.osc: OSC Protocol.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -112,10 +112,10 @@ $rule = @{
 dante.audio: Dante Audio.
 dante.aes67_audio: AES67 Audio.
 dante.unicast_audio: Unicast Dante Audio.
-policies/dante.ports:18: dante.audio_control: Required if using Dante Audio and Controller. Allows audio routing, clocking, control, monitoring, and related services. See Dante Audio section below for a detailed description of these ports.
-policies/dante.ports:23: dante.audio: Dante Audio.
-policies/dante.ports:26: dante.aes67_audio: AES67 Audio.
-policies/dante.ports:29: dante.unicast_audio: Unicast Dante Audio.'
+policies/dante.ports:16: dante.audio_control: Required if using Dante Audio and Controller. Allows audio routing, clocking, control, monitoring, and related services. See Dante Audio section below for a detailed description of these ports.
+policies/dante.ports:21: dante.audio: Dante Audio.
+policies/dante.ports:24: dante.aes67_audio: AES67 Audio.
+policies/dante.ports:27: dante.unicast_audio: Unicast Dante Audio.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -178,7 +178,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.ptp: Precision Time Protocol (PTP).
 multicast group 224.0.1.129/32, 224.0.1.130/31, 224.0.1.132/32
-policies/dante.ports:38: dante.ptp: Precision Time Protocol (PTP).'
+policies/dante.ports:36: dante.ptp: Precision Time Protocol (PTP).'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -194,7 +194,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.mdns: mDNS and DNS-SD discovery for Dante devices.
 multicast group 224.0.0.251/32
-policies/dante.ports:32: dante.mdns: mDNS and DNS-SD discovery for Dante devices.'
+policies/dante.ports:30: dante.mdns: mDNS and DNS-SD discovery for Dante devices.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -210,7 +210,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.monitoring: Monitoring traffic.
 multicast group 224.0.0.230/31, 224.0.0.232/31
-policies/dante.ports:45: dante.monitoring: Monitoring traffic.'
+policies/dante.ports:43: dante.monitoring: Monitoring traffic.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -226,7 +226,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.aes67_discovery: AES67 discovery for Dante devices.
 multicast group 239.255.255.255/32
-policies/dante.ports:35: dante.aes67_discovery: AES67 discovery for Dante devices.'
+policies/dante.ports:33: dante.aes67_discovery: AES67 discovery for Dante devices.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -242,7 +242,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.ptp_logging: PTP Logging.
 multicast group 239.254.3.3/32
-policies/dante.ports:41: dante.ptp_logging: PTP Logging.'
+policies/dante.ports:39: dante.ptp_logging: PTP Logging.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -258,9 +258,9 @@ $rule = @{
     Description   = 'igloo.dns_web: DNS, web connectivity and Windows updates.
 igloo.gotomypc_access: GoToMyPC Remote access.
 igloo.teamviewer_access: TeamViewer Remote access
-policies/igloo.ports:46: igloo.dns_web: DNS, web connectivity and Windows updates.
-policies/igloo.ports:49: igloo.gotomypc_access: GoToMyPC Remote access.
-policies/igloo.ports:52: igloo.teamviewer_access: TeamViewer Remote access'
+policies/igloo.ports:42: igloo.dns_web: DNS, web connectivity and Windows updates.
+policies/igloo.ports:45: igloo.gotomypc_access: GoToMyPC Remote access.
+policies/igloo.ports:48: igloo.teamviewer_access: TeamViewer Remote access'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -294,10 +294,10 @@ igloo.peruse_a_rue: Peruse-a-rue application.
 igloo.matterport: Matterport application.
 igloo.geocv: GeoCV application.
 omnicast.virtual_matrix_video: Virtual Matrix: starting TCP port for video connections used for camera sequences.
-policies/igloo.ports:31: igloo.ndi: NDI Streaming.
-policies/igloo.ports:34: igloo.peruse_a_rue: Peruse-a-rue application.
-policies/igloo.ports:37: igloo.matterport: Matterport application.
-policies/igloo.ports:40: igloo.geocv: GeoCV application.
+policies/igloo.ports:27: igloo.ndi: NDI Streaming.
+policies/igloo.ports:30: igloo.peruse_a_rue: Peruse-a-rue application.
+policies/igloo.ports:33: igloo.matterport: Matterport application.
+policies/igloo.ports:36: igloo.geocv: GeoCV application.
 policies/omnicast.ports:93: omnicast.virtual_matrix_video: Virtual Matrix: starting TCP port for video connections used for camera sequences.'
 }
 New-NetFirewallRule @rule | Out-Null
@@ -313,8 +313,8 @@ $rule = @{
     RemoteAddress = @('10.0.10.41/32')
     Profile       = 'Any'
     Description   = 'igloo.projector_control: Projector communications and control.
-policies/igloo.ports:24: igloo.projector_control: Projector communications and control.
-policies/igloo.ports:25: igloo.projector_control: Projector communications and control.'
+policies/igloo.ports:20: igloo.projector_control: Projector communications and control.
+policies/igloo.ports:21: igloo.projector_control: Projector communications and control.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -329,8 +329,8 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'igloo.dns_web: DNS, web connectivity and Windows updates.
 igloo.teamviewer_access: TeamViewer Remote access
-policies/igloo.ports:46: igloo.dns_web: DNS, web connectivity and Windows updates.
-policies/igloo.ports:52: igloo.teamviewer_access: TeamViewer Remote access'
+policies/igloo.ports:42: igloo.dns_web: DNS, web connectivity and Windows updates.
+policies/igloo.ports:48: igloo.teamviewer_access: TeamViewer Remote access'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -360,7 +360,7 @@ $rule = @{
     RemoteAddress = @('10.0.10.41/32')
     Profile       = 'Any'
     Description   = 'igloo.projector_control: Projector communications and control.
-policies/igloo.ports:25: igloo.projector_control: Projector communications and control.'
+policies/igloo.ports:21: igloo.projector_control: Projector communications and control.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -375,7 +375,7 @@ $rule = @{
     RemoteAddress = @('10.0.10.31/32')
     Profile       = 'Any'
     Description   = 'igloo.osc: OSC Protocol.
-policies/igloo.ports:28: igloo.osc: OSC Protocol.'
+policies/igloo.ports:24: igloo.osc: OSC Protocol.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -393,10 +393,10 @@ $rule = @{
 dante.audio: Dante Audio.
 dante.aes67_audio: AES67 Audio.
 dante.unicast_audio: Unicast Dante Audio.
-policies/dante.ports:18: dante.audio_control: Required if using Dante Audio and Controller. Allows audio routing, clocking, control, monitoring, and related services. See Dante Audio section below for a detailed description of these ports.
-policies/dante.ports:23: dante.audio: Dante Audio.
-policies/dante.ports:26: dante.aes67_audio: AES67 Audio.
-policies/dante.ports:29: dante.unicast_audio: Unicast Dante Audio.'
+policies/dante.ports:16: dante.audio_control: Required if using Dante Audio and Controller. Allows audio routing, clocking, control, monitoring, and related services. See Dante Audio section below for a detailed description of these ports.
+policies/dante.ports:21: dante.audio: Dante Audio.
+policies/dante.ports:24: dante.aes67_audio: AES67 Audio.
+policies/dante.ports:27: dante.unicast_audio: Unicast Dante Audio.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -412,7 +412,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.ptp: Precision Time Protocol (PTP).
 multicast group 224.0.1.129/32, 224.0.1.130/31, 224.0.1.132/32
-policies/dante.ports:38: dante.ptp: Precision Time Protocol (PTP).'
+policies/dante.ports:36: dante.ptp: Precision Time Protocol (PTP).'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -428,7 +428,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.mdns: mDNS and DNS-SD discovery for Dante devices.
 multicast group 224.0.0.251/32
-policies/dante.ports:32: dante.mdns: mDNS and DNS-SD discovery for Dante devices.'
+policies/dante.ports:30: dante.mdns: mDNS and DNS-SD discovery for Dante devices.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -444,7 +444,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.monitoring: Monitoring traffic.
 multicast group 224.0.0.230/31, 224.0.0.232/31
-policies/dante.ports:45: dante.monitoring: Monitoring traffic.'
+policies/dante.ports:43: dante.monitoring: Monitoring traffic.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -460,7 +460,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.aes67_discovery: AES67 discovery for Dante devices.
 multicast group 239.255.255.255/32
-policies/dante.ports:35: dante.aes67_discovery: AES67 discovery for Dante devices.'
+policies/dante.ports:33: dante.aes67_discovery: AES67 discovery for Dante devices.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -476,7 +476,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.ptp_logging: PTP Logging.
 multicast group 239.254.3.3/32
-policies/dante.ports:41: dante.ptp_logging: PTP Logging.'
+policies/dante.ports:39: dante.ptp_logging: PTP Logging.'
 }
 New-NetFirewallRule @rule | Out-Null
 

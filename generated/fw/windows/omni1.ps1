@@ -56,10 +56,10 @@ $rule = @{
 dante.audio: Dante Audio.
 dante.aes67_audio: AES67 Audio.
 dante.unicast_audio: Unicast Dante Audio.
-policies/dante.ports:18: dante.audio_control: Required if using Dante Audio and Controller. Allows audio routing, clocking, control, monitoring, and related services. See Dante Audio section below for a detailed description of these ports.
-policies/dante.ports:23: dante.audio: Dante Audio.
-policies/dante.ports:26: dante.aes67_audio: AES67 Audio.
-policies/dante.ports:29: dante.unicast_audio: Unicast Dante Audio.'
+policies/dante.ports:16: dante.audio_control: Required if using Dante Audio and Controller. Allows audio routing, clocking, control, monitoring, and related services. See Dante Audio section below for a detailed description of these ports.
+policies/dante.ports:21: dante.audio: Dante Audio.
+policies/dante.ports:24: dante.aes67_audio: AES67 Audio.
+policies/dante.ports:27: dante.unicast_audio: Unicast Dante Audio.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -107,7 +107,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.ptp: Precision Time Protocol (PTP).
 multicast group 224.0.1.129/32, 224.0.1.130/31, 224.0.1.132/32
-policies/dante.ports:38: dante.ptp: Precision Time Protocol (PTP).'
+policies/dante.ports:36: dante.ptp: Precision Time Protocol (PTP).'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -123,7 +123,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.mdns: mDNS and DNS-SD discovery for Dante devices.
 multicast group 224.0.0.251/32
-policies/dante.ports:32: dante.mdns: mDNS and DNS-SD discovery for Dante devices.'
+policies/dante.ports:30: dante.mdns: mDNS and DNS-SD discovery for Dante devices.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -139,7 +139,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.monitoring: Monitoring traffic.
 multicast group 224.0.0.230/31, 224.0.0.232/31
-policies/dante.ports:45: dante.monitoring: Monitoring traffic.'
+policies/dante.ports:43: dante.monitoring: Monitoring traffic.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -155,7 +155,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.aes67_discovery: AES67 discovery for Dante devices.
 multicast group 239.255.255.255/32
-policies/dante.ports:35: dante.aes67_discovery: AES67 discovery for Dante devices.'
+policies/dante.ports:33: dante.aes67_discovery: AES67 discovery for Dante devices.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -171,7 +171,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.ptp_logging: PTP Logging.
 multicast group 239.254.3.3/32
-policies/dante.ports:41: dante.ptp_logging: PTP Logging.'
+policies/dante.ports:39: dante.ptp_logging: PTP Logging.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -204,10 +204,10 @@ $rule = @{
 dante.audio: Dante Audio.
 dante.aes67_audio: AES67 Audio.
 dante.unicast_audio: Unicast Dante Audio.
-policies/dante.ports:18: dante.audio_control: Required if using Dante Audio and Controller. Allows audio routing, clocking, control, monitoring, and related services. See Dante Audio section below for a detailed description of these ports.
-policies/dante.ports:23: dante.audio: Dante Audio.
-policies/dante.ports:26: dante.aes67_audio: AES67 Audio.
-policies/dante.ports:29: dante.unicast_audio: Unicast Dante Audio.'
+policies/dante.ports:16: dante.audio_control: Required if using Dante Audio and Controller. Allows audio routing, clocking, control, monitoring, and related services. See Dante Audio section below for a detailed description of these ports.
+policies/dante.ports:21: dante.audio: Dante Audio.
+policies/dante.ports:24: dante.aes67_audio: AES67 Audio.
+policies/dante.ports:27: dante.unicast_audio: Unicast Dante Audio.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -223,7 +223,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.ptp: Precision Time Protocol (PTP).
 multicast group 224.0.1.129/32, 224.0.1.130/31, 224.0.1.132/32
-policies/dante.ports:38: dante.ptp: Precision Time Protocol (PTP).'
+policies/dante.ports:36: dante.ptp: Precision Time Protocol (PTP).'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -239,7 +239,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.mdns: mDNS and DNS-SD discovery for Dante devices.
 multicast group 224.0.0.251/32
-policies/dante.ports:32: dante.mdns: mDNS and DNS-SD discovery for Dante devices.'
+policies/dante.ports:30: dante.mdns: mDNS and DNS-SD discovery for Dante devices.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -255,7 +255,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.monitoring: Monitoring traffic.
 multicast group 224.0.0.230/31, 224.0.0.232/31
-policies/dante.ports:45: dante.monitoring: Monitoring traffic.'
+policies/dante.ports:43: dante.monitoring: Monitoring traffic.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -271,7 +271,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.aes67_discovery: AES67 discovery for Dante devices.
 multicast group 239.255.255.255/32
-policies/dante.ports:35: dante.aes67_discovery: AES67 discovery for Dante devices.'
+policies/dante.ports:33: dante.aes67_discovery: AES67 discovery for Dante devices.'
 }
 New-NetFirewallRule @rule | Out-Null
 
@@ -287,7 +287,7 @@ $rule = @{
     Profile       = 'Any'
     Description   = 'dante.ptp_logging: PTP Logging.
 multicast group 239.254.3.3/32
-policies/dante.ports:41: dante.ptp_logging: PTP Logging.'
+policies/dante.ports:39: dante.ptp_logging: PTP Logging.'
 }
 New-NetFirewallRule @rule | Out-Null
 
