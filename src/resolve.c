@@ -29,6 +29,17 @@ static void duplicate(model *m, const char *what, const char *name, loc here, lo
     diag_add_note(m->diags, d, first, "'%s' was first declared here", name);
 }
 
+/* A system has one namespace: a flow's endpoint names a role or zone
+ * unqualified, and `sys.name` must mean one thing in waivers and aliases. */
+static void one_namespace(model *m, const system_decl *s, const decl *d, const decl *prev)
+{
+    diag *g = diag_report(m->diags, SEV_ERROR, CK_DUPLICATE_NAME, d->name_loc,
+                          "duplicate name '%s': it is already a %s of system '%s' (zones, roles, "
+                          "parameters, pools and services share one namespace); rename the %s",
+                          d->name, kind_name(prev->kind), s->name, kind_name(d->kind));
+    diag_add_note(m->diags, g, prev->name_loc, "'%s' was first declared here", d->name);
+}
+
 static void set_twice(model *m, const char *name, loc here, loc first)
 {
     diag *d = diag_report(m->diags, SEV_ERROR, CK_DUPLICATE_NAME, here,
@@ -109,7 +120,10 @@ static void declare_system(model *m, system_decl *s)
     for (decl *d = s->decls; d; d = d->next) {
         check_plain_name(m, d->name, d->name_loc);
         decl *prev = names_put(m->mem, s->scope, d->name, d);
-        if (prev) duplicate(m, kind_name(d->kind), d->name, d->name_loc, prev->name_loc);
+        if (prev && prev->kind != d->kind)
+            one_namespace(m, s, d, prev);
+        else if (prev)
+            duplicate(m, kind_name(d->kind), d->name, d->name_loc, prev->name_loc);
         if (d->kind == D_PARAM || d->kind == D_POOL) d->index = s->nparams++;
         if (d->kind == D_SERVICE) d->index = m->nservices++;
         if (d->kind == D_ROLE) d->index = m->nroles++;
@@ -559,7 +573,8 @@ static void resolve_waiver(model *m, waiver_decl *w)
         decl *h = w->site ? names_get(w->site->scope, w->host.name) : NULL;
         if (!w->site)
             diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, w->host.where,
-                        "'on %s' needs a site: put this allow inside the site", w->host.name);
+                        "'on %s' needs a site: put this allow inside the site (here it waives "
+                        "nothing)", w->host.name);
         else if (!h || h->kind != D_HOST)
             unknown(m, w->host.where, "host", w->host.name, w->site->scope, "");
         w->invalid |= !w->site || !h || h->kind != D_HOST;
