@@ -254,20 +254,21 @@ static void gcc_line(FILE *out, loc w, severity sev, const char *msg, const char
 
 /* A finding, then its notes as gcc prints them (FILE:LINE:COL: note: ...):
  * a note without a place of its own ("reserve them with ...") takes the
- * finding's, as gcc's notes always have one; a waived finding ends with
- * its reason. */
+ * finding's, as gcc's notes always have one. A waived one shows its reason
+ * instead, as the text output does. */
 void report_gcc(const diag_sink *s, FILE *out)
 {
     for (size_t i = 0; i < s->count; i++) {
         const diag *d = s->items[i];
         gcc_line(out, d->where, diag_shown(d), d->message, check_table[d->check].id);
-        for (const diag_note *n = d->notes; n; n = n->next)
-            gcc_line(out, n->where.src ? n->where : d->where, SEV_NOTE, n->message, NULL);
         if (d->waiver) {
             char msg[1200];
             snprintf(msg, sizeof msg, "waived: %.1000s", d->waiver);
             gcc_line(out, d->waiver_loc, SEV_NOTE, msg, NULL);
+            continue;
         }
+        for (const diag_note *n = d->notes; n; n = n->next)
+            gcc_line(out, n->where.src ? n->where : d->where, SEV_NOTE, n->message, NULL);
     }
 }
 
