@@ -153,7 +153,14 @@ static int by_software(const void *pa, const void *pb)
         return sa->index < sb->index ? -1 : 1;
     }
     if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
-    return (a->lo > b->lo) - (a->lo < b->lo);
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    /* a total order, so the row a span reports is the same on every run */
+    if (a->hi != b->hi) return a->hi < b->hi ? -1 : 1;
+    const loc *x = &a->decl->where, *y = &b->decl->where;
+    if (x->src != y->src) return x->src->index < y->src->index ? -1 : 1;
+    if (x->line != y->line) return x->line < y->line ? -1 : 1;
+    if (x->col != y->col) return x->col < y->col ? -1 : 1;
+    return (a > b) - (a < b);    /* both in m->rows, which is in a fixed order */
 }
 
 /* One service's rows [i, end) as spans per protocol. */
