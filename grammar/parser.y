@@ -81,7 +81,7 @@ static void berth_yyerror(loc *where, yyscan_t scanner, parse_ctx *pc, const cha
        KW_NETWORK "network" KW_OF "of" KW_ON "on" KW_OPTIONAL "optional" KW_OS "os"
        KW_PARAM "param" KW_POOL "pool" KW_ROLE "role" KW_RUNS "runs"
        KW_SERVICE "service" KW_SET "set" KW_SITE "site" KW_SYSTEM "system"
-       KW_TCP "tcp" KW_UDP "udp" KW_ZONE "zone"
+       KW_TCP "tcp" KW_UDP "udp" KW_ZONE "zone" KW_IS "is"
 
 %type <str> opt_desc
 %type <protos> protos
@@ -95,7 +95,7 @@ static void berth_yyerror(loc *where, yyscan_t scanner, parse_ctx *pc, const cha
 %type <dcl> sys_item sys_items role_items service site_item site_items
 %type <dcl> inst_items host_items host_item set_stmt
 %type <refs> refs opt_refs
-%type <r> opt_on
+%type <r> opt_on opt_alias
 %type <waiver> waiver
 %type <sys> system
 %type <site> site
@@ -177,10 +177,16 @@ role_items
     ;
 
 service
-    : "service" IDENT opt_desc '{' flows '}'
-            { $$ = build_service(pc, @$, $2, @2, $3, $5); }
-    | "service" IDENT opt_desc '{' flows error '}'
-            { $$ = build_service(pc, @$, $2, @2, $3, $5); yyerrok; }
+    : "service" IDENT opt_desc opt_alias '{' flows '}'
+            { $$ = build_service(pc, @$, $2, @2, $3, $4, $6); }
+    | "service" IDENT opt_desc opt_alias '{' flows error '}'
+            { $$ = build_service(pc, @$, $2, @2, $3, $4, $6); yyerrok; }
+    ;
+
+/* `is dante.audio_control`: the same software as another system's service. */
+opt_alias
+    : %empty                { $$ = (ref){ @$, NULL, NULL }; }
+    | "is" ref              { $$ = $2; }
     ;
 
 flows
@@ -372,6 +378,36 @@ static const char *shown_name(yysymbol_kind_t kind, char *buf, size_t n)
     return buf;
 }
 
+static bool expects(const yysymbol_kind_t *v, int n, yysymbol_kind_t k)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i] == k) return true;
+    return false;
+}
+
+/* Likely mistakes with their own message (jq's error productions, done in
+ * the reporter so the grammar stays conflict-free): a keyword where a name
+ * goes, and `5960+` for "5960 and up". True when one was reported. */
+static bool report_hint(parse_ctx *pc, const yysymbol_kind_t *expected, int n,
+                        yysymbol_kind_t got, loc where)
+{
+    char word[32];
+    snprintf(word, sizeof word, "%.*s", (int)(pc->cur_len < 31 ? pc->cur_len : 31), pc->cur_text);
+    if (expects(expected, n, YYSYMBOL_IDENT) && got != YYSYMBOL_IDENT && parse_is_keyword(word)) {
+        parse_error(pc, where, "'%s' is a reserved word; rename it, e.g. '%s_'", word, word);
+        return true;
+    }
+    bool value_next = expects(expected, n, YYSYMBOL_NUMBER) && expects(expected, n, YYSYMBOL_PARAM);
+    if (value_next && pc->kinds[1] == '+' && pc->kinds[2] == NUMBER && got != YYSYMBOL_NUMBER &&
+        got != YYSYMBOL_PARAM && got != YYSYMBOL_YYEOF) {
+        parse_error(pc, pc->prev_tok, "'%s+' is not a port: for %s and every port above it write "
+                    "'%s up' (allocated upward at run time), or a fixed range '%s-65535'",
+                    pc->last_number, pc->last_number, pc->last_number, pc->last_number);
+        return true;
+    }
+    return false;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, parse_ctx *pc)
 {
     (void)scanner;
@@ -380,6 +416,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, pars
     int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
     yysymbol_kind_t got = yypcontext_token(ctx);
     loc where = *yypcontext_location(ctx);
+    if (report_hint(pc, expected, n, got, where)) return 0;
     char msg[2048], buf[64];
     size_t len = 0;
     const char *got_name = shown_name(got, buf, sizeof buf);

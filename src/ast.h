@@ -98,6 +98,9 @@ struct decl {
     expr *value, *count;
     port_item *ephemeral;
     flow_decl *flows;            /* D_SERVICE */
+    ref alias;                   /* D_SERVICE `is SYSTEM.SERVICE`; alias.name NULL when none */
+    decl *alias_of;              /* resolved: the service this one is the same software as */
+    bool aliased;                /* resolved: another system's service is an alias of this one */
     ref target;                  /* D_SET: param; D_NETWORK: zone; D_INSTANCE: system */
     decl *sets;                  /* D_INSTANCE: its set statements */
     ref *runs;                   /* D_HOST: instance.role list */

@@ -149,9 +149,10 @@ decl *build_pool(parse_ctx *pc, loc where, const char *name, loc name_loc, expr 
 }
 
 decl *build_service(parse_ctx *pc, loc where, const char *name, loc name_loc,
-                    const char *desc, flow_decl *flows)
+                    const char *desc, ref alias, flow_decl *flows)
 {
     decl *d = build_decl(pc, D_SERVICE, where, name, name_loc, desc);
+    d->alias = alias;
     REVERSE(flow_decl, flows);
     d->flows = flows;
     for (flow_decl *f = flows; f; f = f->next) f->service = d;

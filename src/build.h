@@ -31,7 +31,7 @@ decl *build_param(parse_ctx *pc, loc where, const char *name, loc name_loc, cons
 decl *build_pool(parse_ctx *pc, loc where, const char *name, loc name_loc, expr *start,
                  expr *count, const char *desc);
 decl *build_service(parse_ctx *pc, loc where, const char *name, loc name_loc,
-                    const char *desc, flow_decl *flows);
+                    const char *desc, ref alias, flow_decl *flows);
 
 flow_decl *build_flow(parse_ctx *pc, loc where, unsigned protos, port_item *ports,
                       port_item *sports, endpoint *src, bool bidir, endpoint *dst,

@@ -17,7 +17,10 @@ void check_program(model *m, const check_options *o)
     if (o->enabled[CK_CROSS_PROTOCOL]) check_cross_protocol(m, &t);
     if (o->enabled[CK_EPHEMERAL_RANGE]) check_ephemeral(m, &t);
     check_multicast(m, o);
-    if (o->enabled[CK_INCONSISTENT_REDECLARATION]) check_redeclaration(m);
+    if (o->enabled[CK_INCONSISTENT_REDECLARATION]) {
+        check_redeclaration(m);
+        check_alias_drift(m);
+    }
     if (o->enabled[CK_REDUNDANT_FLOW]) check_redundant(m);
     if (o->enabled[CK_INSTANCE_DEFAULTS]) check_instance_defaults(m);
     if (o->enabled[CK_UNKNOWN_PEER]) hostview_check_peers(m);

@@ -57,6 +57,8 @@ void check_ephemeral(model *m, const binding_table *t);
 void check_multicast(model *m, const check_options *o);
 /* check_flows.c */
 void check_redeclaration(model *m);
+/* inconsistent-redeclaration between an alias and its target (check_alias.c). */
+void check_alias_drift(model *m);
 void check_redundant(model *m);
 void check_instance_defaults(model *m);
 /* check_site.c: duplicate-address, idle-host, host-outside-networks,
@@ -71,6 +73,7 @@ void check_waive_other(model *m, diag_sink *s, const check_options *o);
 /* Shared by the checks: "system.service", or "instance.service" for a
  * named instance. */
 const char *check_service_name(model *m, const flow_row *r);
+const char *check_binding_name(model *m, const binding *b);
 /* "tcp" or "udp". */
 const char *check_proto_name(int proto);
 /* "80" or "9000-9020" into buf, which it returns. */

@@ -17,6 +17,22 @@ static uint64_t owner_id(const flow_row *r, const decl *role)
            (uint64_t)role->index;
 }
 
+enum { ANY_ROLE = (1 << 21) - 1 };   /* the role field of a software owner */
+
+/* Software that another system embeds (`service dante is dante.audio_control`)
+ * is one owner per instance whatever role or system describes it: on a host
+ * running both, the alias's and the target's ports are one listener. The
+ * alias joins the target's instance the host runs, if any. */
+static uint64_t host_owner(const flow_row *r, const decl *role, const host *h)
+{
+    const decl *svc = r->decl->service;
+    if (svc->aliased)
+        return (uint64_t)r->inst->index << 42 | (uint64_t)svc->index << 21 | ANY_ROLE;
+    const instance *in = svc->alias_of ? runs_instance_of(h, svc->alias_of->system) : NULL;
+    if (!in) return owner_id(r, role);
+    return (uint64_t)in->index << 42 | (uint64_t)svc->alias_of->index << 21 | ANY_ROLE;
+}
+
 static void add_binding(model *m, binding_table *t, size_t *cap, binding b)
 {
     t->v = arena_grow(m->mem, t->v, sizeof *t->v, cap, t->n + 1);
@@ -30,7 +46,7 @@ static void bind_hosts_of(model *m, binding_table *t, size_t *cap, const run_ind
     size_t first, n = runs_hosts(ix, inst, role, &first);
     for (size_t k = 0; k < n; k++)
         add_binding(m, t, cap, (binding){ix->v[first + k].h, r, role, lo, hi, r->proto, source,
-                                         owner_id(r, role)});
+                                         host_owner(r, role, ix->v[first + k].h)});
 }
 
 /* A role of the flow's own system binds on the hosts running it in this
@@ -56,10 +72,10 @@ binding_table check_bindings(model *m)
 {
     binding_table t = {NULL, 0};
     size_t cap = 0;
-    if (m->ninstances >= (1u << 22) || m->nservices >= (1 << 21) || m->nroles >= (1 << 21)) {
+    if (m->ninstances >= (1u << 22) || m->nservices >= (1 << 21) || m->nroles >= ANY_ROLE) {
         diag_report(m->diags, SEV_ERROR, CK_LIMIT, (loc){0},
                     "too many instances, services or roles for the bind checks "
-                    "(limits 4194303, 2097151, 2097151)");
+                    "(limits 4194303, 2097151, 2097150)");
         return t;
     }
     run_index ix = runs_index(m);
@@ -80,6 +96,20 @@ const char *check_service_name(model *m, const flow_row *r)
     size_t n = strlen(owner) + strlen(r->decl->service->name) + 2;
     char *s = arena_alloc(m->mem, n);
     snprintf(s, n, "%s.%s", owner, r->decl->service->name);
+    return s;
+}
+
+/* The listener a binding belongs to: its service, or for an alias joined
+ * to its target on the host (a software owner), the target's. */
+const char *check_binding_name(model *m, const binding *b)
+{
+    const decl *svc = b->row->decl->service;
+    if (!svc->alias_of || (b->owner & ANY_ROLE) != ANY_ROLE) return check_service_name(m, b->row);
+    const instance *in = m->instances[b->owner >> 42];
+    const char *owner = in->decl ? in->name : in->sys->name;
+    size_t n = strlen(owner) + strlen(svc->alias_of->name) + 2;
+    char *s = arena_alloc(m->mem, n);
+    snprintf(s, n, "%s.%s", owner, svc->alias_of->name);
     return s;
 }
 
@@ -141,6 +171,11 @@ static size_t merged_by_owner(const binding_table *t, interval *out, bool listen
         if (w && v[w - 1].key == v[i].key && v[w - 1].owner == v[i].owner &&
             v[i].lo <= v[w - 1].hi + 1) {
             if (v[i].hi > v[w - 1].hi) v[w - 1].hi = v[i].hi;
+            /* One listener described by an alias and its target is shown
+             * (and waived) under the target's name. */
+            if (t->v[v[w - 1].item].row->decl->service->alias_of &&
+                !t->v[v[i].item].row->decl->service->alias_of)
+                v[w - 1].item = v[i].item;
             continue;
         }
         v[w++] = v[i];
@@ -172,6 +207,7 @@ static int collect(void *ctx, const interval *ia, const interval *ib, int64_t lo
      * owners of one instance and role are two services describing that
      * same socket. */
     if (a->row->inst == b->row->inst && a->role == b->role) return 0;
+    if (owner(a) == owner(b)) return 0;          /* an alias and its target: one software */
     if (c->cross && a->proto == b->proto) return 0;
     if (owner(a) > owner(b) || (owner(a) == owner(b) && a->proto > b->proto)) {
         const binding *x = a;

@@ -20,10 +20,14 @@ static bool ports_meet(const flow_row *a, const flow_row *b, int64_t *lo, int64_
     return *lo <= *hi;
 }
 
-/* Different systems, or two instances deployed in one site. */
+/* Different systems, or two instances deployed in one site; an alias and
+ * its target (`service ptp is dante.ptp`) are one software, not rivals. */
 static bool rivals(const flow_row *a, const flow_row *b)
 {
     if (a->inst == b->inst || a->inst->site != b->inst->site) return false;
+    if (a->inst->sys != b->inst->sys &&
+        service_software(a->decl->service) == service_software(b->decl->service))
+        return false;
     return a->inst->sys != b->inst->sys || a->inst->site != NULL;
 }
 

@@ -41,7 +41,7 @@ const check_info check_table[CK_COUNT] = {
         "a multicast group used where it cannot work: link-local groups across zones, "
         "reserved groups, TCP to a group, a group as a source"},
     [CK_INCONSISTENT_REDECLARATION] = {"inconsistent-redeclaration", SEV_WARNING, true,
-        "one set of ports described twice in a system with different ranges"},
+        "one set of ports described twice with different ranges: in a system, or by an alias and its target"},
     [CK_REDUNDANT_FLOW] = {"redundant-flow", SEV_WARNING, true,
         "a flow that other flows of the same sides already cover, alone or together"},
     [CK_INSTANCE_DEFAULTS] = {"instance-defaults", SEV_ERROR, true,

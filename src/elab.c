@@ -73,12 +73,41 @@ static bool port_bound(model *m, instance *in, const expr *e, bool upper, int64_
     return true;
 }
 
+/* `$start .. $start + $n - 1` with $n = 0 counts no port: name the count
+ * instead of calling the range reversed. The count is the added term of
+ * the upper bound, when it is a parameter. */
+static void report_empty(model *m, instance *in, const port_item *p, int64_t lo, int64_t hi)
+{
+    const expr *e = p->hi;
+    const expr *count = e && e->kind == EX_SUB && e->l->kind == EX_ADD ? e->l->r : NULL;
+    value v;
+    if (count && count->kind == EX_PARAM && eval_expr(m, in, count, &v) && v.lo == 0) {
+        diag *d = diag_report(m->diags, SEV_ERROR, CK_REVERSED_RANGE, p->where,
+                              "empty range %lld-%lld: '$%s' is 0, so it counts no port; "
+                              "set it to 1 or more, or leave the flow out", (long long)lo,
+                              (long long)hi, count->param.name);
+        if (count->target)
+            diag_add_note(m->diags, d, count->target->name_loc, "'%s' is declared here",
+                          count->target->name);
+        return;
+    }
+    diag_report(m->diags, SEV_ERROR, CK_REVERSED_RANGE, p->where,
+                "empty range %lld-%lld: the count added before '- 1' is 0, so it holds no port",
+                (long long)lo,
+                (long long)hi);
+}
+
 /* One port item to a span; a pool used alone gives its whole range. */
 static bool eval_port(model *m, instance *in, const port_item *p, port_span *out)
 {
     int64_t lo, hi;
     if (!port_bound(m, in, p->lo, false, &lo)) return false;
     if (!port_bound(m, in, p->hi ? p->hi : p->lo, true, &hi)) return false;
+    const expr *h = p->hi;
+    if (lo == hi + 1 && h && h->kind == EX_SUB && h->r->kind == EX_NUM && h->r->num == 1) {
+        report_empty(m, in, p, lo, hi);
+        return false;
+    }
     if (lo > hi) {
         diag_report(m->diags, SEV_ERROR, CK_REVERSED_RANGE, p->where,
                     "reversed range %lld-%lld; did you mean %lld-%lld?", (long long)lo,

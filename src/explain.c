@@ -478,6 +478,8 @@ static void print_head(const explain_ctx *c, FILE *out, const entry *e)
     fprintf(out, ":%d:%d: ", w->line, w->col);
     if (e->h) fputs(check_service_name(c->m, r), out);
     else fprintf(out, "%s.%s", r->inst->sys->name, r->decl->service->name);
+    const decl *same = r->decl->service->alias_of;
+    if (same) fprintf(out, " (same software as %s.%s)", same->system->name, same->name);
     fputs(": ", out);
     print_flow_text(out, r->decl);
     fputc('\n', out);

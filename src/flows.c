@@ -50,6 +50,8 @@ int cli_flows(const model *m, diag_sink *diags, FILE *out)
             fprintf(out, "%s%s%s", s == r->decl->scopes ? " in " : ", ",
                     s->target ? s->target->name : s->zone.name, s->optional ? " optional" : "");
         if (r->decl->local) fputs(" local", out);
+        const decl *same = r->decl->service->alias_of;
+        if (same) fprintf(out, " (same software as %s.%s)", same->system->name, same->name);
         fputc('\n', out);
     }
     diag_finish(diags);

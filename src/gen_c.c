@@ -445,7 +445,12 @@ static void emit_services(cgen *cg)
         c_string(cg->c, k->svc->desc ? k->svc->desc : "");
         sb_puts(cg->c, ", ");
         c_string(cg->c, k->inst->name);
-        sb_puts(cg->c, "},\n");
+        sb_puts(cg->c, "},");
+        /* names are identifiers: safe inside a comment */
+        if (k->svc->alias_of)
+            sb_printf(cg->c, " /* same software as %s.%s */", k->svc->alias_of->system->name,
+                      k->svc->alias_of->name);
+        sb_puts(cg->c, "\n");
     }
     if (!cg->nsvcs) sb_puts(cg->c, "    {\"\", \"\", \"\", \"\"},\n");
     sb_printf(cg->c, "};\nconst size_t %s_service_count = %zu;\n\n", cg->P, cg->nsvcs);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "gen_docs.h"
+#include "runs.h"
 
 
 /* ---- escaping: one helper per output language ---- */
@@ -329,6 +330,32 @@ static void flow_table(docs *d, strbuf *b, const system_decl *s, instance *in, b
     if (any) sb_putc(b, '\n');
 }
 
+/* "## Same software": this system's services that are another system's
+ * (`is dante.audio_control`), and the other systems' services that are
+ * this one's. Names are identifiers; nothing to escape. */
+static void same_software(docs *d, strbuf *b, const system_decl *s)
+{
+    bool any = false;
+    const char *head = "## Same software\n\n";
+    for (const decl *x = s->decls; x; x = x->next)
+        if (x->kind == D_SERVICE && x->alias_of) {
+            table_head(b, &any, head);
+            sb_printf(b, "- `%s`: same software as `%s.%s`; one listener on a host running both\n",
+                      x->name, x->alias_of->system->name, x->alias_of->name);
+        }
+    for (const decl *x = s->decls; x; x = x->next) {
+        if (x->kind != D_SERVICE || !x->aliased) continue;
+        for (const system_decl *o = d->m->prog->systems; o; o = o->next)
+            for (const decl *y = o->decls; y; y = y->next)
+                if (y->kind == D_SERVICE && y->alias_of == x) {
+                    table_head(b, &any, head);
+                    sb_printf(b, "- `%s`: also described as `%s.%s` (same software)\n", x->name,
+                              o->name, y->name);
+                }
+    }
+    if (any) sb_putc(b, '\n');
+}
+
 static int system_page(docs *d, const system_decl *s)
 {
     instance *in = system_instance(d->m, s);
@@ -341,6 +368,7 @@ static int system_page(docs *d, const system_decl *s)
     param_table(d, b, s, in);
     flow_table(d, b, s, in, false);
     flow_table(d, b, s, in, true);
+    same_software(d, b, s);
     return 0;
 }
 
@@ -458,7 +486,11 @@ static void listen_table(docs *d, strbuf *b, const host *h)
                 sb_printf(b, "| %s |", docs_proto_text(f->protos, false));
                 put_ports(&d->t, d, in, f->ports);
                 cell(d, b);
-                sb_printf(b, " `%s.%s`%s |", in->name, sv->name, f->local ? " (local)" : "");
+                sb_printf(b, " `%s.%s`%s", in->name, sv->name, f->local ? " (local)" : "");
+                /* one listener with its target where the host runs both */
+                const instance *same = sv->alias_of ? runs_instance_of(h, sv->alias_of->system) : NULL;
+                if (same) sb_printf(b, " (same software as `%s.%s`)", same->name, sv->alias_of->name);
+                sb_puts(b, " |");
                 text_cell(d, b, sv->desc);
                 put_ends(&d->t, d, in, dst ? f->src : f->dst);
                 cell(d, b);

@@ -217,7 +217,7 @@ static void build_lanes(pmap *p, const portmap_data *pd)
     p->marks = arena_alloc(m->mem, (to - from + 1) * sizeof *p->marks);
     for (size_t i = from; i < to; i++) {
         const binding *x = &pd->t.v[pd->by_host[i]];
-        p->marks[p->nmarks++] = (mark){x->proto, check_service_name(m, x->row), x->row,
+        p->marks[p->nmarks++] = (mark){x->proto, check_binding_name(m, x), x->row,
                                        x->source, x->lo, x->hi};
     }
     if (p->nmarks > 1) qsort(p->marks, p->nmarks, sizeof *p->marks, mark_cmp);
@@ -232,6 +232,8 @@ static void build_lanes(pmap *p, const portmap_data *pd)
             names_put(m->mem, &p->lane_index, lane_key(p, k->proto, k->name),
                       (void *)(uintptr_t)p->nlanes);
         }
+        /* a lane shared by an alias and its target names the target's row */
+        if (l->row->decl->service->alias_of && !k->row->decl->service->alias_of) l->row = k->row;
         bar *last = l->n ? &p->bars[p->nbars - 1] : NULL;
         /* the union of one lane's ranges: drawing, not a second check */
         if (last && last->source == k->source && k->lo <= last->hi + 1) {
@@ -262,7 +264,7 @@ static void sort_bars(pmap *p)
 
 static int lane_of(pmap *p, const binding *x)
 {
-    const char *name = check_service_name(p->d->m, x->row);
+    const char *name = check_binding_name(p->d->m, x);
     return (int)(uintptr_t)names_get(&p->lane_index, lane_key(p, x->proto, name)) - 1;
 }
 

@@ -15,6 +15,8 @@ typedef struct {
     const hv_addrset *s, *d;
     uint16_t slo, shi, lo, hi;
     const flow_row *row;
+    const instance *sinst;       /* the service the fact belongs to: the row's, */
+    const decl *svc;             /* or an alias's target the host runs */
     size_t seq;
 } fact;
 
@@ -316,12 +318,18 @@ static const hv_addrset *peer(hv_ctx *c, const flow_row *r, const flow_end *e)
 
 /* ---- facts ---- */
 
+/* An alias (`service dante is dante.audio_control`) on a host that runs
+ * its target's system is the target's service there: one listener, one
+ * rule set, whichever system describes it. */
 static void add_fact(hv_ctx *c, const host *h, const flow_row *r, bool out, const hv_addrset *s,
                      const hv_addrset *d)
 {
+    const decl *svc = r->decl->service;
+    const instance *in = svc->alias_of ? runs_instance_of(h, svc->alias_of->system) : NULL;
     c->facts = arena_grow(c->m->mem, c->facts, sizeof *c->facts, &c->facts_cap, c->nfacts + 1);
     c->facts[c->nfacts] = (fact){h, out, d != &any_set && r->dst.kind == EP_GROUP, r->proto, s, d,
-                                 r->slo, r->shi, r->lo, r->hi, r, c->nfacts};
+                                 r->slo, r->shi, r->lo, r->hi, r, in ? in : r->inst,
+                                 in ? svc->alias_of : svc, c->nfacts};
     c->nfacts++;
 }
 
@@ -359,6 +367,113 @@ static void row_facts(hv_ctx *c, const flow_row *r)
     }
 }
 
+/* ---- an alias and its target: one rule set ---- */
+
+/* Does a hold every address of b? Both sorted and merged; n == 0 is any. */
+static bool set_contains(const hv_addrset *a, const hv_addrset *b)
+{
+    if (a->n == 0 || a == b) return true;
+    if (b->n == 0) return false;
+    size_t i = 0;
+    for (size_t j = 0; j < b->n; j++) {
+        while (i < a->n && a->v[i].hi < b->v[j].lo) i++;
+        if (i == a->n || a->v[i].lo > b->v[j].lo || a->v[i].hi < b->v[j].hi) return false;
+    }
+    return true;
+}
+
+/* Facts that may cover each other: one host, service, direction, protocol
+ * and source ports. */
+static int cover_group_cmp(const fact *a, const fact *b)
+{
+    if (a->h->index != b->h->index) return a->h->index < b->h->index ? -1 : 1;
+    if (a->sinst->index != b->sinst->index) return a->sinst->index < b->sinst->index ? -1 : 1;
+    if (a->svc->index != b->svc->index) return a->svc->index < b->svc->index ? -1 : 1;
+    if (a->out != b->out) return a->out ? 1 : -1;
+    if (a->mc != b->mc) return a->mc ? 1 : -1;
+    if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+    if (a->slo != b->slo) return a->slo < b->slo ? -1 : 1;
+    return (a->shi > b->shi) - (a->shi < b->shi);
+}
+
+static int cover_cmp(const void *pa, const void *pb)
+{
+    const fact *a = pa, *b = pb;
+    int k = cover_group_cmp(a, b);
+    return k ? k : (a->lo > b->lo) - (a->lo < b->lo);
+}
+
+static bool covers(const fact *t, const fact *a)
+{
+    return t->out ? t->s == a->s && set_contains(t->d, a->d)
+                  : t->d == a->d && set_contains(t->s, a->s);
+}
+
+static void add_piece(hv_ctx *c, size_t i, bool *first, uint16_t lo, uint16_t hi)
+{
+    if (*first) {
+        c->facts[i].lo = lo;
+        c->facts[i].hi = hi;
+        *first = false;
+        return;
+    }
+    fact f = c->facts[i];
+    f.lo = lo;
+    f.hi = hi;
+    f.seq = c->nfacts;
+    c->facts = arena_grow(c->m->mem, c->facts, sizeof *c->facts, &c->facts_cap, c->nfacts + 1);
+    c->facts[c->nfacts++] = f;
+}
+
+/* The ports of fact i (an alias joined to its target on this host) that
+ * the target's facts t[k0..) already allow, with the same or more peers,
+ * are dropped: on a host running both, an alias adds no duplicate rule. */
+static void trim_alias_fact(hv_ctx *c, size_t i, const fact *t, size_t nt, size_t k)
+{
+    fact a = c->facts[i];
+    bool first = true;
+    int cur = a.lo;
+    for (; k < nt && cover_group_cmp(&t[k], &a) == 0 && t[k].lo <= a.hi; k++) {
+        if (t[k].hi < cur || !covers(&t[k], &a)) continue;
+        if (t[k].lo > cur) add_piece(c, i, &first, (uint16_t)cur, (uint16_t)(t[k].lo - 1));
+        cur = t[k].hi + 1;
+        if (cur > a.hi) break;
+    }
+    if (cur <= a.hi) add_piece(c, i, &first, (uint16_t)cur, a.hi);
+    if (first) c->facts[i].h = NULL;             /* wholly covered: removed below */
+}
+
+/* The targets' facts sorted by group and start; each joined alias fact
+ * finds its group by binary search and walks only the target facts of that
+ * group (one service on one host), never the whole table. */
+static void trim_alias_facts(hv_ctx *c)
+{
+    size_t n = c->nfacts, nt = 0;
+    fact *t = arena_alloc(c->m->mem, (n + 1) * sizeof *t);
+    bool any_alias = false;
+    for (size_t i = 0; i < n; i++) {
+        const decl *svc = c->facts[i].row->decl->service;
+        if (svc->aliased) t[nt++] = c->facts[i];
+        any_alias |= svc != c->facts[i].svc;
+    }
+    if (!any_alias || !nt) return;
+    qsort(t, nt, sizeof *t, cover_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (c->facts[i].row->decl->service == c->facts[i].svc || !c->facts[i].lo) continue;
+        size_t lo = 0, hi = nt;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cover_group_cmp(&t[mid], &c->facts[i]) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        trim_alias_fact(c, i, t, nt, lo);
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < c->nfacts; i++)
+        if (c->facts[i].h) c->facts[w++] = c->facts[i];
+    c->nfacts = w;
+}
+
 /* ---- grouping facts into rules ---- */
 
 static int key_cmp(const fact *a, const fact *b)
@@ -385,9 +500,8 @@ static int fact_cmp(const void *pa, const void *pb)
 static int svc_cmp(const fact *a, const fact *b)
 {
     if (a->h->index != b->h->index) return a->h->index < b->h->index ? -1 : 1;
-    if (a->row->inst->index != b->row->inst->index)
-        return a->row->inst->index < b->row->inst->index ? -1 : 1;
-    int x = a->row->decl->service->index, y = b->row->decl->service->index;
+    if (a->sinst->index != b->sinst->index) return a->sinst->index < b->sinst->index ? -1 : 1;
+    int x = a->svc->index, y = b->svc->index;
     return (x > y) - (x < y);
 }
 
@@ -481,6 +595,12 @@ static void build_services(hv_ctx *c, host_view *v, const fact *f, size_t n)
         for (j = i + 1; j < n && svc_cmp(&f[i], &f[j]) == 0; j++) {}
         hv_service *s = &v->services[v->nservices++];
         s->first = f[i].row;
+        /* Named by the target's own row when an alias joined it. */
+        for (size_t k = i; k < j; k++)
+            if (f[k].row->decl->service == f[k].svc) {
+                s->first = f[k].row;
+                break;
+            }
         s->rules = make_rules(c, f + i, j - i, &s->nrules);
     }
 }
@@ -502,6 +622,7 @@ bool hostview_build(model *m, const site_decl *site, const hv_options *o, host_v
         const flow_row *r = &m->rows[i];
         if (r->inst->site == site && !r->decl->local) row_facts(&c, r);
     }
+    trim_alias_facts(&c);
     host_view *views = arena_alloc(m->mem, (nhosts + 1) * sizeof *views);
     if (c.nfacts > 1) qsort(c.facts, c.nfacts, sizeof *c.facts, fact_cmp);
     fact *by_svc = arena_alloc(m->mem, (c.nfacts + 1) * sizeof *by_svc);
@@ -627,6 +748,15 @@ static void walk_ports(walker *w, const char *k, const hv_ports *v, size_t n)
     w_close(w, true);
 }
 
+/* "dante.audio_control": the target an alias names. */
+static const char *same_name(model *m, const decl *svc)
+{
+    size_t n = strlen(svc->system->name) + strlen(svc->name) + 2;
+    char *s = arena_alloc(m->mem, n);
+    snprintf(s, n, "%s.%s", svc->system->name, svc->name);
+    return s;
+}
+
 static void walk_rule(model *m, walker *w, const hv_rule *r)
 {
     w_open(w, NULL, false);
@@ -647,6 +777,8 @@ static void walk_rule(model *m, walker *w, const hv_rule *r)
         w_open(w, NULL, false);
         w_str(w, "service", check_service_name(m, f));
         w_str(w, "description", f->decl->service->desc);
+        const decl *same = f->decl->service->alias_of;
+        if (same) w_str(w, "same_as", same_name(m, same));
         w_str(w, "file", f->decl->where.src->name);
         w_num(w, "line", f->decl->where.line);
         w_close(w, false);

@@ -115,6 +115,12 @@ bool eval_param(model *m, instance *inst, decl *param, loc use, value *out);
  * NULL when it was never evaluated or failed: reads, never evaluates. */
 const value *eval_cached(const instance *inst, const decl *param);
 
+/* The software a service describes: its alias target, or itself. */
+static inline const decl *service_software(const decl *svc)
+{
+    return svc->alias_of ? svc->alias_of : svc;
+}
+
 static inline bool addr_is_multicast(uint32_t a) { return (a >> 28) == 0xe; }
 
 enum { ADDR_TEXT = 40 };

@@ -37,6 +37,22 @@ static void json_span(FILE *out, loc w)
             w.line, w.col, w.end_line, w.end_col);
 }
 
+/* `"aliases": [{"service": "igloo.dante", "same_as": "dante.audio_control"}]`
+ * for a finding about a service that is another system's service; nothing
+ * for the others, so their records stay as they were. */
+static void json_aliases(FILE *out, const diag *d, const char *sep)
+{
+    int k = 0;
+    for (int i = 0; i < 2; i++) {
+        const decl *svc = d->svc[i];
+        if (!svc || !svc->alias_of || (i == 1 && svc == d->svc[0])) continue;
+        fprintf(out, "%s{\"service\": \"%s.%s\", \"same_as\": \"%s.%s\"}",
+                k++ ? ", " : sep, d->svc_inst[i] ? d->svc_inst[i] : svc->system->name, svc->name,
+                svc->alias_of->system->name, svc->alias_of->name);
+    }
+    if (k) fputc(']', out);
+}
+
 void report_json(const diag_sink *s, FILE *out)
 {
     fputs("{\n  \"version\": 1,\n  \"findings\": [", out);
@@ -61,7 +77,9 @@ void report_json(const diag_sink *s, FILE *out)
             report_json_string(out, n->message);
             fputc('}', out);
         }
-        fputs("]}", out);
+        fputc(']', out);
+        json_aliases(out, d, ", \"aliases\": [");
+        fputc('}', out);
     }
     fprintf(out, "\n  ],\n  \"summary\": {\"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, "
                  "\"infos\": %zu, \"waived\": %zu}\n}\n",
@@ -153,6 +171,11 @@ static void sarif_result(FILE *out, const diag *d)
         report_json_string(out, d->waiver);
         fputs("}]", out);
     }
+    bool alias = (d->svc[0] && d->svc[0]->alias_of) || (d->svc[1] && d->svc[1]->alias_of);
+    if (alias) {
+        json_aliases(out, d, ", \"properties\": {\"aliases\": [");
+        fputc('}', out);
+    }
     fputs("}", out);
 }
 
@@ -229,8 +252,10 @@ static void gcc_line(FILE *out, loc w, severity sev, const char *msg, const char
     fputc('\n', out);
 }
 
-/* A finding, then its notes as gcc prints them (FILE:LINE:COL: note: ...);
- * a waived one with its reason instead. */
+/* A finding, then its notes as gcc prints them (FILE:LINE:COL: note: ...):
+ * a note without a place of its own ("reserve them with ...") takes the
+ * finding's, as gcc's notes always have one. A waived one shows its reason
+ * instead, as the text output does. */
 void report_gcc(const diag_sink *s, FILE *out)
 {
     for (size_t i = 0; i < s->count; i++) {
@@ -243,7 +268,7 @@ void report_gcc(const diag_sink *s, FILE *out)
             continue;
         }
         for (const diag_note *n = d->notes; n; n = n->next)
-            gcc_line(out, n->where, SEV_NOTE, n->message, NULL);
+            gcc_line(out, n->where.src ? n->where : d->where, SEV_NOTE, n->message, NULL);
     }
 }
 

@@ -29,6 +29,17 @@ static void duplicate(model *m, const char *what, const char *name, loc here, lo
     diag_add_note(m->diags, d, first, "'%s' was first declared here", name);
 }
 
+/* A system has one namespace: a flow's endpoint names a role or zone
+ * unqualified, and `sys.name` must mean one thing in waivers and aliases. */
+static void one_namespace(model *m, const system_decl *s, const decl *d, const decl *prev)
+{
+    diag *g = diag_report(m->diags, SEV_ERROR, CK_DUPLICATE_NAME, d->name_loc,
+                          "duplicate name '%s': it is already a %s of system '%s' (zones, roles, "
+                          "parameters, pools and services share one namespace); rename the %s",
+                          d->name, kind_name(prev->kind), s->name, kind_name(d->kind));
+    diag_add_note(m->diags, g, prev->name_loc, "'%s' was first declared here", d->name);
+}
+
 static void set_twice(model *m, const char *name, loc here, loc first)
 {
     diag *d = diag_report(m->diags, SEV_ERROR, CK_DUPLICATE_NAME, here,
@@ -109,7 +120,10 @@ static void declare_system(model *m, system_decl *s)
     for (decl *d = s->decls; d; d = d->next) {
         check_plain_name(m, d->name, d->name_loc);
         decl *prev = names_put(m->mem, s->scope, d->name, d);
-        if (prev) duplicate(m, kind_name(d->kind), d->name, d->name_loc, prev->name_loc);
+        if (prev && prev->kind != d->kind)
+            one_namespace(m, s, d, prev);
+        else if (prev)
+            duplicate(m, kind_name(d->kind), d->name, d->name_loc, prev->name_loc);
         if (d->kind == D_PARAM || d->kind == D_POOL) d->index = s->nparams++;
         if (d->kind == D_SERVICE) d->index = m->nservices++;
         if (d->kind == D_ROLE) d->index = m->nroles++;
@@ -207,8 +221,55 @@ static void resolve_flow(model *m, system_decl *s, flow_decl *f)
         sc->target = resolve_role_or_zone(m, s, &sc->zone, true);
 }
 
+/* `service x is sys.svc`: the same software as a service of another
+ * system. One level only, so a chain (and with it a cycle) is an error
+ * that names the service to point at instead. */
+static void resolve_alias(model *m, system_decl *s, decl *svc)
+{
+    const ref *r = &svc->alias;
+    system_decl *in = r->qual ? find_system(m, r->qual) : s;
+    if (!in) {
+        unknown(m, r->where, "system", r->qual, &m->systems, "");
+        return;
+    }
+    decl *t = names_get(in->scope, r->name);
+    if (!t || t->kind != D_SERVICE) {
+        if (t) {
+            diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, r->where,
+                                  "'%s' is a %s, not a service", r->name, kind_name(t->kind));
+            diag_add_note(m->diags, d, t->name_loc, "'%s' is declared here", r->name);
+        } else {
+            unknown(m, r->where, "service", r->name, in->scope, "");
+        }
+        return;
+    }
+    if (in == s) {
+        diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, r->where,
+                              "service '%s' is in system '%s' itself: 'is' names another "
+                              "system's service; put the flows in one service instead",
+                              r->name, s->name);
+        diag_add_note(m->diags, d, t->name_loc, "'%s' is declared here", r->name);
+        return;
+    }
+    if (t->alias.name) {
+        const char *root = t->alias.qual ? t->alias.qual : in->name;
+        diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, r->where,
+                              "'%s.%s' is itself an alias of '%s.%s': write 'is %s.%s' "
+                              "(an alias names the service it repeats, not another alias)",
+                              in->name, t->name, root, t->alias.name, root, t->alias.name);
+        diag_add_note(m->diags, d, t->alias.where, "'%s.%s' is an alias here", in->name,
+                      t->name);
+        return;
+    }
+    svc->alias_of = t;
+    t->aliased = true;
+}
+
 static void resolve_system(model *m, system_decl *s)
 {
+    for (decl *d = s->decls; d; d = d->next)
+        if (d->kind == D_SERVICE && d->alias.name) resolve_alias(m, s, d);
+
     for (decl *d = s->decls; d; d = d->next) {
         resolve_expr(m, s, d->value);
         resolve_expr(m, s, d->count);
@@ -512,7 +573,8 @@ static void resolve_waiver(model *m, waiver_decl *w)
         decl *h = w->site ? names_get(w->site->scope, w->host.name) : NULL;
         if (!w->site)
             diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, w->host.where,
-                        "'on %s' needs a site: put this allow inside the site", w->host.name);
+                        "'on %s' needs a site: put this allow inside the site (here it waives "
+                        "nothing)", w->host.name);
         else if (!h || h->kind != D_HOST)
             unknown(m, w->host.where, "host", w->host.name, w->site->scope, "");
         w->invalid |= !w->site || !h || h->kind != D_HOST;

@@ -44,3 +44,10 @@ size_t runs_hosts(const run_index *ix, int inst, const decl *role, size_t *first
     *first = lo;
     return end - lo;
 }
+
+const instance *runs_instance_of(const host *h, const system_decl *sys)
+{
+    for (int i = 0; i < h->nruns; i++)
+        if (h->runs[i].inst->sys == sys) return h->runs[i].inst;
+    return NULL;
+}

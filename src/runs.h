@@ -20,4 +20,8 @@ run_index runs_index(model *m);
 /* The hosts running role of instance inst: entries [*first, *first + count). */
 size_t runs_hosts(const run_index *ix, int inst, const decl *role, size_t *first);
 
+/* The first instance of sys that host h runs a role of, or NULL: where an
+ * alias (`service dante is dante.audio_control`) joins its target. */
+const instance *runs_instance_of(const host *h, const system_decl *sys);
+
 #endif

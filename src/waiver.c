@@ -7,10 +7,18 @@
 
 /* `sys.service` names a service of the system (every instance of it);
  * `inst.service` one instance's. */
-static bool ref_names(const ref *r, const decl *svc, const char *inst)
+static bool ref_names_decl(const ref *r, const decl *svc, const char *inst)
 {
     if (!svc || strcmp(r->name, svc->name) != 0) return false;
     return strcmp(r->qual, svc->system->name) == 0 || (inst && strcmp(r->qual, inst) == 0);
+}
+
+/* A waiver naming a service also covers its aliases: they are the same
+ * software (`service dante is dante.audio_control`). */
+static bool ref_names(const ref *r, const decl *svc, const char *inst)
+{
+    if (ref_names_decl(r, svc, inst)) return true;
+    return svc && svc->alias_of && ref_names_decl(r, svc->alias_of, NULL);
 }
 
 static bool waiver_matches(const waiver_decl *w, const diag *d)
@@ -41,7 +49,9 @@ typedef struct {
 static void index_waiver(model *m, waiver_index *ix, waiver_decl *w)
 {
     int ck = check_lookup(w->check);
-    if (ck < 0) return;                      /* an unknown id: reported elsewhere */
+    /* An unknown id, or an allow with an error in it (an unknown name, `on
+     * HOST` at top level): reported elsewhere, and it waives nothing. */
+    if (ck < 0 || w->invalid) return;
     const char *key = w->nservices ? w->services[0].name : "";
     waiver_list *l = names_get(&ix->by_service[ck], key);
     if (!l) {
@@ -82,9 +92,13 @@ static void apply_waivers(model *m, diag_sink *s)
         if (!check_table[d->check].waivable || d->waiver) continue;
         const names *t = &ix->by_service[d->check];
         waiver_decl *w = first_match(names_get(t, ""), d);
-        for (int k = 0; k < 2; k++)
+        for (int k = 0; k < 2; k++) {
             if (d->svc[k] && (k == 0 || !d->svc[0] || strcmp(d->svc[0]->name, d->svc[1]->name) != 0))
                 w = earlier(w, first_match(names_get(t, d->svc[k]->name), d));
+            /* an allow naming an alias's target covers the alias too */
+            if (d->svc[k] && d->svc[k]->alias_of)
+                w = earlier(w, first_match(names_get(t, d->svc[k]->alias_of->name), d));
+        }
         if (w) {
             d->waiver = w->reason;
             d->waiver_loc = w->where;

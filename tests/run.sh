@@ -101,6 +101,11 @@ suite_checks() {
 for bin in $BINS; do
   golden "$bin" tests/checks/example-site-nowaivers.err 1 check --color=never --root . tests/checks/example-site-nowaivers.ports
   check "$bin" check --color=never policies/*.ports
+  # An alias and its target: one listener, drift named on both sides; and
+  # --format=gcc prints every note as FILE:LINE:COL: note: (a note with no
+  # place takes the finding's), a waived finding's notes before its reason.
+  golden "$bin" tests/checks/alias.err 1 check --color=never tests/checks/alias.ports
+  golden "$bin" tests/checks/alias.gcc 1 check --format=gcc tests/checks/alias.ports
 done
 # The no-waiver copy of the bundled site must stay the site minus its allows.
 strip_site() { grep -v '^ *allow ' "$1" | sed 's#^import "\(.*\)";#import "../../policies/\1";#'; }
@@ -320,6 +325,7 @@ PYEOF
 hostile_dir="x*/y"$'\n'"#error injected"$'\n'"z??/w/*"
 mkdir -p "$tmp/banner/$hostile_dir"
 cp policies/igloo.ports "$tmp/banner/$hostile_dir/p.ports"
+cp policies/dante.ports "$tmp/banner/$hostile_dir/dante.ports"   # p.ports imports it
 (cd "$tmp/banner" && "$OLDPWD/berth" gen c -o out --name forge "$hostile_dir/p.ports" 2>/dev/null)
 check grep -qF 'x*\/y\n#error injected\nz?\?/w/\*\/p.ports' "$tmp/banner/out/forge.c"
 check cc -std=c99 -Wall -Werror -Wextra -Wpedantic -trigraphs -c -o "$tmp/banner/forge.o" "$tmp/banner/out/forge.c"

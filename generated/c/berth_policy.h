@@ -10,7 +10,7 @@ extern "C" {
 
 /* Version of this generated interface, and a hash of the policy it describes. */
 #define BERTH_API_VERSION 1
-#define BERTH_POLICY_HASH "fnv1a64:f06eb2987c6f12b7"
+#define BERTH_POLICY_HASH "fnv1a64:45fade67a2bcc276"
 
 #define BERTH_TCP 6
 #define BERTH_UDP 17

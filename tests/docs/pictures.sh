@@ -125,8 +125,9 @@ for r in view["rules"]:
     if r["direction"] == "out" and r["sports"]:
         want |= {"%s %s" % (r["proto"], s) for s in r["services"]}
 section = page.split("### `%s` (" % h)[1].split("\n### ")[0]
-for protos, svc in re.findall(r"^\| (TCP|UDP|TCP & UDP) \| [^|]* \| `([^`]*)`", section, re.M):
-    want |= {"%s %s" % (p.lower(), svc) for p in protos.split(" & ")}
+# An alias on a host running its target is the target's lane: one listener.
+for protos, svc, same in re.findall(r"^\| (TCP|UDP|TCP & UDP) \| [^|]* \| `([^`]*)`(?: \(same software as `([^`]*)`\))?", section, re.M):
+    want |= {"%s %s" % (p.lower(), same or svc) for p in protos.split(" & ")}
 got = re.findall(r'<g class="lane (?:tcp|udp)">\n<text[^>]*>([^<]*)</text>', svg)
 errors = []
 if len(got) != len(set(got)): errors.append("a lane twice")

@@ -160,6 +160,14 @@ check diff tests/fw/docs-template.expected "$tmp/doc.out"
 "$BERTH" gen fw --template tests/fw/user-template.lua --site example --host media1 -o "$tmp/user.out" $POLICIES 2>/dev/null
 check diff tests/fw/user-template.expected "$tmp/user.out"
 
+# 5b. An alias and its target on one host: one rule set, no duplicate rule
+#     (the alias's own extra port joins it); the alias's 9999 stays.
+for h in media1 dsp1; do
+  "$BERTH" gen fw --template nftables --site lab --host $h -o "$tmp/alias-$h.nft" tests/fw/alias.ports 2>/dev/null
+  check diff tests/fw/alias-$h.expected "$tmp/alias-$h.nft"
+done
+check test "$(grep -c 'dport .* accept comment' tests/fw/alias-media1.expected)" = 3
+
 # 6. Usage: a missing site or host, an unknown template, a bad -D.
 "$BERTH" gen fw --template nftables -o "$tmp/x" $POLICIES >/dev/null 2>&1; check test $? = 2
 "$BERTH" gen fw --template nftables --site example --host nobody -o "$tmp/x" $POLICIES >/dev/null 2>&1; check test $? = 2

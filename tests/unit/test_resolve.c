@@ -214,7 +214,10 @@ static void duplicate_in_system_has_a_note(void **state)
     unit_run(&p, "system s {\n  role a;\n  zone a;\n}");
     assert_int_equal(p.diags.count, 1);
     const diag *d = diag_at(&p, CK_DUPLICATE_NAME, 3, 8);
-    assert_string_equal(d->message, "duplicate zone 'a'");
+    /* a name taken by another kind: one namespace per system, said so */
+    assert_string_equal(d->message, "duplicate name 'a': it is already a role of system 's' "
+                                    "(zones, roles, parameters, pools and services share one "
+                                    "namespace); rename the zone");
     assert_non_null(d->notes);
     assert_string_equal(d->notes->message, "'a' was first declared here");
     assert_int_equal(d->notes->where.line, 2);
