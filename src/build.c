@@ -213,13 +213,20 @@ flow_decl *build_ipproto_name(parse_ctx *pc, loc name_loc, const char *name,
     f->proto_loc = name_loc;
     f->types = types;
     f->ipproto = p ? p->number : -1;
-    if (!p) {
-        const char *sug = proto_suggest(name);
+    const char *sug = p ? NULL : proto_suggest(name);
+    int ported = p ? -1 : proto_ported(name);
+    if (ported >= 0)
         diag_report(pc->diags, SEV_ERROR, CK_UNKNOWN_NAME, name_loc,
-                    "unknown protocol '%s'%s%s%s; a flow starts with tcp, udp, an IP protocol "
+                    "berth has no %s ports; `proto %d` admits all of %s", name, ported, name);
+    else if (sug)
+        diag_report(pc->diags, SEV_ERROR, CK_UNKNOWN_NAME, name_loc,
+                    "unknown protocol '%s'; did you mean '%s'?", name, sug);
+    else if (!p)
+        diag_report(pc->diags, SEV_ERROR, CK_UNKNOWN_NAME, name_loc,
+                    "unknown protocol '%s'; a flow starts with tcp, udp, an IP protocol "
                     "(icmp, icmpv6, igmp, esp, ah, gre, vrrp, ospf, pim, ...) or `proto N`",
-                    name, sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
-    } else if (types && !proto_has_types(p->number)) {
+                    name);
+    else if (types && !proto_has_types(p->number)) {
         diag_report(pc->diags, SEV_ERROR, CK_SYNTAX, types->where,
                     "%s has no message types; only icmp and icmpv6 take `type N`", p->name);
         f->ipproto = -1;

@@ -38,6 +38,16 @@ const ip_protocol *proto_by_number(int number)
     return lo < NTABLE && table[lo].number == number ? &table[lo] : NULL;
 }
 
+int proto_ported(const char *name)
+{
+    static const struct { const char *name; int number; } ported[] = {
+        {"dccp", 33}, {"sctp", 132}, {"udplite", 136},
+    };
+    for (size_t i = 0; i < sizeof ported / sizeof ported[0]; i++)
+        if (strcmp(ported[i].name, name) == 0) return ported[i].number;
+    return -1;
+}
+
 const char *proto_suggest(const char *name)
 {
     size_t limit = strlen(name) / 3 + 1, best = limit + 1;

@@ -29,6 +29,9 @@ const ip_protocol *proto_by_number(int number);
 /* The closest protocol name (tcp and udp included) within a small edit
  * distance, or NULL: the "did you mean" of an unknown protocol. */
 const char *proto_suggest(const char *name);
+/* The number of sctp, dccp or udplite, protocols with ports berth does
+ * not model, or -1 for any other name. */
+int proto_ported(const char *name);
 /* True for icmp and icmpv6, the protocols whose flows may list types. */
 static inline bool proto_has_types(int number)
 {
