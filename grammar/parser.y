@@ -218,7 +218,9 @@ ipproto
 
 icmp_types
     : NUMBER                { $$ = build_icmp_type(pc, @1, $1, NULL); }
+    | IDENT                 { $$ = build_icmp_type_name(pc, @1, $1); }
     | icmp_types ',' NUMBER { $$ = build_icmp_type(pc, @3, $3, $1); }
+    | icmp_types ',' IDENT  { $$ = build_append_icmp_type($1, build_icmp_type_name(pc, @3, $3)); }
     ;
 
 /* Ports on a protocol that has none: parsed so the error can say so. */

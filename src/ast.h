@@ -66,7 +66,8 @@ enum { PROTO_TCP = 1, PROTO_UDP = 2, PROTO_IP = 4 };
 /* One ICMP type of `icmp type 8, 0`. */
 typedef struct icmp_type_item {
     loc where;
-    int type;
+    int type;                    /* -1: out of range, or a name (reported) */
+    const char *name;            /* written as a name: an error once the protocol is known */
     struct icmp_type_item *next;
 } icmp_type_item;
 

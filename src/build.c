@@ -3,6 +3,7 @@
 #include "build.h"
 #include "proto.h"
 #include "model.h"
+#include <stdio.h>
 #include <string.h>
 
 #define NEW(pc, T) ((T *)arena_alloc((pc)->mem, sizeof(T)))
@@ -204,6 +205,31 @@ flow_decl *build_ip_flow(parse_ctx *pc, loc where, flow_decl *proto, port_item *
     return f;
 }
 
+icmp_type_item *build_icmp_type_name(parse_ctx *pc, loc where, const char *name)
+{
+    icmp_type_item *t = NEW(pc, icmp_type_item);
+    t->where = where;
+    t->type = -1;
+    t->name = name;
+    return t;
+}
+
+icmp_type_item *build_append_icmp_type(icmp_type_item *list, icmp_type_item *t) { PREPEND(list, t); }
+
+/* `icmp type echo`: types are numbers; the error names the number for the
+ * flow's protocol. */
+static void report_type_name(parse_ctx *pc, int ipproto, const icmp_type_item *t)
+{
+    int n = proto_icmp_type_by_name(ipproto == IPPROTO_NUM_ICMPV6, t->name);
+    if (n >= 0)
+        diag_report(pc->diags, SEV_ERROR, CK_SYNTAX, t->where,
+                    "ICMP types are numbers: write %d for '%s'", n, t->name);
+    else
+        diag_report(pc->diags, SEV_ERROR, CK_SYNTAX, t->where,
+                    "ICMP types are numbers 0-255, not '%s' (ICMP: 8 Echo, 0 Echo Reply, "
+                    "3 Destination Unreachable, 11 Time Exceeded)", t->name);
+}
+
 /* tcp and udp have their own keywords; a name here is any other protocol. */
 flow_decl *build_ipproto_name(parse_ctx *pc, loc name_loc, const char *name,
                               icmp_type_item *types)
@@ -231,6 +257,11 @@ flow_decl *build_ipproto_name(parse_ctx *pc, loc name_loc, const char *name,
                     "%s has no message types; only icmp and icmpv6 take `type N`", p->name);
         f->ipproto = -1;
     }
+    /* A flow with a bad type is left out, so it cannot pass for every type. */
+    for (const icmp_type_item *t = types; t; t = t->next) {
+        if (t->name && f->ipproto >= 0) report_type_name(pc, f->ipproto, t);
+        if (t->type < 0) f->ipproto = -1;
+    }
     return f;
 }
 
@@ -256,14 +287,14 @@ flow_decl *build_ipproto_number(parse_ctx *pc, loc where, int64_t number, loc nu
 
 icmp_type_item *build_icmp_type(parse_ctx *pc, loc where, int64_t type, icmp_type_item *list)
 {
-    if (type > ICMP_MAX_TYPE) {
-        diag_report(pc->diags, SEV_ERROR, CK_PORT_RANGE, where,
-                    "ICMP type %lld is out of range 0-%d", (long long)type, ICMP_MAX_TYPE);
-        return list;
-    }
     icmp_type_item *t = NEW(pc, icmp_type_item);
     t->where = where;
     t->type = (int)type;
+    if (type > ICMP_MAX_TYPE) {
+        diag_report(pc->diags, SEV_ERROR, CK_PORT_RANGE, where,
+                    "ICMP type %lld is out of range 0-%d", (long long)type, ICMP_MAX_TYPE);
+        t->type = -1;
+    }
     PREPEND(list, t);
 }
 

@@ -45,6 +45,9 @@ flow_decl *build_ipproto_name(parse_ctx *pc, loc name_loc, const char *name,
                               icmp_type_item *types);
 flow_decl *build_ipproto_number(parse_ctx *pc, loc where, int64_t number, loc number_loc);
 icmp_type_item *build_icmp_type(parse_ctx *pc, loc where, int64_t type, icmp_type_item *list);
+/* `icmp type echo`: types are numbers; an error naming the number. */
+icmp_type_item *build_icmp_type_name(parse_ctx *pc, loc where, const char *name);
+icmp_type_item *build_append_icmp_type(icmp_type_item *list, icmp_type_item *t);
 port_item *build_port(parse_ctx *pc, loc where, expr *lo, expr *hi);
 port_item *build_range_token(parse_ctx *pc, loc where, int64_t lo, int64_t hi, int lo_len);
 port_item *build_append_port(port_item *list, port_item *p);

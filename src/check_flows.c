@@ -339,11 +339,13 @@ static int by_sides_then_type(const void *pa, const void *pb)
 static void report_redundant_ip(model *m, const flow_row *r, const flow_row *by)
 {
     char p[PROTO_TEXT], q[PROTO_TEXT];
-    diag *d = diag_report(m->diags, SEV_WARNING, CK_REDUNDANT_FLOW, r->decl->proto_loc,
+    loc at = r->type_ast ? r->type_ast->where : r->decl->proto_loc;
+    diag *d = diag_report(m->diags, SEV_WARNING, CK_REDUNDANT_FLOW, at,
                           "%s %s is redundant: another flow already allows it between the "
                           "same sides", check_service_name(m, r),
                           proto_type_text(p, r->ipproto, r->icmp_type));
-    diag_add_note(m->diags, d, by->decl->proto_loc, "%s allows %s here",
+    diag_add_note(m->diags, d, by->type_ast ? by->type_ast->where : by->decl->proto_loc,
+                  "%s allows %s here",
                   check_service_name(m, by), proto_type_text(q, by->ipproto, by->icmp_type));
     check_tag(d, r, by, NULL);
 }

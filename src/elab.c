@@ -183,7 +183,7 @@ static void elab_ip_flow(model *m, instance *in, const flow_decl *f)
     flow_end *src, *dst;
     int nsrc = eval_ends(m, in, f->src, &src);
     int ndst = eval_ends(m, in, f->dst, &dst);
-    const icmp_type_item every = {f->proto_loc, -1, NULL};
+    const icmp_type_item every = {f->proto_loc, -1, NULL, NULL};
     for (const icmp_type_item *t = f->types ? f->types : &every; t; t = t->next)
         for (int a = 0; a < nsrc; a++)
             for (int b = 0; b < ndst; b++)
@@ -191,7 +191,7 @@ static void elab_ip_flow(model *m, instance *in, const flow_decl *f)
                     if (m->rows_capped) return;
                     flow_row r = {f, in, PROTO_IP, rev, 0, 0, 0, 0, rev ? dst[b] : src[a],
                                   rev ? src[a] : dst[b], NULL, NULL, (uint8_t)f->ipproto,
-                                  (int16_t)t->type};
+                                  (int16_t)t->type, t == &every ? NULL : t};
                     add_row(m, &r);
                 }
 }
@@ -219,7 +219,7 @@ static void elab_flow(model *m, instance *in, const flow_decl *f)
                             flow_row r = {f, in, (uint8_t)proto, rev, dp[i].lo, dp[i].hi,
                                           sp[j].lo, sp[j].hi, rev ? dst[b] : src[a],
                                           rev ? src[a] : dst[b], dp[i].ast, sp[j].ast,
-                                          proto == PROTO_TCP ? 6 : 17, -1};
+                                          proto == PROTO_TCP ? 6 : 17, -1, NULL};
                             add_row(m, &r);
                         }
     }

@@ -77,6 +77,7 @@ typedef struct {
     const port_item *port_ast, *sport_ast;
     uint8_t ipproto;             /* the IP protocol number: 6, 17, or PROTO_IP's */
     int16_t icmp_type;           /* icmp/icmpv6 rows: the type, -1 for every type */
+    const icmp_type_item *type_ast;  /* the type as written, or NULL */
 } flow_row;
 
 /* Rows with ports: the port checks (bind, cross-protocol, ephemeral,

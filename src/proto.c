@@ -101,6 +101,25 @@ static const struct { bool v6; uint8_t type; const char *name; } types[] = {
     {true, 143, "Version 2 Multicast Listener Report"},
 };
 
+static bool same_name(const char *iana, const char *name)
+{
+    for (; *iana && *name; iana++, name++) {
+        char a = (char)(*iana == ' ' ? '_' : *iana), b = *name;
+        if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+        if (b >= 'A' && b <= 'Z') b = (char)(b - 'A' + 'a');
+        if (a != b) return false;
+    }
+    return !*iana && !*name;
+}
+
+int proto_icmp_type_by_name(bool v6, const char *name)
+{
+    if (!v6 && same_name("Echo Request", name)) return 8;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (types[i].v6 == v6 && same_name(types[i].name, name)) return types[i].type;
+    return -1;
+}
+
 const char *proto_icmp_type_name(bool v6, int type)
 {
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)

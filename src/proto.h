@@ -41,6 +41,9 @@ static inline bool proto_has_types(int number)
 const char *proto_text(char buf[PROTO_TEXT], int number);
 /* The same followed by " type T" when type is not -1: "icmp type 8". */
 const char *proto_type_text(char buf[PROTO_TEXT], int number, int type);
+/* The type whose IANA name is NAME, compared without case and with '_'
+ * for ' ' ("echo_reply"), or -1; "echo_request" is ICMP's Echo too. */
+int proto_icmp_type_by_name(bool v6, const char *name);
 /* The IANA name of an ICMP (icmpv6: true) message type, or NULL. */
 const char *proto_icmp_type_name(bool v6, int type);
 
