@@ -10,6 +10,7 @@
 #include <string.h>
 #include "check.h"
 #include "proto.h"
+#include "xalloc.h"
 
 static int loc_order(loc a, loc b)
 {
@@ -355,12 +356,12 @@ static void report_redundant_ip(model *m, const flow_row *r, const flow_row *by)
  * (a `<->` mirror, a type listed twice) are not the author's mistake twice. */
 static void check_redundant_ip(model *m)
 {
-    const flow_row **v = malloc((m->nrows + 1) * sizeof *v);
+    const flow_row **v = xmalloc_array(m->nrows + 1, sizeof *v);
     size_t n = 0;
-    for (size_t i = 0; v && i < m->nrows; i++)
+    for (size_t i = 0; i < m->nrows; i++)
         if (!m->rows[i].inst->site && !row_has_ports(&m->rows[i])) v[n++] = &m->rows[i];
-    if (v && n > 1) qsort(v, n, sizeof *v, by_sides_then_type);
-    for (size_t i = 0, j; v && i < n; i = j) {
+    if (n > 1) qsort(v, n, sizeof *v, by_sides_then_type);
+    for (size_t i = 0, j; i < n; i = j) {
         for (j = i + 1; j < n && same_sides(v[i], v[j]) == 0; j++) {
             const flow_row *by = v[i]->icmp_type < 0 ? v[i]
                                  : v[j - 1]->icmp_type == v[j]->icmp_type ? v[j - 1] : NULL;
