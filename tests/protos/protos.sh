@@ -4,7 +4,7 @@
 # JSON, SARIF), flows, flows --host, gen c (and a C consumer of its
 # protocol lookup), gen docs, each firewall template, diff, explain and
 # audit. Goldens are tests/protos/NAME.expected, whose last line is the exit
-# status (UPDATE=1 or -g rewrites them). The firewall tools' own checks of
+# status and its standard error (UPDATE=1 or -g rewrites them). The firewall tools' own checks of
 # these files run in tests/fw/fw.sh. Prints "N passed, N failed, N skipped".
 set -u
 shopt -s nullglob
@@ -16,11 +16,12 @@ REGEN=; { [ "${UPDATE:-}" = 1 ] || [ "${1:-}" = -g ]; } && REGEN=1
 D=tests/protos
 P=$D/protos.ports
 
-# golden NAME CMD...: CMD's standard output and error, then its exit status.
+# golden NAME CMD...: CMD's standard output, its exit status, then its
+# standard error (apart, so their interleaving does not matter).
 golden() {
   local name=$1; shift
   local got
-  got=$("$@" 2>&1; echo "exit $?")
+  got=$("$@" 2>"$tmp/stderr"; echo "exit $?"; cat "$tmp/stderr")
   if [ -n "$REGEN" ]; then printf '%s\n' "$got" >"$D/$name.expected"; fi
   if [ "$got" = "$(cat "$D/$name.expected" 2>/dev/null)" ]; then ok; else
     bad "golden $name: $*"; diff <(printf '%s\n' "$got") "$D/$name.expected" | head -20; fi
