@@ -3,9 +3,9 @@
 # esp, ah, gre, vrrp, proto N) through every output of berth: check (text,
 # JSON, SARIF), flows, flows --host, gen c (and a C consumer of its
 # protocol lookup), gen docs, each firewall template, diff, explain and
-# audit. Goldens are tests/protos/NAME.expected, whose last line is the exit
-# status and its standard error (UPDATE=1 or -g rewrites them). The firewall tools' own checks of
-# these files run in tests/fw/fw.sh. Prints "N passed, N failed, N skipped".
+# audit. Goldens are tests/protos/NAME.expected: standard output, "exit N",
+# then standard error (UPDATE=1 or -g rewrites them). The firewall tools'
+# own checks of these files run in tests/fw/fw.sh. Prints "N passed, N failed, N skipped".
 set -u
 shopt -s nullglob
 cd "$(dirname "$0")/../.." || exit 2
