@@ -66,6 +66,7 @@ static void berth_yyerror(loc *where, yyscan_t scanner, parse_ctx *pc, const cha
     decl *dcl;
     ref_list *refs;
     waiver_decl *waiver;
+    icmp_type_item *types;
     system_decl *sys;
     site_decl *site;
 }
@@ -81,14 +82,16 @@ static void berth_yyerror(loc *where, yyscan_t scanner, parse_ctx *pc, const cha
        KW_NETWORK "network" KW_OF "of" KW_ON "on" KW_OPTIONAL "optional" KW_OS "os"
        KW_PARAM "param" KW_POOL "pool" KW_ROLE "role" KW_RUNS "runs"
        KW_SERVICE "service" KW_SET "set" KW_SITE "site" KW_SYSTEM "system"
-       KW_TCP "tcp" KW_UDP "udp" KW_ZONE "zone" KW_IS "is"
+       KW_TCP "tcp" KW_UDP "udp" KW_ZONE "zone" KW_IS "is" KW_TYPE "type" KW_PROTO "proto"
 
 %type <str> opt_desc
 %type <protos> protos
 %type <flag> opt_local
 %type <r> ref
 %type <ex> expr value group_addr
-%type <port> port ports opt_from
+%type <port> port ports opt_from ip_ports
+%type <flow> ipproto
+%type <types> icmp_types
 %type <ep> endpoint endpoints
 %type <sc> scope scopes opt_scopes
 %type <flow> flow flows
@@ -204,6 +207,33 @@ flow
             { $$ = build_flow(pc, @$, $1, NULL, $3, $4, false, $6, $7, $8); }
     | protos "from" ports endpoints BIARROW endpoints opt_scopes opt_local ';'
             { $$ = build_flow(pc, @$, $1, NULL, $3, $4, true, $6, $7, $8); }
+    | ipproto ip_ports endpoints ARROW endpoints opt_scopes opt_local ';'
+            { $$ = build_ip_flow(pc, @$, $1, $2, $3, false, $5, $6, $7); }
+    | ipproto ip_ports endpoints BIARROW endpoints opt_scopes opt_local ';'
+            { $$ = build_ip_flow(pc, @$, $1, $2, $3, true, $5, $6, $7); }
+    ;
+
+/* An IP protocol without ports, looked up by name in proto.c's table (so
+ * its names are not reserved words), or by number. */
+ipproto
+    : IDENT                 { $$ = build_ipproto_name(pc, @1, $1, NULL); }
+    | IDENT "type" icmp_types
+                            { $$ = build_ipproto_name(pc, @1, $1, $3); }
+    | "proto" NUMBER        { $$ = build_ipproto_number(pc, @$, $2, @2); }
+    ;
+
+icmp_types
+    : NUMBER                { $$ = build_icmp_type(pc, @1, $1, NULL); }
+    | IDENT                 { $$ = build_icmp_type_name(pc, @1, $1); }
+    | icmp_types ',' NUMBER { $$ = build_icmp_type(pc, @3, $3, $1); }
+    | icmp_types ',' IDENT  { $$ = build_append_icmp_type($1, build_icmp_type_name(pc, @3, $3)); }
+    ;
+
+/* Ports on a protocol that has none: parsed so the error can say so. */
+ip_ports
+    : %empty                { $$ = NULL; }
+    | ports opt_from        { $$ = $1; }
+    | "from" ports          { $$ = $2; }
     ;
 
 protos

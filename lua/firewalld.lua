@@ -35,6 +35,21 @@ local function parts_of(svc)
   return parts
 end
 
+-- Every firewalld zone accepts ICMP unless an <icmp-block> names the type,
+-- and <icmp-block-inversion/> would turn the blocks into the only types
+-- accepted, dropping the ICMP a host needs: so an ICMP flow adds nothing
+-- to the files, and the zone says which flows rely on that.
+local icmp_notes, icmp_seen = {}, {}
+local function icmp_note(r)
+  local text = ("%s%s from %s: %s"):format(r.proto, r.icmp_type and (" type " .. r.icmp_type) or "",
+    #r.saddrs > 0 and table.concat(berth.list(r.saddrs), ", ") or "any source",
+    table.concat(berth.list(r.services), ", "))
+  if not icmp_seen[text] then
+    icmp_seen[text] = true
+    icmp_notes[#icmp_notes + 1] = text
+  end
+end
+
 -- <port>, <source-port> and <protocol> lines of one part, each once (a
 -- duplicate port is a firewalld warning).
 local function elements(part)
@@ -48,7 +63,11 @@ local function elements(part)
     end
   end
   for _, r in ipairs(part.rules) do
-    if #r.dports > 0 then
+    if r.protocol == 1 or r.protocol == 58 then
+      icmp_note(r)
+    elseif r.protocol then
+      add(('  <protocol value="%d"/>'):format(r.protocol))
+    elseif #r.dports > 0 then
       -- A service's ports and source ports are separate accepts, so a rule
       -- that needs both at once is opened on its destination ports alone.
       widened = widened or #r.sports > 0
@@ -62,8 +81,7 @@ local function elements(part)
   return out, widened
 end
 
-local function service_file(svc, part, sname)
-  local lines, widened = elements(part)
+local function service_file(svc, part, sname, lines, widened)
   local from = #part.saddrs > 0 and table.concat(berth.list(part.saddrs), ", ") or "any source"
   local what = svc.description ~= "" and (svc.name .. ": " .. svc.description) or svc.name
   local extra = part.group ~= "" and ("; multicast group " .. part.group) or ""
@@ -107,7 +125,11 @@ local function outbound_comment()
       end
       local to = #r.daddrs > 0 and table.concat(berth.list(r.daddrs), ", ") or "any"
       local ports = #r.dports > 0 and berth.ports(r.dports) or "any port"
-      emit("       ", berth.esc.xmlcomment(("%s to %s port %s%s: %s"):format(r.proto, to, ports,
+      local what = ("%s to %s port %s"):format(r.proto, to, ports)
+      if r.protocol then  -- no ports: "esp to X", "icmp type 8 to X"
+        what = ("%s%s to %s"):format(r.proto, r.icmp_type and (" type " .. r.icmp_type) or "", to)
+      end
+      emit("       ", berth.esc.xmlcomment(("%s%s: %s"):format(what,
         #r.sports > 0 and (" from port " .. berth.ports(r.sports)) or "",
         table.concat(berth.list(r.services), ", "))), "\n")
     end
@@ -138,6 +160,12 @@ local function zone(refs)
     -- snooping switches keep forwarding the groups to this host.
     emit('  <protocol value="igmp"/>\n')
   end
+  if #icmp_notes > 0 then
+    emit("  <!-- ICMP accepted by every firewalld zone (no icmp-block here), from\n",
+      "       any source, which these flows rely on:\n")
+    for _, t in ipairs(icmp_notes) do emit("       ", berth.esc.xmlcomment(t), "\n") end
+    emit("  -->\n")
+  end
   outbound_comment()
   emit("</zone>\n")
 end
@@ -147,9 +175,12 @@ local refs = {}
 for _, svc in ipairs(view.services) do
   local base = "berth-" .. berth.ident((svc.name:gsub("%.", "-")), 48)
   for _, part in ipairs(parts_of(svc)) do
-    local sname = unique(base)
-    service_file(svc, part, sname)
-    for _, l in ipairs(zone_refs(sname, part.saddrs)) do refs[#refs + 1] = l end
+    local lines, widened = elements(part)
+    if #lines > 0 then  -- a part of ICMP flows only needs no service
+      local sname = unique(base)
+      service_file(svc, part, sname, lines, widened)
+      for _, l in ipairs(zone_refs(sname, part.saddrs)) do refs[#refs + 1] = l end
+    end
   end
 end
 zone(refs)

@@ -42,6 +42,20 @@ local function port_matches(proto, sports, dports)
   return out
 end
 
+-- The protocol and its matches: ports for tcp and udp; for a protocol
+-- without ports (r.protocol) its number, and an ICMP type where one is given.
+local function proto_matches(r, sp, dp)
+  if not r.protocol then
+    local out = { "-p " .. r.proto }
+    for _, m in ipairs(port_matches(r.proto, sp, dp)) do out[#out + 1] = m end
+    return out
+  end
+  if r.protocol == 1 and r.icmp_type then
+    return { "-p icmp -m icmp --icmp-type " .. r.icmp_type }
+  end
+  return { "-p " .. r.protocol }
+end
+
 -- A list of "-s X" (or "-d X") options, one per address; {false} for any,
 -- so the caller's loop runs once without an address match.
 local function addr_opts(flag, list)
@@ -56,6 +70,11 @@ end
 local function rule(r)
   local text = table.concat(berth.list(r.services), ", ")
   if r.multicast then text = text .. " (multicast)" end
+  if r.protocol == 58 then  -- iptables filters IPv4 only
+    emit("# not written: ", berth.clean(r.proto), r.icmp_type and (" type " .. r.icmp_type) or "",
+      " for ", berth.clean(text), " is IPv6 (ICMPv6); ip6tables rules are not generated\n")
+    return
+  end
   for _, s in ipairs(addr_opts("-s", r.saddrs)) do
     for _, d in ipairs(addr_opts("-d", r.daddrs)) do
       for _, sp in ipairs(berth.chunks(r.sports, 15)) do
@@ -63,8 +82,7 @@ local function rule(r)
           local words = {}
           if s then words[#words + 1] = s end
           if d then words[#words + 1] = d end
-          words[#words + 1] = "-p " .. r.proto
-          for _, m in ipairs(port_matches(r.proto, sp, dp)) do words[#words + 1] = m end
+          for _, m in ipairs(proto_matches(r, sp, dp)) do words[#words + 1] = m end
           words[#words + 1] = comment(text)
           add(CHAIN[r.direction], table.concat(words, " "), " -j ACCEPT")
         end

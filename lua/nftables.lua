@@ -39,21 +39,34 @@ local function comment(r)
   return berth.esc.nft(text)
 end
 
+-- A protocol without ports (r.protocol set): the ICMP type match, which
+-- implies its protocol, or the protocol's number (a name would need the
+-- loading host's /etc/protocols).
+local function ip_proto_match(r)
+  if r.icmp_type and r.protocol == 1 then return "icmp type " .. r.icmp_type end
+  if r.icmp_type and r.protocol == 58 then return "icmpv6 type " .. r.icmp_type end
+  return "meta l4proto " .. r.protocol
+end
+
 -- One accept rule: addresses, then ports, then counter and comment. With no
 -- port match, `meta l4proto` still pins the protocol.
 local function rule_line(r, id)
   local parts = {
     match("ip saddr", r.saddrs, id .. "_saddr", "ipv4_addr", addrs),
     match("ip daddr", r.daddrs, id .. "_daddr", "ipv4_addr", addrs),
-    match(r.proto .. " sport", r.sports, id .. "_sport", "inet_service", ports),
-    match(r.proto .. " dport", r.dports, id .. "_dport", "inet_service", ports),
   }
+  if not r.protocol then
+    parts[3] = match(r.proto .. " sport", r.sports, id .. "_sport", "inet_service", ports)
+    parts[4] = match(r.proto .. " dport", r.dports, id .. "_dport", "inet_service", ports)
+  end
   local words = {}
-  if #r.saddrs == 0 and #r.daddrs == 0 then
+  if #r.saddrs == 0 and #r.daddrs == 0 and r.protocol ~= 58 then
     words[1] = "meta nfproto ipv4"  -- the rule is IPv4's; inet sees IPv6 too
   end
   for i = 1, 4 do words[#words + 1] = parts[i] end
-  if #r.sports == 0 and #r.dports == 0 then
+  if r.protocol then
+    words[#words + 1] = ip_proto_match(r)
+  elseif #r.sports == 0 and #r.dports == 0 then
     words[#words + 1] = "meta l4proto " .. r.proto
   end
   return table.concat(words, " ") .. ' counter accept comment "' .. comment(r) .. '"'

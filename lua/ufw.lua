@@ -59,10 +59,24 @@ local function profile(svc, part, name)
   end
 end
 
+-- The protocols without ports `ufw allow proto` knows (ufw 0.36 util.py
+-- portless_protocols); ICMP and the rest it cannot express.
+local PORTLESS = { [2] = true, [41] = true, [47] = true, [50] = true, [51] = true, [112] = true }
+
+local unsupported = {}
+local function proto_text(r)
+  return r.icmp_type and (r.proto .. " type " .. r.icmp_type) or r.proto
+end
+
 -- `ufw allow [in|out] proto P [from A [port S]] [to B [port D]]`, one per
 -- address pair and port chunk.
 local function rule_commands(r)
   local dir = r.direction == "out" and "out " or "in "
+  if r.protocol and not PORTLESS[r.protocol] then
+    unsupported[#unsupported + 1] = ("%s %s: %s"):format(r.direction, berth.clean(proto_text(r)),
+      berth.clean(table.concat(berth.list(r.services), ", ")))
+    return
+  end
   for _, s in ipairs(sources(r.saddrs)) do
     for _, d in ipairs(sources(r.daddrs)) do
       for _, sp in ipairs(berth.chunks(r.sports, SLOTS)) do
@@ -113,4 +127,10 @@ list("Inbound rules a profile cannot express (multicast groups, source ports, an
   n_profiles + 1, n_inbound)
 list("Outbound (ufw allows outgoing by default; needed with `ufw default deny outgoing`):",
   n_inbound + 1, #commands)
+if #unsupported > 0 then
+  emit("# Not expressible in ufw (it filters only tcp, udp, esp, ah, gre, igmp, vrrp and\n",
+    "# ipv6; its before.rules already accept ICMP echo-request, destination-unreachable,\n",
+    "# time-exceeded and parameter-problem; edit /etc/ufw/before.rules for others):\n")
+  for _, u in ipairs(unsupported) do emit("#   ", u, "\n") end
+end
 suffix(".ufw")

@@ -45,9 +45,18 @@ local function description(r)
 end
 
 local function display_name(r, dir)
+  local proto = r.icmp_type and (r.proto .. " type " .. r.icmp_type) or r.proto
   local text = ("berth %s %s %s: %s"):format(berth.clean(view.host.name), dir,
-    r.proto, table.concat(berth.list(r.services), ", "))
+    proto, table.concat(berth.list(r.services), ", "))
   return berth.esc.winrule(berth.clean(text))
+end
+
+-- TCP, UDP, ICMPv4 and ICMPv6 by name; any other IP protocol by number.
+local function protocol(r)
+  if not r.protocol then return r.proto == "tcp" and "'TCP'" or "'UDP'" end
+  if r.protocol == 1 then return "'ICMPv4'" end
+  if r.protocol == 58 then return "'ICMPv6'" end
+  return q(tostring(r.protocol))
 end
 
 local function param(key, value)
@@ -68,7 +77,8 @@ local function rule(r, n)
   param("Group", q(GROUP))
   param("Direction", inbound and "'Inbound'" or "'Outbound'")
   param("Action", "'Allow'")
-  param("Protocol", r.proto == "tcp" and "'TCP'" or "'UDP'")
+  param("Protocol", protocol(r))
+  if r.icmp_type then param("IcmpType", array({ tostring(r.icmp_type) })) end
   if #lport > 0 then param("LocalPort", ports(lport)) end
   if #rport > 0 then param("RemotePort", ports(rport)) end
   if #here > 0 and not r.multicast then param("LocalAddress", array(here)) end

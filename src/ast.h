@@ -59,11 +59,24 @@ typedef struct scope {
     struct scope *next;
 } scope;
 
-enum { PROTO_TCP = 1, PROTO_UDP = 2 };
+/* PROTO_IP: an IP protocol without ports (icmp, igmp, esp, `proto 112`);
+ * its number is flow_decl.ipproto. Never combined with the other two. */
+enum { PROTO_TCP = 1, PROTO_UDP = 2, PROTO_IP = 4 };
+
+/* One ICMP type of `icmp type 8, 0`. */
+typedef struct icmp_type_item {
+    loc where;
+    int type;                    /* -1: out of range, or a name (reported) */
+    const char *name;            /* written as a name: an error once the protocol is known */
+    struct icmp_type_item *next;
+} icmp_type_item;
 
 typedef struct flow_decl {
     loc where;
-    unsigned protos;             /* PROTO_TCP | PROTO_UDP */
+    unsigned protos;             /* PROTO_TCP | PROTO_UDP, or PROTO_IP alone */
+    int ipproto;                 /* PROTO_IP: the IP protocol number; -1 after an error */
+    loc proto_loc;               /* PROTO_IP: the protocol as written */
+    icmp_type_item *types;       /* PROTO_IP icmp/icmpv6: the types; NULL: every type */
     port_item *ports;            /* destination ports; NULL: any (only with sports) */
     port_item *sports;           /* fixed source ports (`from`), or NULL */
     endpoint *src, *dst;

@@ -7,6 +7,7 @@
  * host declares comes from the firewall's host view, plus its `local`
  * flows, which the firewall leaves closed but which still bind ports. */
 #include "audit.h"
+#include "proto.h"
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
@@ -48,6 +49,16 @@ static void add_declared(audit_ctx *c, uint8_t proto, uint16_t lo, uint16_t hi, 
     c->decl[c->ndecl++] = (declared){proto, lo, hi, listen, row};
 }
 
+/* The groups an accepted multicast rule expects the host to join. */
+static void declare_groups(audit_ctx *c, const hv_rule *r, const flow_row *row)
+{
+    for (size_t a = 0; !r->out && r->multicast && a < r->daddrs->n; a++) {
+        c->groups = arena_grow(c->m->mem, c->groups, sizeof *c->groups, &c->groups_cap,
+                               c->ngroups + 1);
+        c->groups[c->ngroups++] = (expected_group){r->daddrs->v[a].lo, r->daddrs->v[a].hi, row};
+    }
+}
+
 /* The host view's rules, per service so every range keeps its flow. */
 static void declare_view(audit_ctx *c, const host_view *v)
 {
@@ -55,6 +66,13 @@ static void declare_view(audit_ctx *c, const host_view *v)
         for (size_t k = 0; k < v->services[i].nrules; k++) {
             const hv_rule *r = &v->services[i].rules[k];
             const flow_row *row = r->why[0];
+            /* A protocol without ports has raw sockets, not listeners; its
+             * group (VRRP's 224.0.0.18) is still joined, except IGMP's,
+             * which IGMP itself is the means of joining. */
+            if (r->proto == PROTO_IP) {
+                if (r->ipproto != IPPROTO_NUM_IGMP) declare_groups(c, r, row);
+                continue;
+            }
             if (!r->out && r->ndports == 0)
                 add_declared(c, r->proto, 1, 65535, false, row);
             for (size_t p = 0; !r->out && p < r->ndports; p++)
@@ -62,12 +80,7 @@ static void declare_view(audit_ctx *c, const host_view *v)
             /* A fixed source range is bound too (a UDP sender shows as UNCONN). */
             for (size_t p = 0; r->out && p < r->nsports; p++)
                 add_declared(c, r->proto, r->sports[p].lo, r->sports[p].hi, false, row);
-            for (size_t a = 0; !r->out && r->multicast && a < r->daddrs->n; a++) {
-                c->groups = arena_grow(c->m->mem, c->groups, sizeof *c->groups, &c->groups_cap,
-                                       c->ngroups + 1);
-                c->groups[c->ngroups++] =
-                    (expected_group){r->daddrs->v[a].lo, r->daddrs->v[a].hi, row};
-            }
+            declare_groups(c, r, row);
         }
 }
 

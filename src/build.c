@@ -1,7 +1,9 @@
 /* build.c: AST constructors for the grammar actions (see build.h). Lists
  * are built by appending to the tail so source order is kept. */
 #include "build.h"
+#include "proto.h"
 #include "model.h"
+#include <stdio.h>
 #include <string.h>
 
 #define NEW(pc, T) ((T *)arena_alloc((pc)->mem, sizeof(T)))
@@ -182,6 +184,120 @@ flow_decl *build_flow(parse_ctx *pc, loc where, unsigned protos, port_item *port
 }
 
 flow_decl *build_append_flow(flow_decl *list, flow_decl *f) { PREPEND(list, f); }
+
+flow_decl *build_ip_flow(parse_ctx *pc, loc where, flow_decl *proto, port_item *ports,
+                         endpoint *src, bool bidir, endpoint *dst, scope *scopes, bool local)
+{
+    flow_decl *f = build_flow(pc, where, PROTO_IP, NULL, NULL, src, bidir, dst, scopes, local);
+    f->ipproto = proto->ipproto;
+    f->proto_loc = proto->proto_loc;
+    f->types = proto->types;
+    REVERSE(icmp_type_item, f->types);
+    if (ports && f->ipproto >= 0) {
+        char buf[PROTO_TEXT];
+        const char *name = proto_text(buf, f->ipproto);
+        diag_report(pc->diags, SEV_ERROR, CK_SYNTAX, ports->where,
+                    "%s has no ports; remove the port list%s", name,
+                    proto_has_types(f->ipproto) ? " (ICMP messages are chosen by type: "
+                                                  "`icmp type 8`)"
+                                                : "");
+        f->ipproto = -1;
+    }
+    return f;
+}
+
+icmp_type_item *build_icmp_type_name(parse_ctx *pc, loc where, const char *name)
+{
+    icmp_type_item *t = NEW(pc, icmp_type_item);
+    t->where = where;
+    t->type = -1;
+    t->name = name;
+    return t;
+}
+
+icmp_type_item *build_append_icmp_type(icmp_type_item *list, icmp_type_item *t) { PREPEND(list, t); }
+
+/* `icmp type echo`: types are numbers; the error names the number for the
+ * flow's protocol. */
+static void report_type_name(parse_ctx *pc, int ipproto, const icmp_type_item *t)
+{
+    int n = proto_icmp_type_by_name(ipproto == IPPROTO_NUM_ICMPV6, t->name);
+    if (n >= 0)
+        diag_report(pc->diags, SEV_ERROR, CK_SYNTAX, t->where,
+                    "ICMP types are numbers: write %d for '%s'", n, t->name);
+    else
+        diag_report(pc->diags, SEV_ERROR, CK_SYNTAX, t->where,
+                    "ICMP types are numbers 0-255, not '%s' (ICMP: 8 Echo, 0 Echo Reply, "
+                    "3 Destination Unreachable, 11 Time Exceeded)", t->name);
+}
+
+/* tcp and udp have their own keywords; a name here is any other protocol. */
+flow_decl *build_ipproto_name(parse_ctx *pc, loc name_loc, const char *name,
+                              icmp_type_item *types)
+{
+    flow_decl *f = NEW(pc, flow_decl);
+    const ip_protocol *p = proto_by_name(name);
+    f->proto_loc = name_loc;
+    f->types = types;
+    f->ipproto = p ? p->number : -1;
+    const char *sug = p ? NULL : proto_suggest(name);
+    int ported = p ? -1 : proto_ported(name);
+    if (ported >= 0)
+        diag_report(pc->diags, SEV_ERROR, CK_UNKNOWN_NAME, name_loc,
+                    "berth has no %s ports; `proto %d` admits all of %s", name, ported, name);
+    else if (sug)
+        diag_report(pc->diags, SEV_ERROR, CK_UNKNOWN_NAME, name_loc,
+                    "unknown protocol '%s'; did you mean '%s'?", name, sug);
+    else if (!p)
+        diag_report(pc->diags, SEV_ERROR, CK_UNKNOWN_NAME, name_loc,
+                    "unknown protocol '%s'; a flow starts with tcp, udp, an IP protocol "
+                    "(icmp, icmpv6, igmp, esp, ah, gre, vrrp, ospf, pim, ...) or `proto N`",
+                    name);
+    else if (types && !proto_has_types(p->number)) {
+        diag_report(pc->diags, SEV_ERROR, CK_SYNTAX, types->where,
+                    "%s has no message types; only icmp and icmpv6 take `type N`", p->name);
+        f->ipproto = -1;
+    }
+    /* A flow with a bad type is left out, so it cannot pass for every type. */
+    for (const icmp_type_item *t = types; t; t = t->next) {
+        if (t->name && f->ipproto >= 0) report_type_name(pc, f->ipproto, t);
+        if (t->type < 0) f->ipproto = -1;
+    }
+    return f;
+}
+
+flow_decl *build_ipproto_number(parse_ctx *pc, loc where, int64_t number, loc number_loc)
+{
+    flow_decl *f = NEW(pc, flow_decl);
+    f->proto_loc = where;
+    f->ipproto = (int)number;
+    if (number > PROTO_MAX_NUMBER) {
+        diag_report(pc->diags, SEV_ERROR, CK_PORT_RANGE, number_loc,
+                    "IP protocol %lld is out of range 0-%d", (long long)number,
+                    PROTO_MAX_NUMBER);
+        f->ipproto = -1;
+    } else if (number == IPPROTO_NUM_TCP || number == IPPROTO_NUM_UDP) {
+        diag_report(pc->diags, SEV_ERROR, CK_SYNTAX, where,
+                    "proto %lld is %s, which has ports; write `%s PORTS`", (long long)number,
+                    number == IPPROTO_NUM_TCP ? "tcp" : "udp",
+                    number == IPPROTO_NUM_TCP ? "tcp" : "udp");
+        f->ipproto = -1;
+    }
+    return f;
+}
+
+icmp_type_item *build_icmp_type(parse_ctx *pc, loc where, int64_t type, icmp_type_item *list)
+{
+    icmp_type_item *t = NEW(pc, icmp_type_item);
+    t->where = where;
+    t->type = (int)type;
+    if (type > ICMP_MAX_TYPE) {
+        diag_report(pc->diags, SEV_ERROR, CK_PORT_RANGE, where,
+                    "ICMP type %lld is out of range 0-%d", (long long)type, ICMP_MAX_TYPE);
+        t->type = -1;
+    }
+    PREPEND(list, t);
+}
 
 port_item *build_port(parse_ctx *pc, loc where, expr *lo, expr *hi)
 {

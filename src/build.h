@@ -37,6 +37,17 @@ flow_decl *build_flow(parse_ctx *pc, loc where, unsigned protos, port_item *port
                       port_item *sports, endpoint *src, bool bidir, endpoint *dst,
                       scope *scopes, bool local);
 flow_decl *build_append_flow(flow_decl *list, flow_decl *f);
+/* A flow of an IP protocol without ports: `proto` comes from
+ * build_ipproto_name or build_ipproto_number; ports on it are an error. */
+flow_decl *build_ip_flow(parse_ctx *pc, loc where, flow_decl *proto, port_item *ports,
+                         endpoint *src, bool bidir, endpoint *dst, scope *scopes, bool local);
+flow_decl *build_ipproto_name(parse_ctx *pc, loc name_loc, const char *name,
+                              icmp_type_item *types);
+flow_decl *build_ipproto_number(parse_ctx *pc, loc where, int64_t number, loc number_loc);
+icmp_type_item *build_icmp_type(parse_ctx *pc, loc where, int64_t type, icmp_type_item *list);
+/* `icmp type echo`: types are numbers; an error naming the number. */
+icmp_type_item *build_icmp_type_name(parse_ctx *pc, loc where, const char *name);
+icmp_type_item *build_append_icmp_type(icmp_type_item *list, icmp_type_item *t);
 port_item *build_port(parse_ctx *pc, loc where, expr *lo, expr *hi);
 port_item *build_range_token(parse_ctx *pc, loc where, int64_t lo, int64_t hi, int lo_len);
 port_item *build_append_port(port_item *list, port_item *p);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "proto.h"
+#include "xalloc.h"
 
 static int loc_order(loc a, loc b)
 {
@@ -117,6 +119,7 @@ static int same_sides(const flow_row *a, const flow_row *b)
 {
     if (a->inst != b->inst) return a->inst->index < b->inst->index ? -1 : 1;
     if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+    if (a->ipproto != b->ipproto) return a->ipproto < b->ipproto ? -1 : 1;
     if (a->slo != b->slo) return a->slo < b->slo ? -1 : 1;
     if (a->shi != b->shi) return a->shi < b->shi ? -1 : 1;
     if (a->decl->local != b->decl->local) return a->decl->local ? 1 : -1;
@@ -322,6 +325,55 @@ out:
     free(t.add);
 }
 
+/* ---- redundant-flow of IP protocols without ports ---- */
+
+/* Same sides, then every type (-1) before single types, then source order. */
+static int by_sides_then_type(const void *pa, const void *pb)
+{
+    const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
+    int c = same_sides(a, b);
+    if (c) return c;
+    if (a->icmp_type != b->icmp_type) return a->icmp_type < b->icmp_type ? -1 : 1;
+    return loc_order(a->decl->where, b->decl->where);
+}
+
+static void report_redundant_ip(model *m, const flow_row *r, const flow_row *by)
+{
+    char p[PROTO_TEXT], q[PROTO_TEXT];
+    loc at = r->type_ast ? r->type_ast->where : r->decl->proto_loc;
+    diag *d = diag_report(m->diags, SEV_WARNING, CK_REDUNDANT_FLOW, at,
+                          "%s %s is redundant: another flow already allows it between the "
+                          "same sides", check_service_name(m, r),
+                          proto_type_text(p, r->ipproto, r->icmp_type));
+    diag_add_note(m->diags, d, by->type_ast ? by->type_ast->where : by->decl->proto_loc,
+                  "%s allows %s here",
+                  check_service_name(m, by), proto_type_text(q, by->ipproto, by->icmp_type));
+    check_tag(d, r, by, NULL);
+}
+
+/* A row of the same sides whose type an earlier row already gives (or
+ * which an every-type row covers) adds nothing; rows of one declaration
+ * (a `<->` mirror, a type listed twice) are not the author's mistake twice. */
+static void check_redundant_ip(model *m)
+{
+    const flow_row **v = xmalloc_array(m->nrows + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < m->nrows; i++)
+        if (!m->rows[i].inst->site && !row_has_ports(&m->rows[i])) v[n++] = &m->rows[i];
+    if (n > 1) qsort(v, n, sizeof *v, by_sides_then_type);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && same_sides(v[i], v[j]) == 0; j++) {
+            const flow_row *by = v[i]->icmp_type < 0 ? v[i]
+                                 : v[j - 1]->icmp_type == v[j]->icmp_type ? v[j - 1] : NULL;
+            /* A `<->` flow is redundant only when both its directions are:
+             * beside another `<->` (reported once, at its forward row). */
+            bool half = v[j]->decl->bidir && (!by || !by->decl->bidir || v[j]->reverse);
+            if (by && by->decl != v[j]->decl && !half) report_redundant_ip(m, v[j], by);
+        }
+    }
+    free(v);
+}
+
 /* Within each group of rows with the same sides, largest first: a row
  * whose range the union of the rows kept so far covers is redundant. */
 /* The two ends of a row, lower address first: equal for a row and its mirror. */
@@ -376,6 +428,7 @@ static void report_found(model *m, redundant_list *l)
 
 void check_redundant(model *m)
 {
+    check_redundant_ip(m);
     redundant_list found = {0};
     size_t n;
     const flow_row **v = text_rows(m, &n);

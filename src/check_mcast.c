@@ -63,7 +63,10 @@ static void collisions(model *m)
     size_t n = 0;
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
-        if (r->dst.kind == EP_GROUP) iv[n++] = (interval){r->proto, r->dst.lo, r->dst.hi, i};
+        /* Groups collide on their ports: protocols without ports share a
+         * group by design (VRRP and OSPF routers all send to theirs). */
+        if (r->dst.kind == EP_GROUP && row_has_ports(r))
+            iv[n++] = (interval){r->proto, r->dst.lo, r->dst.hi, i};
     }
     mc_ctx c = {m};
     interval_sweep(iv, n, on_group_overlap, &c);

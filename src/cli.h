@@ -41,8 +41,9 @@ typedef struct {
     const char *proc_net;        /* audit --proc-net DIR */
     /* explain PROTO PORT[-PORT] [--from ADDR|ROLE] */
     const char *from;
-    int explain_proto;           /* PROTO_TCP or PROTO_UDP */
-    int explain_lo, explain_hi;
+    int explain_proto;           /* PROTO_TCP, PROTO_UDP or PROTO_IP */
+    int explain_ipproto;         /* PROTO_IP: the protocol number */
+    int explain_lo, explain_hi;  /* ports; PROTO_IP: ICMP types, 0-255 for any */
     const char **def_keys, **def_values;   /* -D KEY=VALUE, sorted by key, last one kept */
     size_t ndefs;
     bool unknown_peer_any;       /* -D unknown_peer=any */

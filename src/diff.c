@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "xalloc.h"
 #include "diff.h"
+#include "proto.h"
 
 typedef struct {
     bool json;
@@ -222,10 +223,20 @@ static const char *const kind_names[] = {
 _Static_assert(sizeof kind_names / sizeof kind_names[0] == DIFF_PEERS + 1,
                "a JSON name for every kind of change");
 
+/* "tcp 80-90", "esp", "icmp" (every type), "icmp type 3-8". */
+static void put_proto(strbuf *b, const diff_change *d)
+{
+    char pt[PROTO_TEXT];
+    sb_puts(b, proto_text(pt, d->ipproto));
+    if (d->proto == PROTO_IP && (!proto_has_types(d->ipproto) || (d->lo == 0 && d->hi == 255)))
+        return;
+    sb_printf(b, "%s%u", d->proto == PROTO_IP ? " type " : " ", (unsigned)d->lo);
+    if (d->hi != d->lo) sb_printf(b, "-%u", (unsigned)d->hi);
+}
+
 static void put_ports(strbuf *b, const diff_change *d)
 {
-    sb_printf(b, "%s %u", d->proto == PROTO_TCP ? "tcp" : "udp", (unsigned)d->lo);
-    if (d->hi != d->lo) sb_printf(b, "-%u", (unsigned)d->hi);
+    put_proto(b, d);
     if (d->group) sb_printf(b, " group %s", d->group);
 }
 
@@ -347,9 +358,14 @@ static void print_json(const diff_list *l, FILE *out)
         json_opt(out, "host", d->host);
         json_opt(out, "direction", !port ? NULL : d->out ? "out" : "in");
         json_opt(out, "change", kind_names[d->kind]);
-        json_opt(out, "protocol", !port ? NULL : d->proto == PROTO_TCP ? "tcp" : "udp");
+        strbuf pb;
+        sb_init(&pb);
+        if (port) put_proto(&pb, d);
+        const char *proto = d->proto == PROTO_IP ? pb.data : d->proto == PROTO_TCP ? "tcp" : "udp";
+        json_opt(out, "protocol", port ? proto : NULL);
+        sb_free(&pb);
         json_opt(out, "group", d->group);
-        if (port) fprintf(out, ", \"lo\": %u, \"hi\": %u", (unsigned)d->lo, (unsigned)d->hi);
+        if (port && d->proto != PROTO_IP) fprintf(out, ", \"lo\": %u, \"hi\": %u", (unsigned)d->lo, (unsigned)d->hi);
         else fputs(", \"lo\": null, \"hi\": null", out);
         fputs(", \"old\": ", out);
         json_list(out, d->old, d->nold);

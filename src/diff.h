@@ -21,9 +21,10 @@ typedef struct {
     diff_kind kind;
     const char *site, *host;
     bool out;                    /* sent by the host; else accepted */
-    uint8_t proto;
+    uint8_t proto;               /* PROTO_TCP, PROTO_UDP or PROTO_IP */
+    uint8_t ipproto;             /* the IP protocol number */
     const char *group;           /* multicast groups, or NULL */
-    uint16_t lo, hi;
+    uint16_t lo, hi;             /* ports; PROTO_IP icmp/icmpv6: types, else 0-0 */
     const char **old, **new_;
     size_t nold, nnew;
     size_t seq;                  /* order of discovery, the last sort key */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "check.h"
 #include "diff.h"
+#include "proto.h"
 #include "hostview.h"
 #include "interval.h"
 #include "strbuf.h"
@@ -21,6 +22,7 @@ typedef struct {
     const char *site, *host;
     bool out, mc;
     uint8_t proto;
+    uint8_t ipproto;
     const hv_addrset *group;     /* mc: the groups */
     uint16_t lo, hi;
     const char *owner;           /* "instance.service" */
@@ -129,7 +131,15 @@ static void add_view(cmp *c, int side, model *m, const host_view *v)
         for (size_t k = 0; k < s->nrules; k++) {
             const hv_rule *r = &s->rules[k];
             item it = {side, v->h->site->name, v->h->decl->name, r->out, r->multicast, r->proto,
-                       r->daddrs, 0, 0, owner, peer_label(c, owner, r), 0, 0, 0};
+                       r->ipproto, r->daddrs, 0, 0, owner, peer_label(c, owner, r), 0, 0, 0};
+            if (r->proto == PROTO_IP) {
+                /* No ports: ICMP's types take their place (every type is
+                 * 0-255), so a type that opens or closes is one line. */
+                bool typed = proto_has_types(r->ipproto);
+                int lo = r->icmp_type < 0 ? 0 : r->icmp_type;
+                add_item(c, &it, (uint16_t)lo, (uint16_t)(typed && r->icmp_type < 0 ? 255 : lo));
+                continue;
+            }
             if (!r->ndports) add_item(c, &it, 1, 65535);
             for (size_t p = 0; p < r->ndports; p++) add_item(c, &it, r->dports[p].lo, r->dports[p].hi);
         }
@@ -215,6 +225,7 @@ static int key_cmp(const void *pa, const void *pb)
     if (!k) k = strcmp(a->host, b->host);
     if (!k) k = (a->out > b->out) - (a->out < b->out);
     if (!k) k = (a->proto > b->proto) - (a->proto < b->proto);
+    if (!k) k = (a->ipproto > b->ipproto) - (a->ipproto < b->ipproto);
     if (!k) k = (a->mc > b->mc) - (a->mc < b->mc);
     if (!k && a->mc) k = group_cmp(a->group, b->group);
     return k;
@@ -323,6 +334,7 @@ static void on_segment(void *ctx, uint64_t key, int64_t lo, int64_t hi)
     diff_change *d = push(c, (diff_kind)kind, k->site, k->host);
     d->out = k->out;
     d->proto = k->proto;
+    d->ipproto = k->ipproto;
     d->group = k->mc ? c->group_text[key] : NULL;
     d->lo = (uint16_t)lo;
     d->hi = (uint16_t)hi;

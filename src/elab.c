@@ -204,8 +204,33 @@ static void add_row(model *m, const flow_row *r)
     m->rows[m->nrows++] = *r;
 }
 
+/* An IP protocol flow: one row per ICMP type (or one for every type), per
+ * source and endpoint, both ways for `<->`; no ports. */
+static void elab_ip_flow(model *m, instance *in, const flow_decl *f)
+{
+    if (f->ipproto < 0) return;  /* reported by the parser */
+    flow_end *src, *dst;
+    int nsrc = eval_ends(m, in, f->src, &src);
+    int ndst = eval_ends(m, in, f->dst, &dst);
+    const icmp_type_item every = {f->proto_loc, -1, NULL, NULL};
+    for (const icmp_type_item *t = f->types ? f->types : &every; t; t = t->next)
+        for (int a = 0; a < nsrc; a++)
+            for (int b = 0; b < ndst; b++)
+                for (int rev = 0; rev <= (int)f->bidir; rev++) {
+                    if (m->rows_capped) return;
+                    flow_row r = {f, in, PROTO_IP, rev, 0, 0, 0, 0, rev ? dst[b] : src[a],
+                                  rev ? src[a] : dst[b], NULL, NULL, (uint8_t)f->ipproto,
+                                  (int16_t)t->type, t == &every ? NULL : t};
+                    add_row(m, &r);
+                }
+}
+
 static void elab_flow(model *m, instance *in, const flow_decl *f)
 {
+    if (f->protos == PROTO_IP) {
+        elab_ip_flow(m, in, f);
+        return;
+    }
     port_span *dp, *sp;
     flow_end *src, *dst;
     int nd = eval_ports(m, in, f->ports, &dp);
@@ -222,18 +247,20 @@ static void elab_flow(model *m, instance *in, const flow_decl *f)
                             if (m->rows_capped) return;
                             flow_row r = {f, in, (uint8_t)proto, rev, dp[i].lo, dp[i].hi,
                                           sp[j].lo, sp[j].hi, rev ? dst[b] : src[a],
-                                          rev ? src[a] : dst[b], dp[i].ast, sp[j].ast};
+                                          rev ? src[a] : dst[b], dp[i].ast, sp[j].ast,
+                                          proto == PROTO_TCP ? 6 : 17, -1, NULL};
                             add_row(m, &r);
                         }
     }
 }
 
-/* The table's order: instance, protocol, destination range, source range,
+/* The table's order: instance, protocol (tcp, udp, then the others by
+ * number and ICMP type), destination range, source range,
  * then the order rows were made in (declarations in source order, then
  * their protocols, port items, sources and endpoints): total and repeatable,
  * and sorted on integer keys rather than by comparing locations. */
 typedef struct {
-    uint64_t major;              /* instance, protocol */
+    uint64_t major;              /* instance, protocol, IP protocol, ICMP type */
     uint64_t minor;              /* lo, hi, slo, shi */
     size_t seq;
 } row_key;
@@ -253,7 +280,8 @@ static void sort_rows(model *m)
     row_key *k = xmalloc_array(m->nrows + 1, sizeof *k);
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
-        k[i] = (row_key){(uint64_t)r->inst->index << 8 | r->proto,
+        k[i] = (row_key){(uint64_t)r->inst->index << 32 | (uint64_t)r->proto << 24 |
+                             (uint64_t)r->ipproto << 16 | (uint64_t)(r->icmp_type + 1),
                          (uint64_t)r->lo << 48 | (uint64_t)r->hi << 32 |
                              (uint64_t)r->slo << 16 | r->shi, i};
     }
@@ -275,6 +303,13 @@ static void sort_rows(model *m)
 }
 
 
+static size_t count_types(const icmp_type_item *t)
+{
+    size_t n = 0;
+    for (; t; t = t->next) n++;
+    return n ? n : 1;
+}
+
 /* An upper bound of the rows, so the table is allocated once. */
 static size_t count_rows(const model *m)
 {
@@ -283,6 +318,7 @@ static size_t count_rows(const model *m)
         for (const decl *d = m->instances[i]->sys->decls; d; d = d->next)
             for (const flow_decl *f = d->flows; f; f = f->next) {
                 size_t n = (size_t)((f->protos & PROTO_TCP) != 0) + ((f->protos & PROTO_UDP) != 0);
+                if (f->protos == PROTO_IP) n = count_types(f->types);
                 n *= f->ports ? count_ports(f->ports) : 1;
                 n *= f->sports ? count_ports(f->sports) : 1;
                 n *= count_ends(f->src) * count_ends(f->dst);

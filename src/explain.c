@@ -9,6 +9,7 @@
 #include "check.h"
 #include "cli.h"
 #include "hostview.h"
+#include "proto.h"
 
 enum {
     EXPLAIN_MAX_PARAMS = 32,     /* parameter values shown per line */
@@ -17,7 +18,8 @@ enum {
 };
 
 typedef struct {
-    int proto, lo, hi;
+    int proto, lo, hi;           /* PROTO_IP: lo-hi are ICMP types */
+    int ipproto;
     const site_decl *site;       /* NULL: the flow table */
     const char *host;            /* --host, or NULL */
     const char *from;            /* --from as written, or NULL */
@@ -122,6 +124,9 @@ static bool overlaps(const query *q, int lo, int hi) { return lo && lo <= q->hi 
 /* A row admits the query when a port it names, to or from, is in it. */
 static bool row_admits(const query *q, const flow_row *r)
 {
+    if (q->proto == PROTO_IP)    /* a row of every type admits each */
+        return r->proto == PROTO_IP && r->ipproto == q->ipproto &&
+               (r->icmp_type < 0 || (r->icmp_type >= q->lo && r->icmp_type <= q->hi));
     return r->proto == q->proto && (overlaps(q, r->lo, r->hi) || overlaps(q, r->slo, r->shi));
 }
 
@@ -423,6 +428,14 @@ static void find_findings(explain_ctx *c, diag_sink *diags)
 
 static const char *proto_name(int p) { return p == PROTO_TCP ? "tcp" : "udp"; }
 
+/* The query's protocol: "tcp", "esp", "icmp", "icmp type 8". */
+static const char *query_proto(const query *q, char buf[PROTO_TEXT])
+{
+    if (q->proto != PROTO_IP) return proto_name(q->proto);
+    bool every = q->lo == 0 && q->hi == ICMP_MAX_TYPE;
+    return proto_type_text(buf, q->ipproto, every ? -1 : q->lo);
+}
+
 static void print_range(FILE *out, int lo, int hi)
 {
     if (lo == hi) fprintf(out, "%d", lo);
@@ -432,8 +445,9 @@ static void print_range(FILE *out, int lo, int hi)
 /* "udp 16000 from 10.0.10.11 on omni1", the query as the user asked it. */
 static void print_query(const explain_ctx *c, FILE *out, const host *h)
 {
-    fprintf(out, "%s ", proto_name(c->q.proto));
-    print_range(out, c->q.lo, c->q.hi);
+    char pt[PROTO_TEXT];
+    fputs(query_proto(&c->q, pt), out);
+    if (c->q.proto != PROTO_IP) fputc(' ', out), print_range(out, c->q.lo, c->q.hi);
     if (c->q.from) fprintf(out, " from %s", c->q.from);
     if (h) fprintf(out, " on %s", h->decl->name);
     else if (c->q.host) fprintf(out, " on %s", c->q.host);
@@ -511,6 +525,11 @@ static void print_set(FILE *out, const hv_addrset *s)
 /* "udp 16000-65535", "udp any port (source ports 8000-9000)". */
 static void print_ports(FILE *out, const flow_row *r)
 {
+    char pt[PROTO_TEXT];
+    if (r->proto == PROTO_IP) {  /* "icmp type 8", "vrrp" */
+        fputs(proto_type_text(pt, r->ipproto, r->icmp_type), out);
+        return;
+    }
     fprintf(out, "%s ", proto_name(r->proto));
     if (r->lo) print_range(out, r->lo, r->hi);
     else fputs("any port", out);
@@ -720,7 +739,9 @@ static void json_line(const explain_ctx *c, FILE *out, const line *l)
     json_key(out, "system", r->inst->sys->name, true);
     json_key(out, "instance", r->inst->name, true);
     json_key(out, "site", r->inst->site ? r->inst->site->name : NULL, true);
-    json_key(out, "proto", proto_name(r->proto), true);
+    char pt[PROTO_TEXT];
+    json_key(out, "proto", r->proto == PROTO_IP ? proto_type_text(pt, r->ipproto, r->icmp_type)
+                                                : proto_name(r->proto), true);
     json_range(out, "ports", r->lo, r->hi);
     json_range(out, "sports", r->slo, r->shi);
     if (e->rule) {
@@ -747,7 +768,8 @@ static void json_finding(FILE *out, const diag *d)
 static void print_json(const explain_ctx *c, FILE *out)
 {
     fputs("{\n  \"query\": {", out);
-    json_key(out, "proto", proto_name(c->q.proto), false);
+    char pt[PROTO_TEXT];
+    json_key(out, "proto", query_proto(&c->q, pt), false);
     fprintf(out, ", \"lo\": %d, \"hi\": %d, ", c->q.lo, c->q.hi);
     json_key(out, "site", c->q.site ? c->q.site->name : NULL, true);
     json_key(out, "host", c->q.host, true);
@@ -793,7 +815,7 @@ int cli_explain(const cli_options *o, model *m, diag_sink *diags, FILE *out)
     }
     explain_ctx c = {0};
     c.m = m;
-    c.q = (query){o->explain_proto, o->explain_lo, o->explain_hi,
+    c.q = (query){o->explain_proto, o->explain_lo, o->explain_hi, o->explain_ipproto,
                   o->site ? names_get(&m->sites, o->site) : NULL, o->host, o->from, false, 0,
                   NULL, NULL};
     if (o->from && parse_from(&c, o->from)) return 2;

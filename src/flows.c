@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cli.h"
 #include "gen.h"
+#include "proto.h"
 
 static void print_ports(FILE *out, unsigned lo, unsigned hi)
 {
@@ -37,12 +38,15 @@ int cli_flows(const model *m, diag_sink *diags, FILE *out)
         const flow_row *r = &m->rows[i];
         const system_decl *sys = r->inst->sys;
         if (r->inst->site) fprintf(out, "%s/", r->inst->site->name);
+        char pt[PROTO_TEXT];
         fprintf(out, "%s %s.%s %s ", r->inst->name, sys->name, r->decl->service->name,
-                r->proto == PROTO_TCP ? "tcp" : "udp");
-        print_ports(out, r->lo, r->hi);
-        fputs(" from ", out);
-        print_ports(out, r->slo, r->shi);
-        fputc(' ', out);
+                proto_type_text(pt, r->ipproto, r->icmp_type));
+        if (row_has_ports(r)) {
+            print_ports(out, r->lo, r->hi);
+            fputs(" from ", out);
+            print_ports(out, r->slo, r->shi);
+            fputc(' ', out);
+        }
         print_end(out, &r->src, sys);
         fputs(" -> ", out);
         print_end(out, &r->dst, sys);
@@ -160,8 +164,9 @@ static void print_port_list(FILE *out, const char *word, const hv_ports *v, size
 /* One rule a line: "in udp dport 9000-9020 saddr 10.0.10.11/32  # igloo.osc (file:line)". */
 static void print_rule(model *m, FILE *out, const hv_rule *r)
 {
-    fprintf(out, "%-3s %s", r->out ? "out" : "in", r->proto == PROTO_TCP ? "tcp" : "udp");
-    print_port_list(out, "dport", r->dports, r->ndports);
+    char pt[PROTO_TEXT];
+    fprintf(out, "%-3s %s", r->out ? "out" : "in", proto_type_text(pt, r->ipproto, r->icmp_type));
+    if (r->proto != PROTO_IP) print_port_list(out, "dport", r->dports, r->ndports);
     if (r->nsports) print_port_list(out, "sport", r->sports, r->nsports);
     print_addrs(out, "saddr", r->saddrs);
     print_addrs(out, r->multicast ? "group" : "daddr", r->daddrs);

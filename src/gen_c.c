@@ -1,7 +1,7 @@
 /* gen_c.c: `berth gen c`. Takes the checked model; gives NAME.h and NAME.c:
  * constants for port parameters and groups, const tables of services and
  * flows sorted for lookup, and O(log n) lookups (services owning a port,
- * flows a role listens on). C99, usable from C++, no mutable state; every
+ * flows a role listens on, services admitting an IP protocol). C99, usable from C++, no mutable state; every
  * string passes through c_string(), the one C escaper. */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +21,11 @@ typedef struct {
 } crow;
 
 typedef struct {
+    int proto, type;             /* type -1: every type (or not ICMP) */
+    size_t svc;
+} ip_owner;
+
+typedef struct {
     gen_ctx *g;
     strbuf *h, *c;
     const char *P, *U;           /* prefix as given, and upper-cased */
@@ -30,6 +35,8 @@ typedef struct {
     size_t nrows;
     names macros;                /* emitted macro names, for uniqueness */
     names next_suffix;           /* per taken name: the first _N not yet tried */
+    ip_owner *ip;                /* services admitting a protocol without ports */
+    size_t nip;
 } cgen;
 
 /* ---- escaping and names ---- */
@@ -154,6 +161,8 @@ static int crow_cmp(const void *pa, const void *pb)
 {
     const crow *a = pa, *b = pb;
     if (a->r->proto != b->r->proto) return a->r->proto < b->r->proto ? -1 : 1;
+    if (a->r->ipproto != b->r->ipproto) return a->r->ipproto < b->r->ipproto ? -1 : 1;
+    if (a->r->icmp_type != b->r->icmp_type) return a->r->icmp_type < b->r->icmp_type ? -1 : 1;
     if (a->r->lo != b->r->lo) return a->r->lo < b->r->lo ? -1 : 1;
     if (a->r->hi != b->r->hi) return a->r->hi < b->r->hi ? -1 : 1;
     if (a->svc != b->svc) return a->svc < b->svc ? -1 : 1;
@@ -297,6 +306,102 @@ static listen_entry *build_listens(cgen *cg, size_t *n)
     return v;
 }
 
+/* ---- IP protocols without ports ---- */
+
+/* Flows of protocols without ports (icmp, esp, vrrp, `proto N`) sit in the
+ * flow table with their protocol number and no ports. A policy that has
+ * some also gets a table per flow of ICMP types and a lookup of the
+ * services admitting a protocol (and type); one without keeps its files
+ * exactly as before. */
+static int ip_owner_cmp(const void *pa, const void *pb)
+{
+    const ip_owner *a = pa, *b = pb;
+    if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+    if (a->type != b->type) return a->type < b->type ? -1 : 1;
+    return (a->svc > b->svc) - (a->svc < b->svc);
+}
+
+/* Sorted (protocol, type, service), each once. */
+static void build_ip_owners(cgen *cg)
+{
+    cg->ip = arena_alloc(cg->g->m->mem, (cg->nrows + 1) * sizeof *cg->ip);
+    for (size_t i = 0; i < cg->nrows; i++) {
+        const flow_row *r = cg->rows[i].r;
+        if (!row_has_ports(r))
+            cg->ip[cg->nip++] = (ip_owner){r->ipproto, r->icmp_type, cg->rows[i].svc};
+    }
+    if (cg->nip > 1) qsort(cg->ip, cg->nip, sizeof *cg->ip, ip_owner_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < cg->nip; i++)
+        if (!w || ip_owner_cmp(&cg->ip[w - 1], &cg->ip[i]) != 0) cg->ip[w++] = cg->ip[i];
+    cg->nip = w;
+}
+
+static void emit_ip_header(cgen *cg)
+{
+    const char *P = cg->P, *U = cg->U;
+    sb_printf(cg->h,
+              "/* IP protocols without ports (ICMP, IGMP, ESP, VRRP, ...) are in %s_flows\n"
+              " * with their IP protocol number as proto and lo = hi = 0. */\n"
+              "#define %s_IP_PROTOCOLS 1\n#define %s_ICMP 1\n#define %s_ICMPV6 58\n\n"
+              "/* The ICMP type of each flow, parallel to %s_flows: -1 for every type,\n"
+              " * and for flows that are not ICMP. */\n"
+              "extern const short %s_flow_icmp_types[];\n\n"
+              "/* The services that admit IP protocol PROTO (ICMP: of type TYPE, -1 for\n"
+              " * any; other protocols: TYPE -1): returns how many there are and stores\n"
+              " * up to MAX of them in OUT. O(log n + owners). */\n"
+              "size_t %s_protocol_owners(int proto, int type, const %s_service **out, "
+              "size_t max);\n\n",
+              P, U, U, U, P, P, P, P);
+}
+
+static void emit_ip_types(cgen *cg)
+{
+    sb_printf(cg->c, "\n/* ICMP types per flow, parallel to %s_flows (-1: any, or not ICMP). */\n"
+                     "const short %s_flow_icmp_types[] = {", cg->P, cg->P);
+    for (size_t i = 0; i < cg->nrows; i++)
+        sb_printf(cg->c, "%s%d", i == 0 ? "\n    " : i % 16 ? ", " : ",\n    ",
+                  cg->rows[i].r->icmp_type);
+    sb_puts(cg->c, cg->nrows ? "\n};\n\n" : "\n    -1\n};\n\n");
+}
+
+static void emit_ip_source(cgen *cg)
+{
+    const char *P = cg->P;
+    emit_ip_types(cg);
+    sb_printf(cg->c, "/* (protocol, ICMP type or -1, service), sorted. */\n"
+                     "typedef struct { unsigned char proto; short type; size_t service; } "
+                     "%s_ip_owner_;\nstatic const %s_ip_owner_ %s_ip_owners_[] = {\n", P, P, P);
+    for (size_t i = 0; i < cg->nip; i++)
+        sb_printf(cg->c, "    {%d, %d, %zu},\n", cg->ip[i].proto, cg->ip[i].type, cg->ip[i].svc);
+    sb_printf(cg->c,
+              "};\nstatic const size_t %s_ip_owner_count_ = %zu;\n\n"
+              "/* The first entry at or after (proto, type). */\n"
+              "static size_t %s_ip_first_(int proto, int type)\n"
+              "{\n    size_t lo = 0, hi = %s_ip_owner_count_;\n    while (lo < hi) {\n"
+              "        size_t mid = lo + (hi - lo) / 2;\n"
+              "        const %s_ip_owner_ *e = &%s_ip_owners_[mid];\n"
+              "        if (e->proto < proto || (e->proto == proto && e->type < type)) lo = mid + 1;\n"
+              "        else hi = mid;\n    }\n    return lo;\n}\n\n",
+              P, cg->nip, P, P, P, P);
+    sb_printf(cg->c,
+              "/* Owners of every type first, then those of TYPE not already named. */\n"
+              "size_t %s_protocol_owners(int proto, int type, const %s_service **out, size_t max)\n"
+              "{\n    size_t n = 0, any = %s_ip_first_(proto, -1), end = any;\n"
+              "    for (; end < %s_ip_owner_count_ && %s_ip_owners_[end].proto == proto &&\n"
+              "           %s_ip_owners_[end].type == -1; end++, n++)\n"
+              "        if (n < max) out[n] = &%s_services[%s_ip_owners_[end].service];\n"
+              "    if (type < 0) return n;\n"
+              "    for (size_t i = %s_ip_first_(proto, type); i < %s_ip_owner_count_ &&\n"
+              "         %s_ip_owners_[i].proto == proto && %s_ip_owners_[i].type == type; i++) {\n"
+              "        size_t k = any;\n"
+              "        while (k < end && %s_ip_owners_[k].service != %s_ip_owners_[i].service) k++;\n"
+              "        if (k < end) continue;\n"
+              "        if (n < max) out[n] = &%s_services[%s_ip_owners_[i].service];\n"
+              "        n++;\n    }\n    return n;\n}\n",
+              P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P);
+}
+
 /* ---- the header ---- */
 
 static void emit_scalar(cgen *cg, const char *name, value_kind kind, int64_t x)
@@ -378,7 +483,8 @@ static const char *guard_name(cgen *cg) { return macro_name(cg, cg->g->name, "H"
  * `param version` of system `api` becomes PREFIX_API_VERSION_2. */
 static void reserve_fixed(cgen *cg)
 {
-    static const char *const fixed[] = {"API_VERSION", "POLICY_HASH", "TCP", "UDP"};
+    static const char *const fixed[] = {"API_VERSION", "POLICY_HASH", "TCP", "UDP",
+                                         "IP_PROTOCOLS", "ICMP", "ICMPV6"};
     char name[300];
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
         snprintf(name, sizeof name, "%.250s_%s", cg->U, fixed[i]);
@@ -426,6 +532,7 @@ static void emit_header(cgen *cg, uint64_t hash)
               " * up to MAX of them in OUT. O(log n). */\n"
               "size_t %s_role_listens(const char *role, const %s_flow **out, size_t max);\n\n",
               P, P, P, P, P, P, U, U, P, P, P, P);
+    if (cg->nip) emit_ip_header(cg);
     sb_printf(cg->h, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
 }
 
@@ -462,7 +569,7 @@ static void emit_flows(cgen *cg)
                      "const %s_flow %s_flows[] = {\n", cg->P, cg->P);
     for (size_t i = 0; i < cg->nrows; i++) {
         const crow *x = &cg->rows[i];
-        sb_printf(cg->c, "    {%d, %u, %u, %u, %u, %zu, ", x->r->proto == PROTO_TCP ? 6 : 17,
+        sb_printf(cg->c, "    {%d, %u, %u, %u, %u, %zu, ", x->r->ipproto,
                   x->r->lo, x->r->hi, x->r->slo, x->r->shi, x->svc);
         c_string(cg->c, x->src);
         sb_puts(cg->c, ", ");
@@ -564,6 +671,8 @@ int gen_c(gen_ctx *g)
     emit_flows(&cg);
     emit_ownership(&cg, &o);
     emit_listens(&cg, listens, nlisten);
+    build_ip_owners(&cg);
+    if (cg.nip) emit_ip_source(&cg);
     /* The hash covers the tables, so it changes exactly when they do. */
     uint64_t hash = fnv1a(cg.c->data ? cg.c->data : "", cg.c->len, 1469598103934665603u);
     emit_header(&cg, hash);

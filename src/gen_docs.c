@@ -163,8 +163,24 @@ static void put_ports(strbuf *b, docs *d, instance *in, const port_item *list)
 }
 
 /* Destination ports, then "from" source ports; a label says "from" even alone. */
+/* An IP protocol's flow has no ports: its ICMP types with their IANA
+ * names ("Type 8 (Echo)"), or "None". */
+static void put_icmp_types(strbuf *b, const flow_decl *f)
+{
+    if (!f->types) sb_puts(b, "None");
+    for (const icmp_type_item *t = f->types; t; t = t->next) {
+        const char *name = proto_icmp_type_name(f->ipproto == IPPROTO_NUM_ICMPV6, t->type);
+        sb_printf(b, "%sType %d", t == f->types ? "" : ", ", t->type);
+        if (name) sb_printf(b, " (%s)", name);
+    }
+}
+
 void docs_put_flow_ports(strbuf *b, docs *d, instance *in, const flow_decl *f, bool label)
 {
+    if (f->protos == PROTO_IP) {
+        put_icmp_types(b, f);
+        return;
+    }
     put_ports(b, d, in, f->ports);
     if (f->sports && (f->ports || label)) sb_puts(b, f->ports ? " from " : "from ");
     put_ports(b, d, in, f->sports);
@@ -211,8 +227,16 @@ static bool multicast_flow(const docs *d, const instance *in, const flow_decl *f
     return f->dst != NULL;
 }
 
-const char *docs_proto_text(unsigned protos, bool lower)
+const char *docs_proto_text(const flow_decl *f, bool lower, char buf[PROTO_TEXT])
 {
+    unsigned protos = f->protos;
+    if (protos == PROTO_IP) {
+        const ip_protocol *p = proto_by_number(f->ipproto);
+        if (lower) return proto_text(buf, f->ipproto);
+        if (p) return p->title;
+        snprintf(buf, PROTO_TEXT, "Protocol %d", f->ipproto);
+        return buf;
+    }
     if (protos == (PROTO_TCP | PROTO_UDP)) return lower ? "tcp+udp" : "TCP & UDP";
     if (protos == PROTO_TCP) return lower ? "tcp" : "TCP";
     return lower ? "udp" : "UDP";
@@ -317,7 +341,8 @@ static void flow_table(docs *d, strbuf *b, const system_decl *s, instance *in, b
             if (mcast) {
                 put_ends(&d->t, d, in, f->dst);
             } else {
-                sb_printf(b, " %s | %s |", docs_proto_text(f->protos, false), direction(f));
+                char pt[PROTO_TEXT];
+                sb_printf(b, " %s | %s |", docs_proto_text(f, false, pt), direction(f));
                 put_scopes(&d->t, f, s);
             }
             cell(d, b);
@@ -480,11 +505,14 @@ static void listen_table(docs *d, strbuf *b, const host *h)
         for (const decl *sv = in->sys->decls; sv && in->site == h->site; sv = sv->next)
             for (const flow_decl *f = sv->flows; f; f = f->next) {
                 bool dst = host_runs(h, in, f->dst);
-                if (!f->ports || (!dst && !(f->bidir && host_runs(h, in, f->src)))) continue;
+                bool admits = f->ports || f->protos == PROTO_IP;
+                if (!admits || (!dst && !(f->bidir && host_runs(h, in, f->src)))) continue;
                 table_head(b, &any, "| Protocol | Ports | Service | Description | Source |\n"
                                     "|---|---|---|---|---|\n");
-                sb_printf(b, "| %s |", docs_proto_text(f->protos, false));
-                put_ports(&d->t, d, in, f->ports);
+                char pt[PROTO_TEXT];
+                sb_printf(b, "| %s |", docs_proto_text(f, false, pt));
+                if (f->protos == PROTO_IP) put_icmp_types(&d->t, f);
+                else put_ports(&d->t, d, in, f->ports);
                 cell(d, b);
                 sb_printf(b, " `%s.%s`%s", in->name, sv->name, f->local ? " (local)" : "");
                 /* one listener with its target where the host runs both */

@@ -4,6 +4,7 @@
 #define BERTH_GEN_DOCS_H
 #include "check.h"
 #include "gen.h"
+#include "proto.h"
 
 typedef struct portmap_data portmap_data;
 
@@ -25,7 +26,7 @@ void docs_put_named(strbuf *b, const decl *x, const system_decl *home);
 void docs_put_flow_ports(strbuf *b, docs *d, instance *in, const flow_decl *f, bool label);
 void docs_put_end(strbuf *b, const docs *d, const instance *in, const endpoint *e);
 bool docs_is_group(const docs *d, const instance *in, const endpoint *e);
-const char *docs_proto_text(unsigned protos, bool lower);
+const char *docs_proto_text(const flow_decl *f, bool lower, char buf[PROTO_TEXT]);
 strbuf *docs_page(docs *d, const char *prefix, const char *name, const char *suffix);
 int docs_flows_graph(docs *d);
 /* gen_portmap.c: the SVG port map of one host into out. */

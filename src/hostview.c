@@ -6,6 +6,7 @@
 #include <string.h>
 #include "check.h"
 #include "hostview.h"
+#include "proto.h"
 #include "runs.h"
 
 typedef struct {
@@ -18,6 +19,8 @@ typedef struct {
     const instance *sinst;       /* the service the fact belongs to: the row's, */
     const decl *svc;             /* or an alias's target the host runs */
     size_t seq;
+    uint8_t ipproto;             /* with icmp_type, part of the rule key */
+    int16_t icmp_type;
 } fact;
 
 /* What one endpoint of one instance resolves to, worked out once: its
@@ -329,7 +332,8 @@ static void add_fact(hv_ctx *c, const host *h, const flow_row *r, bool out, cons
     c->facts = arena_grow(c->m->mem, c->facts, sizeof *c->facts, &c->facts_cap, c->nfacts + 1);
     c->facts[c->nfacts] = (fact){h, out, d != &any_set && r->dst.kind == EP_GROUP, r->proto, s, d,
                                  r->slo, r->shi, r->lo, r->hi, r, in ? in : r->inst,
-                                 in ? svc->alias_of : svc, c->nfacts};
+                                 in ? svc->alias_of : svc, c->nfacts, r->ipproto,
+                                 r->icmp_type};
     c->nfacts++;
 }
 
@@ -481,6 +485,8 @@ static int key_cmp(const fact *a, const fact *b)
     if (a->h->index != b->h->index) return a->h->index < b->h->index ? -1 : 1;
     if (a->out != b->out) return a->out ? 1 : -1;
     if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+    if (a->ipproto != b->ipproto) return a->ipproto < b->ipproto ? -1 : 1;
+    if (a->icmp_type != b->icmp_type) return a->icmp_type < b->icmp_type ? -1 : 1;
     if (a->mc != b->mc) return a->mc ? 1 : -1;
     if (a->s->id != b->s->id) return a->s->id < b->s->id ? -1 : 1;
     if (a->d->id != b->d->id) return a->d->id < b->d->id ? -1 : 1;
@@ -543,7 +549,8 @@ static bool same_flow(const flow_row *a, const flow_row *b)
 /* One rule from facts [f, f + n), which share a key and are sorted by lo. */
 static hv_rule make_rule(hv_ctx *c, const fact *f, size_t n)
 {
-    hv_rule r = {f->out, f->mc, f->proto, f->s, f->d, NULL, NULL, 0, 0, NULL, 0, NULL, 0, NULL, 0};
+    hv_rule r = {f->out, f->mc, f->proto, f->s, f->d, NULL, NULL, 0, 0, NULL, 0, NULL, 0, NULL, 0,
+                 f->ipproto, f->icmp_type};
     arena *mem = c->m->mem;
     if (f->slo) {
         r.sports = arena_alloc(mem, sizeof *r.sports);
@@ -761,7 +768,12 @@ static void walk_rule(model *m, walker *w, const hv_rule *r)
 {
     w_open(w, NULL, false);
     w_str(w, "direction", r->out ? "out" : "in");
-    w_str(w, "proto", r->proto == PROTO_TCP ? "tcp" : "udp");
+    char pt[PROTO_TEXT];
+    w_str(w, "proto", proto_text(pt, r->ipproto));
+    if (r->proto == PROTO_IP) {  /* tcp and udp rules keep their old shape */
+        w_num(w, "protocol", r->ipproto);
+        if (r->icmp_type >= 0) w_num(w, "icmp_type", r->icmp_type);
+    }
     w_str(w, "family", "ipv4");
     walk_addrs(w, "saddrs", r->saddrs);
     walk_addrs(w, "daddrs", r->daddrs);

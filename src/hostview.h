@@ -36,6 +36,8 @@ typedef struct {
     size_t nsvcs;
     const flow_row **rows;       /* every row behind the rule, by port (berth explain) */
     size_t nrows;
+    uint8_t ipproto;             /* the IP protocol number (6 and 17 too) */
+    int16_t icmp_type;           /* PROTO_IP icmp/icmpv6: the type; -1: every type */
 } hv_rule;
 
 typedef struct {

@@ -16,6 +16,7 @@
 #include "names.h"
 #include "parse.h"
 #include "output.h"
+#include "proto.h"
 #include "strbuf.h"
 
 enum { WRAP = 74 };              /* text columns of a comment, after "# " */
@@ -161,8 +162,8 @@ bool imp_flow(imp_system *s, imp_service *svc, unsigned protos, bool source_port
               uint16_t hi, const char *dest, const char *note)
 {
     /* A table, not a scan of the items: a service may hold many flows. */
-    const char *key = imp_fmt(s->mem, "%d %u-%u %s", source_ports, (unsigned)lo, (unsigned)hi,
-                              dest ? dest : "");
+    const char *key = imp_fmt(s->mem, "%s%d %u-%u %s", protos == PROTO_IP ? "ip " : "",
+                              source_ports, (unsigned)lo, (unsigned)hi, dest ? dest : "");
     imp_item *it = names_get(&svc->flows, key);
     if (it) {
         if ((it->protos & protos) == protos) return false;
@@ -231,6 +232,13 @@ static void put_comment(strbuf *b, const char *indent, const char *text)
 
 static void put_flow(strbuf *b, const imp_item *it)
 {
+    if (it->protos == PROTO_IP) {  /* "esp any -> server;", "proto 253 any -> server;" */
+        char pt[PROTO_TEXT];
+        sb_printf(b, "        %s any -> %s;", proto_text(pt, it->lo), it->dest ? it->dest : IMP_ROLE);
+        if (it->note) sb_printf(b, " # %s", it->note);
+        sb_putc(b, '\n');
+        return;
+    }
     const char *proto = it->protos == (PROTO_TCP | PROTO_UDP) ? "tcp+udp"
                       : it->protos == PROTO_TCP ? "tcp" : "udp";
     sb_printf(b, "        %s %s%u", proto, it->source_ports ? "from " : "", (unsigned)it->lo);

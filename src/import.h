@@ -16,7 +16,7 @@
  * `PROTO [from] LO[-HI] any -> DEST;` with an optional trailing comment. */
 typedef struct imp_item {
     const char *comment;         /* non-NULL: a comment line, text without '#' */
-    unsigned protos;             /* PROTO_TCP | PROTO_UDP */
+    unsigned protos;             /* PROTO_TCP | PROTO_UDP, or PROTO_IP with lo its number */
     bool source_ports;           /* the ports are source ports: `from PORTS` */
     uint16_t lo, hi;
     const char *dest;            /* endpoint text; NULL: the role */

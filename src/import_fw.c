@@ -13,6 +13,7 @@
 #include "ast.h"
 #include "import.h"
 #include "names.h"
+#include "proto.h"
 #include "strbuf.h"
 #include "xml.h"
 
@@ -25,7 +26,7 @@ typedef enum { FE_PORT, FE_INCLUDE, FE_NOTE } fe_kind;
 
 typedef struct fw_entry {
     fe_kind kind;
-    unsigned proto;              /* FE_PORT: PROTO_TCP or PROTO_UDP */
+    unsigned proto;              /* FE_PORT: PROTO_TCP, PROTO_UDP, or PROTO_IP (lo: number) */
     bool source_port;            /* FE_PORT: <source-port> */
     uint16_t lo, hi;
     const char *name;            /* FE_INCLUDE: the included service */
@@ -262,6 +263,38 @@ static void text_element(fw_ctx *c, fw_def *d, const xml_node *el, const char **
     *slot = imp_clean(c->mem, el->text, strlen(el->text));
 }
 
+/* A protocol without ports, <protocol value="esp"/> or <port protocol="ah"
+ * port=""/>: firewalld takes a name from /etc/protocols or a number. */
+static void portless(fw_ctx *c, fw_def *d, const xml_node *el, const char *value)
+{
+    static const struct { const char *name; int number; } netbase[] = {
+        {"tcp", IPPROTO_NUM_TCP}, {"udp", IPPROTO_NUM_UDP},
+        {"ipv6-icmp", IPPROTO_NUM_ICMPV6}, {"ospfigp", 89},
+    };
+    const ip_protocol *p = proto_by_name(value);
+    int number = p ? p->number : -1;
+    for (size_t i = 0; number < 0 && i < sizeof netbase / sizeof *netbase; i++)
+        if (strcmp(netbase[i].name, value) == 0) number = netbase[i].number;
+    if (number < 0 && value[0] >= '0' && value[0] <= '9' && strlen(value) <= 3 &&
+        strspn(value, "0123456789") == strlen(value) && atoi(value) <= PROTO_MAX_NUMBER)
+        number = atoi(value);
+    if (number < 0 || number == IPPROTO_NUM_TCP || number == IPPROTO_NUM_UDP) {
+        not_imported(c, d, el, number < 0 ? "an IP protocol berth does not know by that name "
+                                            "(write `proto N`)"
+                                          : "a protocol-only entry (every port): berth flows "
+                                            "name their ports");
+        return;
+    }
+    const char *key = imp_fmt(c->mem, "proto %d", number);
+    if (names_put(c->mem, &d->ports, key, d)) {
+        warn(c, el->at, "%s given twice: written once", shown(c, el));
+        return;
+    }
+    fw_entry *e = add_entry(c, d, FE_PORT, el);
+    e->proto = PROTO_IP;
+    e->lo = e->hi = (uint16_t)number;
+}
+
 static void port(fw_ctx *c, fw_def *d, const xml_node *el, bool source)
 {
     static const char *const allowed[] = {"port", "protocol", NULL};
@@ -272,9 +305,7 @@ static void port(fw_ctx *c, fw_def *d, const xml_node *el, bool source)
     const char *proto = pr->value;
     bool tcpudp = strcmp(proto, "tcp") == 0 || strcmp(proto, "udp") == 0;
     if (!source && !pa->value[0]) {
-        not_imported(c, d, el, tcpudp ? "a protocol-only entry (every port): berth flows name "
-                                        "their ports"
-                                      : "berth's flows are tcp and udp only (no IP protocols yet)");
+        portless(c, d, el, proto);
         return;
     }
     uint16_t lo, hi;
@@ -361,6 +392,15 @@ static void named(fw_ctx *c, fw_def *d, const xml_node *el, const char *attr, co
     not_imported(c, d, el, why);
 }
 
+static void protocol_element(fw_ctx *c, fw_def *d, const xml_node *el)
+{
+    static const char *const allowed[] = {"value", NULL};
+    check_attrs(c, d, el, allowed);
+    check_leaf(c, d, el, false);
+    const xml_attr *a = required(c, d, el, "value");
+    if (a) portless(c, d, el, a->value);
+}
+
 static void element(fw_ctx *c, fw_def *d, const xml_node *el)
 {
     const char *n = el->name;
@@ -375,8 +415,7 @@ static void element(fw_ctx *c, fw_def *d, const xml_node *el)
     else if (strcmp(n, "module") == 0)
         named(c, d, el, "name", "berth describes ports, not conntrack helpers (<module> is the "
                                 "old form of <helper>)");
-    else if (strcmp(n, "protocol") == 0)
-        named(c, d, el, "value", "berth's flows are tcp and udp only (no IP protocols yet)");
+    else if (strcmp(n, "protocol") == 0) protocol_element(c, d, el);
     else not_imported(c, d, el, "unknown element");
 }
 

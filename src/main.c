@@ -14,6 +14,7 @@
 #include "load.h"
 #include "model.h"
 #include "output.h"
+#include "proto.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -442,16 +443,49 @@ static bool parse_port_range(const char *s, int *lo, int *hi)
 
 /* explain: the first two positional arguments are PROTO and PORT, the rest
  * policy files; --host and --from need --site. 0, or 2 with the message. */
+/* A protocol without ports by name or number: `explain esp FILE`, `explain
+ * icmp FILE` (every type) or `explain icmp 8 FILE`. How many positional
+ * arguments it took, or 0 when PROTO is no such protocol. */
+static bool parse_byte(const char *s, int *out)
+{
+    int v = 0, n = 0;
+    for (; *s >= '0' && *s <= '9' && n < 4; s++, n++) v = v * 10 + (*s - '0');
+    *out = v;
+    return n > 0 && n < 4 && *s == '\0' && v <= 255;
+}
+
+static int explain_ip_proto(cli_options *o)
+{
+    const char *proto = o->files[0];
+    const ip_protocol *p = proto_by_name(proto);
+    int lo;
+    if (!p && parse_byte(proto, &lo) && lo != IPPROTO_NUM_TCP && lo != IPPROTO_NUM_UDP)
+        o->explain_ipproto = lo;
+    else if (p) o->explain_ipproto = p->number;
+    else return 0;
+    o->explain_proto = PROTO_IP;
+    o->explain_lo = 0;
+    o->explain_hi = ICMP_MAX_TYPE;
+    if (!proto_has_types(o->explain_ipproto) || o->nfiles < 3 || !parse_byte(o->files[1], &lo))
+        return 1;
+    o->explain_lo = o->explain_hi = lo;
+    return 2;
+}
+
 static int explain_usage(cli_options *o)
 {
     if (o->nfiles < 2) return usage_error("explain needs PROTO PORT FILE...%s", "");
     const char *proto = o->files[0], *port = o->files[1];
     o->explain_proto = strcmp(proto, "tcp") == 0 ? PROTO_TCP : strcmp(proto, "udp") == 0 ? PROTO_UDP : 0;
-    if (!o->explain_proto) return usage_error("unknown protocol '%s': explain takes tcp or udp", proto);
-    if (!parse_port_range(port, &o->explain_lo, &o->explain_hi))
+    int took = o->explain_proto ? 2 : explain_ip_proto(o);
+    if (!took)
+        return usage_error("unknown protocol '%s': explain takes tcp or udp with a port, or an "
+                           "IP protocol (icmp [TYPE], esp, vrrp, 112, ...)", proto);
+    if (took == 2 && o->explain_proto != PROTO_IP &&
+        !parse_port_range(port, &o->explain_lo, &o->explain_hi))
         return usage_error("'%s' is not a port: give 1-65535, or a range such as 8700-8708", port);
-    o->nfiles -= 2;
-    memmove(o->files, o->files + 2, (size_t)o->nfiles * sizeof *o->files);
+    o->nfiles -= took;
+    memmove(o->files, o->files + took, (size_t)o->nfiles * sizeof *o->files);
     if (o->nfiles == 0) return usage_error("explain: no policy files given%s", "");
     if (o->host && !o->site) return usage_error("--host needs --site SITE: hosts belong to a site%s", "");
     if (o->from && !o->site)

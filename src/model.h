@@ -69,13 +69,20 @@ typedef struct {
 typedef struct {
     const flow_decl *decl;
     instance *inst;
-    uint8_t proto;               /* PROTO_TCP or PROTO_UDP */
+    uint8_t proto;               /* PROTO_TCP, PROTO_UDP or PROTO_IP (no ports) */
     bool reverse;                /* the endpoint-to-source half of a `<->` */
     uint16_t lo, hi;             /* destination ports; 0-0: not constrained */
     uint16_t slo, shi;           /* source ports; 0-0: not constrained */
     flow_end src, dst;
     const port_item *port_ast, *sport_ast;
+    uint8_t ipproto;             /* the IP protocol number: 6, 17, or PROTO_IP's */
+    int16_t icmp_type;           /* icmp/icmpv6 rows: the type, -1 for every type */
+    const icmp_type_item *type_ast;  /* the type as written, or NULL */
 } flow_row;
+
+/* Rows with ports: the port checks (bind, cross-protocol, ephemeral,
+ * multicast ports) and the port tables consider only these. */
+static inline bool row_has_ports(const flow_row *r) { return r->proto != PROTO_IP; }
 
 enum {
     MODEL_MAX_ROWS = 4000000,    /* elaborated flow rows */

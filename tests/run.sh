@@ -13,7 +13,8 @@
 # bundled policies, fmt idempotence and meaning preservation, gen and its
 # pictures (tests/docs/pictures.sh),
 # firewall rules (tests/fw), import (tests/import), diff (tests/diff),
-# explain (tests/explain) and the parallel build (tests/build). An unknown
+# explain (tests/explain), IP protocols (tests/protos) and the parallel
+# build (tests/build). An unknown
 # suite is a usage error (exit 2). Run from anywhere; it works in the
 # repository root.
 set -u
@@ -453,6 +454,13 @@ add_summary tests/diff/diff.sh "$(tests/diff/diff.sh "${GFLAG[@]}" 2>&1)"
 add_summary "tests/diff/diff.sh under ASan" "$(BERTH=build/asan/berth DIFF_QUICK=1 tests/diff/diff.sh 2>&1)"
 }
 
+suite_protos() {
+# 9b. IP protocols without ports (tests/protos/protos.sh): icmp and its
+#     types, igmp, esp, vrrp, proto N through every output, as goldens.
+add_summary tests/protos/protos.sh "$(tests/protos/protos.sh "${GFLAG[@]}" 2>&1)"
+add_summary "tests/protos/protos.sh under ASan" "$(BERTH=build/asan/berth tests/protos/protos.sh 2>&1)"
+}
+
 suite_build() {
 # 10. The build under make -j16 from clean, in a copy of the tree
 #     (tests/build/parallel.sh), and this script's own options.
@@ -461,7 +469,7 @@ add_summary tests/build/parallel.sh "$(tests/build/parallel.sh 2>&1)"
 
 # Each suite is a function (bodies left at column 0: some hold heredocs and
 # multi-line Python).
-SUITES="unit bad seeds vendor checks cli sarif docs fmt gen pictures perf fuzz integration install completion fw ci audit explain import diff build"
+SUITES="unit bad seeds vendor checks cli sarif docs fmt gen pictures perf fuzz integration install completion fw ci audit explain import diff protos build"
 
 # The command line: -g, --list, then suite names; none means all of them.
 want=()

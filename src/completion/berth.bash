@@ -262,7 +262,7 @@ _berth()
         if [[ $sub == firewalld ]]; then _berth_files '' "$cur" '*.xml'
         else _berth_files '' "$cur" ''; fi
     elif [[ $cmd == explain ]] && (($(_berth_positionals) < 2)); then
-        (($(_berth_positionals) == 0)) && _berth_add '' "$cur" 'tcp udp'
+        (($(_berth_positionals) == 0)) && _berth_add '' "$cur" 'tcp udp icmp icmpv6 igmp esp ah gre vrrp ospf pim'
     else
         _berth_files '' "$cur" '*.ports'
     fi

@@ -143,7 +143,7 @@ complete -c berth -n '__berth_is audit' -l proc-net -r -a '(__fish_complete_dire
 
 complete -c berth -n '__berth_is diff' -l format -x -a 'text json' -d 'Output format'
 complete -c berth -n '__berth_is diff' -l git -x -a '(echo HEAD; git for-each-ref --format="%(refname:short)" 2>/dev/null </dev/null)' -d 'Compare the work tree with a revision'
-complete -c berth -n '__berth_explain_args 0' -a 'tcp udp' -d 'Protocol'
+complete -c berth -n '__berth_explain_args 0' -a 'tcp udp icmp icmpv6 igmp esp ah gre vrrp ospf pim' -d 'Protocol'
 complete -c berth -n '__berth_is explain' -l from -x -d 'Only what this address or role is admitted by'
 complete -c berth -n '__berth_is explain' -l format -x -a 'text json' -d 'Output format'
 

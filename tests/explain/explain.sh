@@ -98,7 +98,7 @@ usage() {
 usage "explain needs PROTO PORT FILE" explain
 usage "explain needs PROTO PORT FILE" explain udp
 usage "explain: no policy files given" explain udp 16000
-usage "unknown protocol 'icmp'" explain icmp 8 "$SHOP"
+usage "unknown protocol 'sctp'" explain sctp 8 "$SHOP"   # icmp is one now (tests/protos)
 usage "unknown protocol '$SHOP'" explain "$SHOP" udp 16000
 for p in 0 65536 10-5 5- -5x 1-2-3 ''; do usage "not a port\|unknown option" explain udp "$p" "$SHOP"; done
 usage "--host needs --site" explain udp 7015 --host srv "$SHOP"

@@ -119,6 +119,15 @@ for h in tablet1 rec1; do
   probe iptables "$h" "$tmp/example/iptables/$h.rules"
 done
 
+# 2b. IP protocols without ports (tests/protos/protos.ports: ICMP types,
+#     IGMP, ESP, AH, GRE, VRRP, proto 253): every host's files pass the tools.
+SITE=lab
+gen_all "$tmp/protos" tests/protos/protos.ports
+tools_check "$tmp/protos"
+check grep -q 'icmp type 8' "$tmp/protos/nftables/r1.nft"
+check grep -q -- '-p icmp -m icmp --icmp-type 8' "$tmp/protos/iptables/r1.rules"
+check grep -q '<protocol value="50"/>' "$tmp/protos/firewalld/r1/services/berth-net-tunnel.xml"
+
 # 3. Hostile descriptions: the same tools accept the files; the text neither
 #    runs nor breaks a rule. PowerShell reads back the description exactly,
 #    but for '|', which Windows rule fields cannot hold (berth.esc.winrule).

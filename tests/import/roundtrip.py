@@ -19,6 +19,7 @@ and blank lines aside). Prints a summary; exit 0 when everything matches.
 import glob
 import os
 import re
+import socket
 import sys
 import xml.etree.ElementTree as ET
 
@@ -30,6 +31,11 @@ def ports(text):
 
 def ipv4(text):
     return text if "/" in text else text + "/32"
+
+
+def number(proto):
+    """An IP protocol as firewalld takes it: a name from /etc/protocols or a number."""
+    return int(proto) if proto.isdigit() else socket.getprotobyname(proto)
 
 
 def original(directory, name, stack=()):
@@ -47,7 +53,10 @@ def original(directory, name, stack=()):
                     "are IPv4)" % d6)
     for el in root:
         proto = el.get("protocol")
-        if el.tag in ("port", "source-port"):
+        if el.tag == "port" and proto not in ("tcp", "udp") and not el.get("port"):
+            n = number(proto)                     # a protocol without ports
+            facts.add(("protocol", str(n), n, n, ipv4(d4) if d4 else None))
+        elif el.tag in ("port", "source-port"):
             if proto not in ("tcp", "udp") or not el.get("port"):
                 reasons.add("protocol %s%s: berth's flows are tcp and udp"
                             % (proto, "" if el.get("port") else " (no port)"))
@@ -57,7 +66,8 @@ def original(directory, name, stack=()):
                 lo, hi = ports(el.get("port"))
                 facts.add((el.tag, proto, lo, hi, ipv4(d4) if d4 else None))
         elif el.tag == "protocol":
-            reasons.add("protocol %s: berth's flows are tcp and udp" % el.get("value"))
+            n = number(el.get("value"))
+            facts.add(("protocol", str(n), n, n, ipv4(d4) if d4 else None))
         elif el.tag == "include" and el.get("service") not in stack + (name,):
             f, r = original(directory, el.get("service"), stack + (name,))
             facts |= f
@@ -77,6 +87,9 @@ def regenerated(gen_dir, ident_to_name):
             if el.tag in ("port", "source-port"):
                 lo, hi = ports(el.get("port"))
                 facts.setdefault(name, set()).add((el.tag, el.get("protocol"), lo, hi, d4))
+            elif el.tag == "protocol":
+                n = number(el.get("value"))
+                facts.setdefault(name, set()).add(("protocol", str(n), n, n, d4))
     return facts
 
 
