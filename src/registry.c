@@ -71,6 +71,29 @@ const registry_port *registry_by_port(unsigned proto, unsigned port)
     return NULL;
 }
 
+static bool contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0) return true;
+    return false;
+}
+
+bool registry_port_named_like(unsigned proto, unsigned lo, unsigned hi, const char *word)
+{
+    size_t a = 0, b = registry_nport_index;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (registry_port_index[mid].port < lo) a = mid + 1;
+        else b = mid;
+    }
+    for (; a < registry_nport_index && registry_port_index[a].port <= hi; a++) {
+        const registry_port *e = &registry_ports[registry_port_index[a].entry];
+        if ((e->protos & proto) && contains_nocase(e->name, word)) return true;
+    }
+    return false;
+}
+
 /* ---- the words people write for registered protocols ---- */
 
 enum { AL_CASED = 1 };           /* an English word too: capitalised, in descriptions */
@@ -102,7 +125,7 @@ static const alias aliases[] = {
     {"HSRP", "hsrp hsrpv6", {{0}}, 0},
     {"HTTP", "http http-alt", {{0}}, 0},
     /* 8443: the alternate HTTPS port of every web server's documentation */
-    {"HTTPS", "https", {{TU, 8443, 8443}}, 0},
+    {"HTTPS", "https", {{TU, 8443, 8443, NULL}}, 0},
     {"IKE", "isakmp ipsec-nat-t", {{0}}, 0},
     {"IMAP", "imap imaps", {{0}}, 0},
     {"IMAPS", "imaps", {{0}}, 0},
@@ -129,7 +152,7 @@ static const alias aliases[] = {
     {"PostgreSQL", "postgresql", {{0}}, 0},
     {"PTP", "ptp-event ptp-general", {{0}}, 0},
     /* 1645-1646: RADIUS's first ports, still the default of many devices */
-    {"RADIUS", "radius radius-acct", {{TU, 1645, 1646}}, AL_CASED},
+    {"RADIUS", "radius radius-acct", {{TU, 1645, 1646, NULL}}, AL_CASED},
     {"RDP", "ms-wbt-server", {{0}}, 0},
     {"RIP", "router", {{0}}, AL_CASED},
     {"RIPng", "ripng", {{0}}, 0},
@@ -140,20 +163,20 @@ static const alias aliases[] = {
     {"SIP", "sip sips", {{0}}, 0},
     {"SMB", "microsoft-ds netbios-ssn", {{0}}, 0},
     /* 465: SMTP submission over TLS (RFC 8314), registered as urd */
-    {"SMTP", "smtp submission", {{REG_TCP, 465, 465}}, 0},
+    {"SMTP", "smtp submission", {{REG_TCP, 465, 465, NULL}}, 0},
     {"SNMP", "snmp snmptrap", {{0}}, 0},
     {"SNTP", "ntp", {{0}}, 0},
     {"SSDP", "ssdp", {{0}}, 0},
     {"SSH", "ssh", {{0}}, 0},
     {"STUN", "stun stuns", {{0}}, AL_CASED},
     /* tcp 514: syslog over TCP as deployed before RFC 6587 */
-    {"Syslog", "syslog syslog-conn syslog-tls", {{REG_TCP, 514, 514}}, 0},
+    {"Syslog", "syslog syslog-conn syslog-tls", {{REG_TCP, 514, 514, NULL}}, 0},
     {"TACACS", "tacacs", {{0}}, 0},
     {"Telnet", "telnet", {{0}}, 0},
     {"TFTP", "tftp", {{0}}, 0},
     {"TURN", "stun stuns", {{0}}, AL_CASED},
     /* 5800-5999: VNC's HTTP viewer and one port per display above 5900 */
-    {"VNC", "rfb", {{REG_TCP, 5800, 5999}}, 0},
+    {"VNC", "rfb", {{REG_TCP, 5800, 5999, NULL}}, 0},
     {"WS-Discovery", "ws-discovery", {{0}}, 0},
     {"XMPP", "xmpp-client xmpp-server", {{0}}, 0},
 };
@@ -189,7 +212,7 @@ static void add_name(registry_protocol *p, const char *name, size_t len)
 {
     const registry_port *e;
     size_t n = by_name_len(name, len, &e);
-    for (size_t i = 0; i < n; i++) add_span(p, (registry_span){e[i].protos, e[i].lo, e[i].hi});
+    for (size_t i = 0; i < n; i++) add_span(p, (registry_span){e[i].protos, e[i].lo, e[i].hi, e[i].name});
 }
 
 static void from_alias(const alias *a, registry_protocol *out)
@@ -201,7 +224,8 @@ static void from_alias(const alias *a, registry_protocol *out)
         s += len + (s[len] == ' ');
     }
     for (int i = 0; i < 2; i++)
-        if (a->extra[i].protos) add_span(out, a->extra[i]);
+        if (a->extra[i].protos)
+            add_span(out, (registry_span){a->extra[i].protos, a->extra[i].lo, a->extra[i].hi, NULL});
 }
 
 /* A registry name that cannot be an English word or an abbreviation that

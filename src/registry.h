@@ -47,6 +47,12 @@ size_t registry_by_name(const char *name, const registry_port **first);
  * (`ident` 113/tcp, `auth` 113/udp). */
 const registry_port *registry_by_port(unsigned proto, unsigned port);
 
+/* True when a port of lo-hi on proto (one REG_* bit) is registered under
+ * a name that contains word, case-insensitively: `tacacs-ds` 65 for
+ * "TACACS", `nntps` 563 for "NNTP". A variant of the protocol, not a
+ * mismatch. Walks the index from lo: cost bounded by the entries there. */
+bool registry_port_named_like(unsigned proto, unsigned lo, unsigned hi, const char *word);
+
 /* A well-known protocol that many programs on one host bind by design,
  * each with SO_REUSEADDR/SO_REUSEPORT (mDNS, LLMNR, SSDP, WS-Discovery,
  * PTP): its name, or NULL when the port is not one of them. proto is
@@ -57,10 +63,12 @@ const char *registry_shared_port(unsigned proto, unsigned port);
 
 enum { REGISTRY_MAX_PORTS = 8 };
 
-/* A port range on protocols (REG_* mask). */
+/* A port range on protocols (REG_* mask), with the registry name that
+ * gives it (NULL: common practice adds it). */
 typedef struct {
     uint8_t protos;
     uint16_t lo, hi;
+    const char *name;
 } registry_span;
 
 /* What a word of a description names: the protocol as people write it

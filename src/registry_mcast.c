@@ -14,8 +14,8 @@
 /* Sorted by name. relative: RFC 2365 §9 offset below the top of a scope
  * of 239/8 (SAP 0, SSDP 5), -1 for none. */
 const registry_mcast registry_mcast_table[] = {
-    {"all routers", {ONE(224, 0, 0, 2)}, 1, -1, "ff01::2, ff02::2, ff05::2", 0, 0, 0, 2},
-    {"all systems", {ONE(224, 0, 0, 1)}, 1, -1, "ff01::1, ff02::1", 0, 0, 0, 2},
+    {"All Routers", {ONE(224, 0, 0, 2)}, 1, -1, "ff01::2, ff02::2, ff05::2", 0, 0, 0, 2},
+    {"All Systems", {ONE(224, 0, 0, 1)}, 1, -1, "ff01::1, ff02::1", 0, 0, 0, 2},
     {"DHCPv6", {{0, 0}}, 0, -1, "ff02::1:2, ff05::1:3", REG_UDP, 546, 547, 0},
     {"HSRP", {ONE(224, 0, 0, 2), ONE(224, 0, 0, 102)}, 2, -1, "", REG_UDP, 1985, 1985, 0},
     {"IGMPv3", {ONE(224, 0, 0, 22)}, 1, -1, "ff02::16 (MLDv2)", 0, 0, 0, 2},
@@ -125,8 +125,8 @@ const registry_block registry_special_blocks[] = {
     {"0.0.0.0", "0.255.255.255", BLK_THIS_NETWORK, "\"this network\" block 0.0.0.0/8", NULL,
      "RFC 1122"},
     {"127.0.0.0", "127.255.255.255", BLK_LOOPBACK, "loopback block 127.0.0.0/8", NULL, "RFC 1122"},
-    {"240.0.0.0", "255.255.255.255", BLK_CLASS_E, "reserved block 240.0.0.0/4 (former class E)",
-     NULL, "RFC 1112"},
+    {"240.0.0.0", "255.255.255.255", BLK_CLASS_E, "reserved block 240.0.0.0/4", NULL,
+     "RFC 1112, the former class E"},
     {"255.255.255.255", "255.255.255.255", BLK_BROADCAST, "limited broadcast address", NULL,
      "RFC 919"},
 };
