@@ -80,16 +80,21 @@ static void scan_text(mentions *ms, const char *text, bool in_name)
     }
 }
 
-/* A service name as a whole: `ptp_event` is the registry's ptp-event. */
+/* A service name: as a whole first (`ptp_event` is the registry's
+ * ptp-event, more precise than its word "ptp"), else word by word. */
 static void scan_name(mentions *ms, const char *name)
 {
     char dashed[WORD_MAX];
     size_t len = strlen(name);
-    scan_text(ms, name, true);
-    if (len >= WORD_MAX || !strchr(name, '_')) return;
-    for (size_t i = 0; i <= len; i++) dashed[i] = name[i] == '_' ? '-' : name[i];
     registry_protocol p;
-    if (registry_protocol_word(dashed, len, true, &p)) add_mention(ms, &p, name, len);
+    if (len < WORD_MAX && strchr(name, '_')) {
+        for (size_t i = 0; i <= len; i++) dashed[i] = name[i] == '_' ? '-' : name[i];
+        if (registry_protocol_word(dashed, len, true, &p)) {
+            add_mention(ms, &p, name, len);
+            return;
+        }
+    }
+    scan_text(ms, name, true);
 }
 
 static bool meets(const flow_row *r, const registry_span *s)

@@ -127,7 +127,7 @@ const registry_block registry_special_blocks[] = {
     {"127.0.0.0", "127.255.255.255", BLK_LOOPBACK, "loopback block 127.0.0.0/8", NULL, "RFC 1122"},
     {"240.0.0.0", "255.255.255.255", BLK_CLASS_E, "reserved block 240.0.0.0/4", NULL,
      "RFC 1112, the former class E"},
-    {"255.255.255.255", "255.255.255.255", BLK_BROADCAST, "limited broadcast address", NULL,
+    {"255.255.255.255", "255.255.255.255", BLK_BROADCAST, "limited broadcast block 255.255.255.255/32", NULL,
      "RFC 919"},
 };
 const size_t registry_nspecial_blocks =

@@ -107,6 +107,14 @@ for bin in $BINS; do
   golden "$bin" tests/checks/alias.err 1 check --color=never tests/checks/alias.ports
   golden "$bin" tests/checks/alias.gcc 1 check --format=gcc tests/checks/alias.ports
 done
+# The registry checks (tests/checks/registry): each file's findings, exit
+# status from its "# exit: N" line; ports-only.ports must stay clean.
+for bin in $BINS; do
+  for f in tests/checks/registry/*.ports; do
+    golden "$bin" "${f%.ports}.err" "$(sed -n 's/^# exit: //p' "$f")" check --color=never "$f"
+  done
+done
+check test -z "$(tr -d "\n" <tests/checks/registry/ports-only.err)"
 # The no-waiver copy of the bundled site must stay the site minus its allows.
 strip_site() { grep -v '^ *allow ' "$1" | sed 's#^import "\(.*\)";#import "../../policies/\1";#'; }
 if diff <(strip_site policies/example-site.ports) <(grep -v '^ *allow ' tests/checks/example-site-nowaivers.ports) >/dev/null; then ok
