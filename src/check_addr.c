@@ -104,9 +104,12 @@ static int literal_cmp(const void *pa, const void *pb)
 
 static void literals(model *m)
 {
-    literal *v = malloc((2 * m->nrows + 1) * sizeof *v);
-    if (!v) return;
     size_t n = 0;
+    for (size_t i = 0; i < m->nrows; i++)
+        n += (m->rows[i].src.kind == EP_ADDR) + (m->rows[i].dst.kind == EP_ADDR);
+    literal *v = malloc((n + 1) * sizeof *v);
+    if (!v) return;
+    n = 0;
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
         /* both ends of `<->` send and receive */

@@ -115,12 +115,14 @@ static void blocks(model *m, const flow_row *r, loc at, const char *g)
     size_t first = registry_mcast_block4(r->dst.lo), last = registry_mcast_block4(r->dst.hi);
     const registry_block *b = &registry_mcast_blocks[first], *e = &registry_mcast_blocks[last];
     char bt[ADDR_TEXT], et[ADDR_TEXT], msg[400];
+    bool reserved = false;
     for (size_t i = first; i <= last; i++) {
         const registry_block *x = &registry_mcast_blocks[i];
         if (!(x->kind & BLK_RESERVED)) continue;
         snprintf(msg, sizeof msg, "group %%s lies in IANA-reserved space %s (%s)",
                  block_text(bt, x), x->ref);
         scope_warning(m, r, at, msg, g);
+        reserved = true;
     }
     bool whole = r->dst.lo == 0xe0000000u && r->dst.hi >= 0xe00000ffu;
     if ((b->kind & BLK_LOCAL_CONTROL) && (r->dst.hi > 0xe00000ffu || whole)) {
@@ -128,7 +130,7 @@ static void blocks(model *m, const flow_row *r, loc at, const char *g)
                  "belong to routing and discovery protocols (OSPF, mDNS, ...)", b->name,
                  block_text(bt, b), b->ref);
         scope_warning(m, r, at, msg, g);
-    } else if (strcmp(top_name(b), top_name(e)) != 0) {
+    } else if (!reserved && strcmp(top_name(b), top_name(e)) != 0) {  /* one finding is enough */
         snprintf(msg, sizeof msg, "group range %%s spans blocks of the multicast registry: "
                  "from the %s %s to the %s %s, whose rules differ; split it", top_name(b),
                  block_text(bt, b), top_name(e), block_text(et, e));

@@ -168,12 +168,11 @@ static void report_mention(model *m, const mentions *ms, int k)
  * NNTP): looked at only for mentions the spans did not meet. */
 static bool variant(const mentions *ms, int k)
 {
-    for (const flow_row *r = ms->first; r->inst == ms->first->inst; r++) {
+    for (const flow_row *r = ms->first; r < ms->end && r->inst == ms->first->inst; r++) {
         if (r->decl->service != ms->first->decl->service || !reg_proto(r->proto)) continue;
         if ((r->lo && registry_port_named_like(reg_proto(r->proto), r->lo, r->hi, ms->p[k].word)) ||
             (r->slo && registry_port_named_like(reg_proto(r->proto), r->slo, r->shi, ms->p[k].word)))
             return true;
-        if (r + 1 == ms->end) break;
     }
     return false;
 }
@@ -354,15 +353,21 @@ static bool same_use(const flow_row *a, const flow_row *b)
            a->dst.hi == b->dst.hi && a->proto == b->proto && a->lo == b->lo && a->hi == b->hi;
 }
 
+/* A row to a group on given ports: what well-known-group looks at. */
+static bool to_group(const flow_row *r)
+{
+    return r->dst.kind == EP_GROUP && r->lo && reg_proto(r->proto);
+}
+
 static void groups(model *m)
 {
-    const flow_row **v = malloc((m->nrows + 1) * sizeof *v);
-    if (!v) return;
     size_t n = 0;
-    for (size_t i = 0; i < m->nrows; i++) {
-        const flow_row *r = &m->rows[i];
-        if (r->dst.kind == EP_GROUP && r->lo && reg_proto(r->proto)) v[n++] = r;
-    }
+    for (size_t i = 0; i < m->nrows; i++) n += to_group(&m->rows[i]);
+    const flow_row **v = malloc((n + 1) * sizeof *v);
+    if (!v) return;
+    n = 0;
+    for (size_t i = 0; i < m->nrows; i++)
+        if (to_group(&m->rows[i])) v[n++] = &m->rows[i];
     qsort(v, n, sizeof *v, row_order);
     for (size_t i = 0; i < n; i++)
         if (!(i && same_use(v[i - 1], v[i])) && !wrong_port(m, v[i])) wrong_group(m, v[i]);

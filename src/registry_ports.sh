@@ -51,7 +51,8 @@ function fail(msg) { printf "%s:%d: %s: %s\n", file, NR, msg, $0 > "/dev/stderr"
     printf "%s\t%s\t%d\t%d\t%d\n", tolower(name), name, lo, hi, mask
     rows++
 }
-END { if (!bad && rows < 1000) { printf "%s: only %d entries\n", file, rows > "/dev/stderr"; exit 1 } }
+END { if (!bad && rows > 65535) { printf "%s: %d entries, more than the index holds\n", file, rows > "/dev/stderr"; exit 1 }
+      if (!bad && rows < 1000) { printf "%s: only %d entries\n", file, rows > "/dev/stderr"; exit 1 } }
 ' "$services" > "$tmp.rows"
 
 # 2. The entries sorted by name (case-insensitive), then port: a name's
