@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include "check.h"
 #include "registry.h"
+#include "xalloc.h"
 
 /* What a position may hold. */
 typedef enum { AT_HOST, AT_NETWORK, AT_SOURCE, AT_DEST, AT_BOTH } position;
@@ -107,8 +108,7 @@ static void literals(model *m)
     size_t n = 0;
     for (size_t i = 0; i < m->nrows; i++)
         n += (m->rows[i].src.kind == EP_ADDR) + (m->rows[i].dst.kind == EP_ADDR);
-    literal *v = malloc((n + 1) * sizeof *v);
-    if (!v) return;
+    literal *v = xmalloc_array(n + 1, sizeof *v);
     n = 0;
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];

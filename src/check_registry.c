@@ -9,6 +9,7 @@
 #include <string.h>
 #include "check.h"
 #include "registry.h"
+#include "xalloc.h"
 
 enum { MAX_MENTIONS = 8, WORD_MAX = 40 };
 
@@ -180,8 +181,7 @@ static bool variant(const mentions *ms, int k)
 static void mismatches(model *m)
 {
     if (!m->nservices) return;
-    mentions **by_svc = calloc((size_t)m->nservices, sizeof *by_svc);
-    if (!by_svc) return;
+    mentions **by_svc = xcalloc((size_t)m->nservices, sizeof *by_svc);
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
         const decl *svc = r->decl->service;
@@ -363,8 +363,7 @@ static void groups(model *m)
 {
     size_t n = 0;
     for (size_t i = 0; i < m->nrows; i++) n += to_group(&m->rows[i]);
-    const flow_row **v = malloc((n + 1) * sizeof *v);
-    if (!v) return;
+    const flow_row **v = xmalloc_array(n + 1, sizeof *v);
     n = 0;
     for (size_t i = 0; i < m->nrows; i++)
         if (to_group(&m->rows[i])) v[n++] = &m->rows[i];
