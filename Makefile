@@ -185,6 +185,8 @@ build/fuzz/parser.o: build/parser.c build/lexer.h | build/fuzz build/.test-deps
 	$(FUZZ_CC) $(GENWARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c -o $@ $<
 build/fuzz/lua_files.o: build/lua_files.c src/luafiles.h | build/fuzz build/.test-deps
 	$(FUZZ_CC) $(FUZZ_WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -c -o $@ $<
+build/fuzz/registry_ports.o: build/registry_ports.c src/registry.h | build/fuzz build/.test-deps
+	$(FUZZ_CC) $(FUZZ_WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -c -o $@ $<
 # main() becomes berth_main(), which the harness calls once per command.
 build/fuzz/%.o: src/%.c | build/fuzz build/.test-deps build/parser.h build/lexer.h
 	$(FUZZ_CC) $(FUZZ_WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Dmain=berth_main \
