@@ -16,7 +16,8 @@ LUA_LIBS   = $(shell pkg-config --libs lua5.4 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 SRC      = $(wildcard src/*.c)
-OBJ      = $(SRC:src/%.c=build/%.o) build/lexer.o build/parser.o build/lua_files.o
+OBJ      = $(SRC:src/%.c=build/%.o) build/lexer.o build/parser.o build/lua_files.o \
+           build/registry_ports.o
 LUA_SRC  = $(sort $(wildcard lua/*.lua))
 LIBOBJ   = $(filter-out build/main.o,$(OBJ))
 POLICIES = $(sort $(wildcard policies/*.ports))
@@ -83,6 +84,21 @@ build/lua_files.c: $(LUA_SRC) | build/.deps
 build/lua_files.o: build/lua_files.c src/luafiles.h | build/.deps
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 build/asan/lua_files.o: build/lua_files.c src/luafiles.h | build/asan
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c -o $@ $<
+
+# The IANA port registry as Debian ships it (libwireshark-data, which
+# .ci/deps installs), compiled into the binary: berth reads no data file at
+# run time. Its package version goes into the table for berth --version.
+# A missing file fails the build (registry_ports.sh names the package).
+SERVICES = /usr/share/wireshark/services
+build/registry_ports.c: src/registry_ports.sh $(wildcard $(SERVICES)) | build/.deps
+	@v=$$(dpkg-query -W -f='$${Version}' libwireshark-data 2>/dev/null) || v=unknown; \
+	  sh src/registry_ports.sh $(SERVICES) "$${v:-unknown}" > $@.tmp && mv $@.tmp $@ || \
+	  { rm -f $@.tmp; exit 1; }
+
+build/registry_ports.o: build/registry_ports.c src/registry.h | build/.deps
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+build/asan/registry_ports.o: build/registry_ports.c src/registry.h | build/asan
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c -o $@ $<
 
 build/lexer.o: build/lexer.c build/parser.h
@@ -168,6 +184,8 @@ build/fuzz/lexer.o: build/lexer.c build/parser.h | build/fuzz build/.test-deps
 build/fuzz/parser.o: build/parser.c build/lexer.h | build/fuzz build/.test-deps
 	$(FUZZ_CC) $(GENWARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c -o $@ $<
 build/fuzz/lua_files.o: build/lua_files.c src/luafiles.h | build/fuzz build/.test-deps
+	$(FUZZ_CC) $(FUZZ_WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -c -o $@ $<
+build/fuzz/registry_ports.o: build/registry_ports.c src/registry.h | build/fuzz build/.test-deps
 	$(FUZZ_CC) $(FUZZ_WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -c -o $@ $<
 # main() becomes berth_main(), which the harness calls once per command.
 build/fuzz/%.o: src/%.c | build/fuzz build/.test-deps build/parser.h build/lexer.h

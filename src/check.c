@@ -17,6 +17,8 @@ void check_program(model *m, const check_options *o)
     if (o->enabled[CK_CROSS_PROTOCOL]) check_cross_protocol(m, &t);
     if (o->enabled[CK_EPHEMERAL_RANGE]) check_ephemeral(m, &t);
     check_multicast(m, o);
+    check_registry(m, o);
+    check_addresses(m, o);
     if (o->enabled[CK_INCONSISTENT_REDECLARATION]) {
         check_redeclaration(m);
         check_alias_drift(m);

@@ -55,6 +55,10 @@ void check_cross_protocol(model *m, const binding_table *t);
 void check_ephemeral(model *m, const binding_table *t);
 /* check_mcast.c */
 void check_multicast(model *m, const check_options *o);
+/* check_registry.c: well-known-mismatch and well-known-group, when enabled. */
+void check_registry(model *m, const check_options *o);
+/* check_addr.c: invalid-address, when enabled. */
+void check_addresses(model *m, const check_options *o);
 /* check_flows.c */
 void check_redeclaration(model *m);
 /* inconsistent-redeclaration between an alias and its target (check_alias.c). */

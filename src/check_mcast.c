@@ -3,9 +3,12 @@
  * two instances in one site) on overlapping groups and ports, found by one
  * sweep over group ranges, and scope warnings for groups that cannot work
  * where they are used. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "check.h"
 #include "interval.h"
+#include "registry.h"
 
 
 typedef struct {
@@ -78,12 +81,20 @@ static bool is_link_local(uint32_t lo, uint32_t hi)
     return (lo >> 8) == (0xe0000000u >> 8) || (hi >> 8) == (0xe0000000u >> 8);
 }
 
-/* RFC 5771: 225.0.0.0-231.255.255.255 is reserved. */
-static bool is_reserved(uint32_t lo, uint32_t hi)
+/* The top-level block of a multicast block row: the scopes of 239/8 are
+ * parts of one block. */
+static const char *top_name(const registry_block *b)
 {
-    return lo <= 0xe7ffffffu && hi >= 0xe1000000u;
+    return b->part_of ? b->part_of : b->name;
 }
 
+/* "224.0.0.0/24"-style text of a block: its bounds. */
+static const char *block_text(char buf[ADDR_TEXT], const registry_block *b)
+{
+    uint32_t lo, hi;
+    if (!registry_block_v4(b, &lo, &hi)) return b->lo;
+    return addr_text(buf, lo, hi, 32);
+}
 static int count_scopes(const flow_decl *f)
 {
     int n = 0;
@@ -96,6 +107,38 @@ static void scope_warning(model *m, const flow_row *r, loc where, const char *fm
 {
     diag *d = diag_report(m->diags, SEV_WARNING, CK_MULTICAST_SCOPE, where, fmt, group);
     check_tag(d, r, NULL, NULL);
+}
+
+/* The blocks of the multicast registry (RFC 5771, RFC 2365) that a group
+ * or group range lies in: reserved blocks applications must not use, a
+ * range across blocks (their rules differ), and a range that takes in the
+ * Local Network Control Block, where routing and discovery protocols live. */
+static void blocks(model *m, const flow_row *r, loc at, const char *g)
+{
+    size_t first = registry_mcast_block4(r->dst.lo), last = registry_mcast_block4(r->dst.hi);
+    const registry_block *b = &registry_mcast_blocks[first], *e = &registry_mcast_blocks[last];
+    char bt[ADDR_TEXT], et[ADDR_TEXT], msg[400];
+    bool reserved = false;
+    for (size_t i = first; i <= last; i++) {
+        const registry_block *x = &registry_mcast_blocks[i];
+        if (!(x->kind & BLK_RESERVED)) continue;
+        snprintf(msg, sizeof msg, "group %%s lies in IANA-reserved space %s (%s)",
+                 block_text(bt, x), x->ref);
+        scope_warning(m, r, at, msg, g);
+        reserved = true;
+    }
+    bool whole = r->dst.lo == 0xe0000000u && r->dst.hi >= 0xe00000ffu;
+    if ((b->kind & BLK_LOCAL_CONTROL) && (r->dst.hi > 0xe00000ffu || whole)) {
+        snprintf(msg, sizeof msg, "group range %%s takes in the %s %s (%s), whose groups "
+                 "belong to routing and discovery protocols (OSPF, mDNS, ...)", b->name,
+                 block_text(bt, b), b->ref);
+        scope_warning(m, r, at, msg, g);
+    } else if (!reserved && strcmp(top_name(b), top_name(e)) != 0) {  /* one finding is enough */
+        snprintf(msg, sizeof msg, "group range %%s spans blocks of the multicast registry: "
+                 "from the %s %s to the %s %s, whose rules differ; split it", top_name(b),
+                 block_text(bt, b), top_name(e), block_text(et, e));
+        scope_warning(m, r, at, msg, g);
+    }
 }
 
 static void scopes(model *m)
@@ -118,9 +161,7 @@ static void scopes(model *m)
         if (is_link_local(r->dst.lo, r->dst.hi) && count_scopes(r->decl) > 1)
             scope_warning(m, r, at, "group %s is link-local (224.0.0.0/24): routers never "
                           "forward it, so this flow cannot cross between its zones", g);
-        if (is_reserved(r->dst.lo, r->dst.hi))
-            scope_warning(m, r, at, "group %s lies in IANA-reserved space "
-                          "225.0.0.0-231.255.255.255 (RFC 5771)", g);
+        blocks(m, r, at, g);
     }
 }
 

@@ -39,7 +39,8 @@ const check_info check_table[CK_COUNT] = {
         "two systems using the same multicast group (or overlapping group ranges) and port"},
     [CK_MULTICAST_SCOPE] = {"multicast-scope", SEV_WARNING, true,
         "a multicast group used where it cannot work: link-local groups across zones, "
-        "reserved groups, TCP to a group, a group as a source"},
+        "reserved blocks (RFC 5771), a range across blocks or taking in the local control "
+        "block, TCP to a group, a group as a source"},
     [CK_INCONSISTENT_REDECLARATION] = {"inconsistent-redeclaration", SEV_WARNING, true,
         "one set of ports described twice with different ranges: in a system, or by an alias and its target"},
     [CK_REDUNDANT_FLOW] = {"redundant-flow", SEV_WARNING, true,
@@ -59,6 +60,16 @@ const check_info check_table[CK_COUNT] = {
         "two networks bound in one site whose subnets overlap without being the same subnet"},
     [CK_UNBOUND_ZONE] = {"unbound-zone", SEV_NOTE, true,
         "a zone that a flow of the site needs, in a site that binds networks but none to it"},
+    [CK_WELL_KNOWN_MISMATCH] = {"well-known-mismatch", SEV_WARNING, true,
+        "a service whose name or description names a registered protocol (Syslog, SNMP, NTP, "
+        "DNS, ...) on none of the ports or transports the IANA registry gives it"},
+    [CK_WELL_KNOWN_GROUP] = {"well-known-group", SEV_WARNING, true,
+        "a registered multicast group (mDNS, SSDP, PTP, ...) used with a port that is not its "
+        "protocol's, or that protocol's port used with another group"},
+    [CK_INVALID_ADDRESS] = {"invalid-address", SEV_ERROR, true,
+        "a host, network or literal address no host can have there: 0.0.0.0/8, 127.0.0.0/8 "
+        "outside local flows, 240.0.0.0/4 (255.255.255.255 only as a destination), a "
+        "multicast network"},
     [CK_SOCKET_INPUT] = {"socket-input", SEV_ERROR, false,
         "audit: a line of the --sockets file that is neither `ss -lntuH` nor `netstat -ano` output", true},
     [CK_UNDECLARED_LISTENER] = {"undeclared-listener", SEV_ERROR, true,

@@ -36,6 +36,10 @@ typedef enum {
     CK_HOST_OUTSIDE_NETWORKS,
     CK_OVERLAPPING_NETWORKS,
     CK_UNBOUND_ZONE,
+    /* the registries (registry.h): well-known ports, groups, address blocks */
+    CK_WELL_KNOWN_MISMATCH,
+    CK_WELL_KNOWN_GROUP,
+    CK_INVALID_ADDRESS,
     /* berth audit: the policy against the sockets of a running host */
     CK_SOCKET_INPUT,
     CK_UNDECLARED_LISTENER,

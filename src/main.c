@@ -15,6 +15,7 @@
 #include "model.h"
 #include "output.h"
 #include "proto.h"
+#include "registry.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -826,6 +827,8 @@ static int dispatch(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0) {
         puts("berth " BERTH_VERSION);
+        /* the compiled-in IANA port registry: which copy, how many entries */
+        printf("port registry: %s (%zu entries)\n", registry_ports_source, registry_nports);
         return 0;
     }
     if (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "fmt") == 0 ||

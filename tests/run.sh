@@ -108,6 +108,14 @@ for bin in $BINS; do
   golden "$bin" tests/checks/alias.err 1 check --color=never tests/checks/alias.ports
   golden "$bin" tests/checks/alias.gcc 1 check --format=gcc tests/checks/alias.ports
 done
+# The registry checks (tests/checks/registry): each file's findings, exit
+# status from its "# exit: N" line; ports-only.ports must stay clean.
+for bin in $BINS; do
+  for f in tests/checks/registry/*.ports; do
+    golden "$bin" "${f%.ports}.err" "$(sed -n 's/^# exit: //p' "$f")" check --color=never "$f"
+  done
+done
+check test -z "$(tr -d "\n" <tests/checks/registry/ports-only.err)"
 # The no-waiver copy of the bundled site must stay the site minus its allows.
 strip_site() { grep -v '^ *allow ' "$1" | sed 's#^import "\(.*\)";#import "../../policies/\1";#'; }
 if diff <(strip_site policies/example-site.ports) <(grep -v '^ *allow ' tests/checks/example-site-nowaivers.ports) >/dev/null; then ok
@@ -118,6 +126,17 @@ suite_cli() {
 # 3. The interface contract of SPEC.md.
 check ./berth --help
 check ./berth --version
+# --version names the compiled-in port registry and its package version;
+# its generator fails, naming the package or the line, on a missing or
+# malformed services file (the build stops rather than ship a short table).
+check grep -q '^port registry: libwireshark-data [^ ]* ([0-9]* entries)$' <(./berth --version)
+out=$(sh src/registry_ports.sh "$tmp/no-such-services" 1 2>&1 >/dev/null); rc=$?
+check test "$rc" = 1
+check grep -q "cannot read $tmp/no-such-services: install Debian's libwireshark-data" <<<"$out"
+{ printf 'ok\t1/tcp\n'; printf 'bad 2/tcpx\n'; } >"$tmp/bad-services"
+out=$(sh src/registry_ports.sh "$tmp/bad-services" 1 2>&1 >/dev/null); rc=$?
+check test "$rc" = 1
+check grep -q "^$tmp/bad-services:2: unknown protocol tcpx: bad 2/tcpx\$" <<<"$out"
 ./berth check no-such-file.ports >/dev/null 2>&1; check test $? = 2
 ./berth frobnicate >/dev/null 2>&1; check test $? = 2
 # An option the command does not read is a usage error, never ignored.

@@ -12,7 +12,7 @@ missing-parameter overflow port-range reversed-range not-multicast
 unused-waiver bind-conflict cross-protocol ephemeral-range multicast-collision
 multicast-scope inconsistent-redeclaration redundant-flow instance-defaults
 unknown-peer duplicate-address idle-host host-outside-networks
-overlapping-networks unbound-zone socket-input undeclared-listener not-listening loopback-listener undeclared-group group-not-joined'
+overlapping-networks unbound-zone well-known-mismatch well-known-group invalid-address socket-input undeclared-listener not-listening loopback-listener undeclared-group group-not-joined'
 
 # _berth_words: the words up to the cursor as typed. Bash splits a word at
 # '=' and ':' (--format=json arrives as --format, =, json); pieces with no
