@@ -35,9 +35,16 @@ decl *build_service(parse_ctx *pc, loc where, const char *name, loc name_loc,
 
 flow_decl *build_flow(parse_ctx *pc, loc where, unsigned protos, port_item *ports,
                       port_item *sports, endpoint *src, bool bidir, endpoint *dst,
-                      scope *scopes, bool local);
+                      scope *scopes, unsigned attrs);
 flow_decl *build_append_flow(flow_decl *list, flow_decl *f);
 port_item *build_port(parse_ctx *pc, loc where, expr *lo, expr *hi);
+/* `80 up`, `5004-5100 even dynamic`: the suffixes, checked for sense. */
+port_item *build_port_suffixes(parse_ctx *pc, loc where, port_item *p, unsigned sfx,
+                               loc sfx_loc);
+port_item *build_port_ephemeral(parse_ctx *pc, loc where);
+/* Adds one suffix or flow attribute to a set; a repeated or contrary one is an error. */
+unsigned build_suffix(parse_ctx *pc, unsigned set, unsigned bit, const char *word, loc where);
+unsigned build_flow_attr(parse_ctx *pc, unsigned set, unsigned bit, const char *word, loc where);
 port_item *build_range_token(parse_ctx *pc, loc where, int64_t lo, int64_t hi, int lo_len);
 port_item *build_append_port(port_item *list, port_item *p);
 expr *build_num(parse_ctx *pc, loc where, int64_t v);

@@ -17,6 +17,11 @@ static bool ports_meet(const flow_row *a, const flow_row *b, int64_t *lo, int64_
     if (!a->lo || !b->lo) return false;
     *lo = a->lo > b->lo ? a->lo : b->lo;
     *hi = a->hi < b->hi ? a->hi : b->hi;
+    /* An even range meets only the even ports of the other. */
+    int stride = a->stride ? a->stride : b->stride;
+    if (a->stride && b->stride && a->stride != b->stride) return false;
+    if (stride && !stride_has(stride, (unsigned)*lo)) ++*lo;
+    if (stride && !stride_has(stride, (unsigned)*hi)) --*hi;
     return *lo <= *hi;
 }
 
@@ -59,7 +64,7 @@ static void collisions(model *m)
     size_t n = 0;
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
-        if (r->dst.kind == EP_GROUP) iv[n++] = (interval){r->proto, r->dst.lo, r->dst.hi, i};
+        if (r->dst.kind == EP_GROUP) iv[n++] = (interval){r->proto, r->dst.lo, r->dst.hi, i, IV_ALL};
     }
     mc_ctx c = {m};
     interval_sweep(iv, n, on_group_overlap, &c);

@@ -39,10 +39,9 @@ int cli_flows(const model *m, diag_sink *diags, FILE *out)
         if (r->inst->site) fprintf(out, "%s/", r->inst->site->name);
         fprintf(out, "%s %s.%s %s ", r->inst->name, sys->name, r->decl->service->name,
                 r->proto == PROTO_TCP ? "tcp" : "udp");
-        print_ports(out, r->lo, r->hi);
-        fputs(" from ", out);
-        print_ports(out, r->slo, r->shi);
-        fputc(' ', out);
+        char pt[PORT_TEXT];
+        fprintf(out, "%s from ", row_port_text(pt, r, false));
+        fprintf(out, "%s ", row_port_text(pt, r, true));
         print_end(out, &r->src, sys);
         fputs(" -> ", out);
         print_end(out, &r->dst, sys);
@@ -50,6 +49,8 @@ int cli_flows(const model *m, diag_sink *diags, FILE *out)
             fprintf(out, "%s%s%s", s == r->decl->scopes ? " in " : ", ",
                     s->target ? s->target->name : s->zone.name, s->optional ? " optional" : "");
         if (r->decl->local) fputs(" local", out);
+        if (r->decl->dynamic) fputs(" dynamic", out);
+        if (r->flags & ROW_SHARED) fputs(" shared", out);
         fputc('\n', out);
     }
     diag_finish(diags);
