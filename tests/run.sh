@@ -100,12 +100,22 @@ suite_checks() {
 #     with them, the bundled policies check clean.
 for bin in $BINS; do
   golden "$bin" tests/checks/example-site-nowaivers.err 1 check --color=never --root . tests/checks/example-site-nowaivers.ports
+  # The seed's Dante 16000-65536: the range error, then every conflict of 16000-65535.
+  golden "$bin" tests/checks/example-site-seed65536.err 1 check --color=never --root . tests/checks/example-site-seed65536.ports
   check "$bin" check --color=never policies/*.ports
 done
 # The no-waiver copy of the bundled site must stay the site minus its allows.
 strip_site() { grep -v '^ *allow ' "$1" | sed 's#^import "\(.*\)";#import "../../policies/\1";#'; }
 if diff <(strip_site policies/example-site.ports) <(grep -v '^ *allow ' tests/checks/example-site-nowaivers.ports) >/dev/null; then ok
 else bad "tests/checks/example-site-nowaivers.ports no longer matches policies/example-site.ports"; fi
+# ... and its seed variant the same site with the seed's Dante range.
+if diff <(sed 1,2d tests/checks/example-site-seed65536.ports | sed 's#^import "dante-seed65536.ports";.*#import "../../policies/dante.ports";#') \
+        <(sed 1d tests/checks/example-site-nowaivers.ports) >/dev/null &&
+   diff <(sed 1d tests/checks/dante-seed65536.ports | sed 's/16000-65536 device/16000-65535 device/') policies/dante.ports >/dev/null; then ok
+else bad "tests/checks/example-site-seed65536.ports or dante-seed65536.ports no longer match their originals"; fi
+# The acceptance of issue 8 item 12: the error and the conflicts of the clamped range.
+check grep -q "port 65536 is out of range 1-65535; did you mean 65535?" tests/checks/example-site-seed65536.err
+check grep -q "dante.audio_control and omnicast.archiver_to_gateway both bind udp 28000-29000" tests/checks/example-site-seed65536.err
 }
 
 suite_cli() {
