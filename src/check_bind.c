@@ -356,6 +356,8 @@ void check_ephemeral(model *m, const binding_table *t)
     for (size_t i = 0; i < n; i++) {
         const binding *b = &t->v[iv[i].item];
         const host *h = b->h;
+        /* A dynamic range is picked at run time around the ports in use. */
+        if (b->dynamic) continue;
         int64_t lo = iv[i].lo > h->eph_lo ? iv[i].lo : h->eph_lo;
         int64_t hi = iv[i].hi < h->eph_hi ? iv[i].hi : h->eph_hi;
         if (!h->eph_lo || lo > hi) continue;

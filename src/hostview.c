@@ -316,13 +316,46 @@ static const hv_addrset *peer(hv_ctx *c, const flow_row *r, const flow_end *e)
 
 /* ---- facts ---- */
 
+static void push_fact(hv_ctx *c, const fact *f)
+{
+    c->facts = arena_grow(c->m->mem, c->facts, sizeof *c->facts, &c->facts_cap, c->nfacts + 1);
+    c->facts[c->nfacts] = *f;
+    c->facts[c->nfacts].seq = c->nfacts;
+    c->nfacts++;
+}
+
+/* `ephemeral` ports on this host's own side are this host's range; the
+ * peer's side keeps the range elaboration resolved for the row. */
+static void own_ephemeral(const host *h, bool mine, uint16_t *lo, uint16_t *hi)
+{
+    if (!mine || !h->eph_lo) return;
+    *lo = (uint16_t)h->eph_lo;
+    *hi = (uint16_t)h->eph_hi;
+}
+
+/* One fact per port of an `even` or `odd` range (a firewall lists them;
+ * elab bounds them by MODEL_MAX_STRIDE). A source stride is listed only
+ * when the destination has none; else its hull is opened. */
 static void add_fact(hv_ctx *c, const host *h, const flow_row *r, bool out, const hv_addrset *s,
                      const hv_addrset *d)
 {
-    c->facts = arena_grow(c->m->mem, c->facts, sizeof *c->facts, &c->facts_cap, c->nfacts + 1);
-    c->facts[c->nfacts] = (fact){h, out, d != &any_set && r->dst.kind == EP_GROUP, r->proto, s, d,
-                                 r->slo, r->shi, r->lo, r->hi, r, c->nfacts};
-    c->nfacts++;
+    fact f = {h, out, d != &any_set && r->dst.kind == EP_GROUP, r->proto, s, d,
+              r->slo, r->shi, r->lo, r->hi, r, 0};
+    if (r->flags & ROW_EPHEMERAL) own_ephemeral(h, !out, &f.lo, &f.hi);
+    if (r->flags & ROW_SEPHEMERAL) own_ephemeral(h, out, &f.slo, &f.shi);
+    if (r->stride) {
+        for (unsigned p = f.lo; p <= r->hi; p += 2) {
+            f.lo = f.hi = (uint16_t)p;
+            push_fact(c, &f);
+        }
+    } else if (r->sstride) {
+        for (unsigned p = f.slo; p <= r->shi; p += 2) {
+            f.slo = f.shi = (uint16_t)p;
+            push_fact(c, &f);
+        }
+    } else {
+        push_fact(c, &f);
+    }
 }
 
 /* The site's hosts on one side of a row, found once per (endpoint,

@@ -289,6 +289,10 @@ check g++ -std=c++11 -Wall -Wextra -Werror -x c++ -c -o "$tmp/hostile/x.o" "$tmp
 ./berth gen c -o "$tmp/cross" tests/gen/cross.ports 2>/dev/null
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/cross" -o "$tmp/cross/t" tests/gen/cross.c "$tmp/cross/berth_policy.c"
 check "$tmp/cross/t"
+# Even and odd ranges own only their ports; the flags column tells the forms apart.
+./berth gen c -o "$tmp/forms" tests/gen/forms.ports 2>/dev/null
+check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/forms" -o "$tmp/forms/t" tests/gen/forms.c "$tmp/forms/berth_policy.c"
+check "$tmp/forms/t"
 # Parameters, pools and groups whose macro names collide still give a header
 # that compiles with every name defined once.
 ./berth gen c -o "$tmp/clash" tests/gen/clash.ports 2>/dev/null
