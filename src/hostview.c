@@ -462,7 +462,8 @@ static bool same_flow(const flow_row *a, const flow_row *b)
 /* One rule from facts [f, f + n), which share a key and are sorted by lo. */
 static hv_rule make_rule(hv_ctx *c, const fact *f, size_t n)
 {
-    hv_rule r = {f->out, f->mc, f->proto, f->s, f->d, NULL, NULL, 0, 0, NULL, 0, NULL, 0, NULL, 0};
+    hv_rule r = {f->out, f->mc, f->proto, f->s, f->d, NULL, NULL, 0, 0, NULL, 0, NULL, 0, NULL, 0,
+                 false, false};
     arena *mem = c->m->mem;
     if (f->slo) {
         r.sports = arena_alloc(mem, sizeof *r.sports);
@@ -483,7 +484,11 @@ static hv_rule make_rule(hv_ctx *c, const fact *f, size_t n)
     r.why = arena_alloc(mem, n * sizeof *r.why);
     r.svcs = arena_alloc(mem, n * sizeof *r.svcs);
     r.rows = arena_alloc(mem, n * sizeof *r.rows);
-    for (size_t i = 0; i < n; i++) r.why[i] = r.svcs[i] = r.rows[i] = f[i].row;
+    for (size_t i = 0; i < n; i++) {
+        r.why[i] = r.svcs[i] = r.rows[i] = f[i].row;
+        r.dynamic |= (f[i].row->flags & (ROW_DYNAMIC | ROW_SDYNAMIC)) != 0;
+        r.ephemeral |= (f[i].row->flags & (ROW_EPHEMERAL | ROW_SEPHEMERAL)) != 0;
+    }
     r.nrows = n;
     qsort(r.why, n, sizeof *r.why, why_cmp);
     for (size_t i = 0; i < n; i++)
@@ -671,6 +676,9 @@ static void walk_rule(model *m, walker *w, const hv_rule *r)
     w_bool(w, "multicast", r->multicast);
     walk_ports(w, "sports", r->sports, r->nsports);
     walk_ports(w, "dports", r->dports, r->ndports);
+    /* Only when set, so views of policies without these forms are unchanged. */
+    if (r->dynamic) w_bool(w, "dynamic", true);
+    if (r->ephemeral) w_bool(w, "ephemeral", true);
     w_open(w, "services", true);
     for (size_t i = 0; i < r->nsvcs; i++) w->s->str(w->ctx, check_service_name(m, r->svcs[i]));
     w_close(w, true);

@@ -36,6 +36,8 @@ typedef struct {
     size_t nsvcs;
     const flow_row **rows;       /* every row behind the rule, by port (berth explain) */
     size_t nrows;
+    bool dynamic;                /* some of its ports are picked at run time */
+    bool ephemeral;              /* some of its ports are an OS's ephemeral range */
 } hv_rule;
 
 typedef struct {
