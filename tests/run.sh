@@ -298,7 +298,7 @@ check "$tmp/forms/t"
 ./berth gen c -o "$tmp/clash" tests/gen/clash.ports 2>/dev/null
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -c -o "$tmp/clash/x.o" "$tmp/clash/berth_policy.c"
 check test "$(grep -c '^#define' "$tmp/clash/berth_policy.h")" = "$(grep '^#define' "$tmp/clash/berth_policy.h" | awk '{print $2}' | sort -u | wc -l)"
-check grep -qx '#define BERTH_API_VERSION 1' "$tmp/clash/berth_policy.h"
+check grep -qx '#define BERTH_API_VERSION 2' "$tmp/clash/berth_policy.h"
 check grep -qx '#define BERTH_API_VERSION_2 7' "$tmp/clash/berth_policy.h"
 check grep -q '^#define BERTH_POLICY_HASH "fnv1a64:' "$tmp/clash/berth_policy.h"
 check grep -qx '#define BERTH_POLICY_HASH_2 8' "$tmp/clash/berth_policy.h"
