@@ -197,9 +197,10 @@ unsigned build_suffix(parse_ctx *pc, unsigned set, unsigned bit, const char *wor
 {
     if (set & bit)
         parse_error(pc, where, "'%s' is written twice on this port", word);
-    else if ((bit | set) == (PORT_SFX_EVEN | PORT_SFX_ODD) ||
-             ((set & (PORT_SFX_EVEN | PORT_SFX_ODD)) && (bit & (PORT_SFX_EVEN | PORT_SFX_ODD))))
+    else if ((set & (PORT_SFX_EVEN | PORT_SFX_ODD)) && (bit & (PORT_SFX_EVEN | PORT_SFX_ODD))) {
         parse_error(pc, where, "a port range is either 'even' or 'odd', not both");
+        return set;                  /* the first one stands */
+    }
     else if ((bit == PORT_SFX_DYNAMIC && (set & PORT_SFX_UP)) ||
              (bit == PORT_SFX_UP && (set & PORT_SFX_DYNAMIC)))
         parse_error(pc, where, "'up' is already dynamic: write '%s' without 'dynamic'",
@@ -222,13 +223,18 @@ port_item *build_port_suffixes(parse_ctx *pc, loc where, port_item *p, unsigned 
     p->up = sfx & PORT_SFX_UP;
     p->dynamic = sfx & (PORT_SFX_DYNAMIC | PORT_SFX_UP);
     p->stride = sfx & PORT_SFX_EVEN ? STRIDE_EVEN : sfx & PORT_SFX_ODD ? STRIDE_ODD : STRIDE_ALL;
-    if (p->up && p->hi)
+    /* A reported suffix is dropped, so later checks see the plain item. */
+    if (p->up && p->hi) {
         parse_error(pc, sfx_loc, "'up' follows one port, as in '5960 up' (from 5960 to 65535); "
                     "a range already has its end");
-    else if (p->stride && !p->hi && !p->up)
+        p->up = false;
+        p->dynamic = sfx & PORT_SFX_DYNAMIC;
+    } else if (p->stride && !p->hi && !p->up) {
         parse_error(pc, sfx_loc, "'%s' picks from a range, as in '5004-5100 %s'; one port "
                     "needs no stride", p->stride == STRIDE_EVEN ? "even" : "odd",
                     p->stride == STRIDE_EVEN ? "even" : "odd");
+        p->stride = STRIDE_ALL;
+    }
     return p;
 }
 
