@@ -376,7 +376,7 @@ static bool mirrors(const flow_row *a, const flow_row *b)
  * for the forward row. */
 static void report_found(model *m, redundant_list *l)
 {
-    qsort(l->v, l->n, sizeof *l->v, mirror_order);
+    if (l->n > 1) qsort(l->v, l->n, sizeof *l->v, mirror_order);   /* v is NULL when empty */
     for (size_t i = 0; i < l->n; i++) {
         const flow_row *r = l->v[i].row;
         if (!r->decl->bidir || (i + 1 < l->n && mirrors(r, l->v[i + 1].row)))

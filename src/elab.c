@@ -247,8 +247,8 @@ static void add_row(model *m, const flow_row *r)
 /* The ephemeral range of one side: the range its hosts share (the hull
  * when they differ; the host view then takes each host's own), else its
  * role's os, else IANA's dynamic ports. */
-static void ephemeral_of(const model *m, const run_index *ix, const instance *in,
-                         const flow_end *e, uint16_t *lo, uint16_t *hi)
+static void ephemeral_of(const run_index *ix, const instance *in, const flow_end *e,
+                         uint16_t *lo, uint16_t *hi)
 {
     int a = 0, b = 0;
     if (e->kind == EP_NAME && e->target->kind == D_ROLE && e->target->system == in->sys) {
@@ -261,7 +261,6 @@ static void ephemeral_of(const model *m, const run_index *ix, const instance *in
         }
         if (!a) os_ephemeral(e->target->os, &a, &b);
     }
-    (void)m;
     if (!a) a = EPH_DEFAULT_LO, b = EPH_DEFAULT_HI;
     *lo = (uint16_t)a;
     *hi = (uint16_t)b;
@@ -284,15 +283,15 @@ static uint8_t source_flags(uint8_t f)
                      (f & ROW_EPHEMERAL ? ROW_SEPHEMERAL : 0) | (f & ROW_CLAMPED));
 }
 
-static flow_row make_row(const model *m, const run_index *ix, instance *in, const flow_decl *f,
+static flow_row make_row(const run_index *ix, instance *in, const flow_decl *f,
                          unsigned proto, const port_span *d, const port_span *sp,
                          const flow_end *src, const flow_end *dst, bool rev)
 {
     flow_row r = {f, in, (uint8_t)proto, rev, d->lo, d->hi, sp->lo, sp->hi, *src, *dst,
                   d->ast, sp->ast, (uint8_t)(d->flags | source_flags(sp->flags)), d->stride,
                   sp->stride};
-    if (d->flags & ROW_EPHEMERAL) ephemeral_of(m, ix, in, dst, &r.lo, &r.hi);
-    if (sp->flags & ROW_EPHEMERAL) ephemeral_of(m, ix, in, src, &r.slo, &r.shi);
+    if (d->flags & ROW_EPHEMERAL) ephemeral_of(ix, in, dst, &r.lo, &r.hi);
+    if (sp->flags & ROW_EPHEMERAL) ephemeral_of(ix, in, src, &r.slo, &r.shi);
     if (f->shared || registry_shared(proto, d)) r.flags |= ROW_SHARED;
     return r;
 }
@@ -376,7 +375,7 @@ static void elab_flow(model *m, const run_index *ix, instance *in, const flow_de
                     for (int b = 0; b < ndst; b++)
                         for (int rev = 0; rev <= (int)f->bidir; rev++) {
                             if (m->rows_capped) return;
-                            flow_row r = make_row(m, ix, in, f, proto, &dp[i], &sp[j],
+                            flow_row r = make_row(ix, in, f, proto, &dp[i], &sp[j],
                                                   rev ? &dst[b] : &src[a],
                                                   rev ? &src[a] : &dst[b], rev);
                             add_row(m, &r);

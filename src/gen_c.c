@@ -7,6 +7,7 @@
 #include <string.h>
 #include "check.h"
 #include "gen.h"
+#include "xalloc.h"
 
 /* The flags column: what the numbers of a flow are (macros in the header). */
 enum {
@@ -251,12 +252,7 @@ static ownership build_ownership(cgen *cg)
         /* An even or odd range owns its own ports only: one segment each. */
         unsigned step = r->stride ? 2 : 1, last = r->stride ? r->hi : r->lo;
         for (unsigned p = r->lo; p <= last; p += step) {
-            if (n + 2 > cap) {
-                cap *= 2;
-                event *grown = realloc(ev, cap * sizeof *ev);
-                if (!grown) break;
-                ev = grown;
-            }
+            if (n + 2 > cap) ev = xrealloc_array(ev, cap *= 2, sizeof *ev);
             unsigned hi = r->stride ? p : r->hi;
             ev[n++] = (event){r->proto, (long)p, cg->rows[i].svc, +1};
             ev[n++] = (event){r->proto, (long)hi + 1, cg->rows[i].svc, -1};

@@ -6,6 +6,7 @@
  * point; sorted, consecutive points bound the segments. */
 #include "interval.h"
 #include <stdlib.h>
+#include "xalloc.h"
 
 static int interval_cmp(const void *pa, const void *pb)
 {
@@ -94,8 +95,8 @@ void interval_sweep(interval *v, size_t n, overlap_fn fn, void *ctx)
         free(h.a);
         return;
     }
-    interval *c = malloc((n ? n : 1) * sizeof *c);
-    for (int odd = 0; c && odd < 2; odd++) {
+    interval *c = xmalloc_array(n ? n : 1, sizeof *c);
+    for (int odd = 0; odd < 2; odd++) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
             if (v[i].stride == IV_ALL || v[i].stride == (odd ? IV_ODD : IV_EVEN)) c[m++] = v[i];
