@@ -77,19 +77,20 @@ static void berth_yyerror(loc *where, yyscan_t scanner, parse_ctx *pc, const cha
 %token <str> STRING "string" IDENT "name" PARAM "parameter"
 %token ARROW "->" BIARROW "<->" DOTDOT ".."
 %token KW_ALLOW "allow" KW_ANY "any" KW_BECAUSE "because" KW_COUNT "count"
-       KW_EPHEMERAL "ephemeral" KW_FROM "from" KW_GROUP "group" KW_HOST "host"
+       KW_DYNAMIC "dynamic" KW_EPHEMERAL "ephemeral" KW_EVEN "even" KW_FROM "from" KW_GROUP "group" KW_HOST "host"
        KW_IMPORT "import" KW_IN "in" KW_INSTANCE "instance" KW_LOCAL "local"
-       KW_NETWORK "network" KW_OF "of" KW_ON "on" KW_OPTIONAL "optional" KW_OS "os"
+       KW_NETWORK "network" KW_ODD "odd" KW_OF "of" KW_ON "on" KW_OPTIONAL "optional" KW_OS "os"
        KW_PARAM "param" KW_POOL "pool" KW_ROLE "role" KW_RUNS "runs"
-       KW_SERVICE "service" KW_SET "set" KW_SITE "site" KW_SYSTEM "system"
-       KW_TCP "tcp" KW_UDP "udp" KW_ZONE "zone" KW_IS "is" KW_TYPE "type" KW_PROTO "proto"
+       KW_SERVICE "service" KW_SET "set" KW_SHARED "shared" KW_SITE "site"
+       KW_SYSTEM "system" KW_TCP "tcp" KW_UDP "udp" KW_UP "up" KW_ZONE "zone"
+       KW_IS "is" KW_TYPE "type" KW_PROTO "proto"
 
 %type <str> opt_desc
 %type <protos> protos
-%type <flag> opt_local
+%type <protos> flow_attrs port_suffixes
 %type <r> ref
 %type <ex> expr value group_addr
-%type <port> port ports opt_from ip_ports
+%type <port> port port_range ports opt_from ip_ports
 %type <flow> ipproto
 %type <types> icmp_types
 %type <ep> endpoint endpoints
@@ -199,18 +200,18 @@ flows
     ;
 
 flow
-    : protos ports opt_from endpoints ARROW endpoints opt_scopes opt_local ';'
+    : protos ports opt_from endpoints ARROW endpoints opt_scopes flow_attrs ';'
             { $$ = build_flow(pc, @$, $1, $2, $3, $4, false, $6, $7, $8); }
-    | protos ports opt_from endpoints BIARROW endpoints opt_scopes opt_local ';'
+    | protos ports opt_from endpoints BIARROW endpoints opt_scopes flow_attrs ';'
             { $$ = build_flow(pc, @$, $1, $2, $3, $4, true, $6, $7, $8); }
-    | protos "from" ports endpoints ARROW endpoints opt_scopes opt_local ';'
+    | protos "from" ports endpoints ARROW endpoints opt_scopes flow_attrs ';'
             { $$ = build_flow(pc, @$, $1, NULL, $3, $4, false, $6, $7, $8); }
-    | protos "from" ports endpoints BIARROW endpoints opt_scopes opt_local ';'
+    | protos "from" ports endpoints BIARROW endpoints opt_scopes flow_attrs ';'
             { $$ = build_flow(pc, @$, $1, NULL, $3, $4, true, $6, $7, $8); }
-    | ipproto ip_ports endpoints ARROW endpoints opt_scopes opt_local ';'
-            { $$ = build_ip_flow(pc, @$, $1, $2, $3, false, $5, $6, $7); }
-    | ipproto ip_ports endpoints BIARROW endpoints opt_scopes opt_local ';'
-            { $$ = build_ip_flow(pc, @$, $1, $2, $3, true, $5, $6, $7); }
+    | ipproto ip_ports endpoints ARROW endpoints opt_scopes flow_attrs ';'
+            { $$ = build_ip_flow(pc, @$, $1, $2, $3, false, $5, $6, $7, @7); }
+    | ipproto ip_ports endpoints BIARROW endpoints opt_scopes flow_attrs ';'
+            { $$ = build_ip_flow(pc, @$, $1, $2, $3, true, $5, $6, $7, @7); }
     ;
 
 /* An IP protocol without ports, looked up by name in proto.c's table (so
@@ -253,10 +254,25 @@ ports
     | ports ',' port        { $$ = build_append_port($1, $3); }
     ;
 
+/* A port item: a number or range with its suffixes (`5960 up`,
+ * `5004-5100 even`, `16384-32767 dynamic`), or the host's `ephemeral` range. */
 port
+    : port_range port_suffixes  { $$ = build_port_suffixes(pc, @$, $1, $2, @2); }
+    | "ephemeral"           { $$ = build_port_ephemeral(pc, @$); }
+    ;
+
+port_range
     : expr                  { $$ = build_port(pc, @$, $1, NULL); }
     | expr ".." expr        { $$ = build_port(pc, @$, $1, $3); }
     | RANGE                 { $$ = build_range_token(pc, @1, $1.lo, $1.hi, $1.lo_len); }
+    ;
+
+port_suffixes
+    : %empty                { $$ = 0; }
+    | port_suffixes "up"    { $$ = build_suffix(pc, $1, PORT_SFX_UP, "up", @2); }
+    | port_suffixes "dynamic"   { $$ = build_suffix(pc, $1, PORT_SFX_DYNAMIC, "dynamic", @2); }
+    | port_suffixes "even"  { $$ = build_suffix(pc, $1, PORT_SFX_EVEN, "even", @2); }
+    | port_suffixes "odd"   { $$ = build_suffix(pc, $1, PORT_SFX_ODD, "odd", @2); }
     ;
 
 expr
@@ -317,9 +333,16 @@ scope
     | ref "optional"        { $$ = build_scope(pc, $1, true); }
     ;
 
-opt_local
-    : %empty                { $$ = false; }
-    | "local"               { $$ = true; }
+/* After the scopes: `local`, `dynamic`, `shared`, in any order. Its
+ * place starts at the first word (an IP protocol's error points there). */
+flow_attrs
+    : %empty                { $$ = 0; }
+    | flow_attrs "local"    { $$ = build_flow_attr(pc, $1, FLOW_LOCAL, "local", @2);
+                              if (!$1) @$ = @2; }
+    | flow_attrs "dynamic"  { $$ = build_flow_attr(pc, $1, FLOW_DYNAMIC, "dynamic", @2);
+                              if (!$1) @$ = @2; }
+    | flow_attrs "shared"   { $$ = build_flow_attr(pc, $1, FLOW_SHARED, "shared", @2);
+                              if (!$1) @$ = @2; }
     ;
 
 /* ---- sites ---- */
@@ -367,7 +390,7 @@ host_items
 host_item
     : "os" IDENT ';'        { $$ = build_host_os(pc, $<dcl>0, $2, @2); }
     | "runs" refs ';'       { $$ = build_host_runs(pc, $<dcl>0, $2); }
-    | "ephemeral" port ';'  { $$ = build_host_ephemeral(pc, $<dcl>0, $2); }
+    | "ephemeral" port_range ';'    { $$ = build_host_ephemeral(pc, $<dcl>0, $2); }
     ;
 
 refs
@@ -423,7 +446,13 @@ static bool report_hint(parse_ctx *pc, const yysymbol_kind_t *expected, int n,
 {
     char word[32];
     snprintf(word, sizeof word, "%.*s", (int)(pc->cur_len < 31 ? pc->cur_len : 31), pc->cur_text);
-    if (expects(expected, n, YYSYMBOL_IDENT) && got != YYSYMBOL_IDENT && parse_is_keyword(word)) {
+    /* A port suffix after `ephemeral` is a misplaced suffix, not a name:
+     * the plain message says what may follow. */
+    bool suffix = got == YYSYMBOL_KW_UP || got == YYSYMBOL_KW_DYNAMIC ||
+                  got == YYSYMBOL_KW_EVEN || got == YYSYMBOL_KW_ODD;
+    bool misplaced_suffix = suffix && pc->kinds[1] == KW_EPHEMERAL;
+    if (expects(expected, n, YYSYMBOL_IDENT) && got != YYSYMBOL_IDENT && !misplaced_suffix &&
+        parse_is_keyword(word)) {
         parse_error(pc, where, "'%s' is a reserved word; rename it, e.g. '%s_'", word, word);
         return true;
     }

@@ -34,12 +34,25 @@ typedef struct expr {
     struct expr *l, *r;
 } expr;
 
-/* One port or range: `80`, `9000-9020`, `$a .. $a + $n - 1`. hi is NULL for one port. */
+/* How a port item picks its ports: all of them, or every other one. */
+typedef enum { STRIDE_ALL, STRIDE_EVEN, STRIDE_ODD } port_stride;
+
+/* One port or range: `80`, `9000-9020`, `$a .. $a + $n - 1`. hi is NULL for one port.
+ * Suffixes: `5960 up` (open-ended: lo to 65535, picked upward at run time,
+ * so dynamic), `16384-32767 dynamic`, `5004-5100 even`. The item
+ * `ephemeral` (lo and hi NULL) is the OS ephemeral range of its host. */
 typedef struct port_item {
     loc where;
     expr *lo, *hi;
+    bool up, dynamic, ephemeral;
+    port_stride stride;
     struct port_item *next;
 } port_item;
+
+/* Port item suffixes as the parser collects them (build_port_suffixes). */
+enum { PORT_SFX_UP = 1, PORT_SFX_DYNAMIC = 2, PORT_SFX_EVEN = 4, PORT_SFX_ODD = 8 };
+/* Flow attributes after the scopes: `local`, `dynamic`, `shared`. */
+enum { FLOW_LOCAL = 1, FLOW_DYNAMIC = 2, FLOW_SHARED = 4 };
 
 typedef enum { EP_NAME, EP_ANY, EP_ADDR, EP_GROUP } endpoint_kind;
 
@@ -81,6 +94,8 @@ typedef struct flow_decl {
     port_item *sports;           /* fixed source ports (`from`), or NULL */
     endpoint *src, *dst;
     bool bidir, local;
+    bool dynamic;                /* `dynamic`: every port of it is picked at run time */
+    bool shared;                 /* `shared`: listeners that co-bind by design */
     scope *scopes;
     decl *service;               /* resolved: the enclosing service */
     struct flow_decl *next;

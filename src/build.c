@@ -163,7 +163,7 @@ decl *build_service(parse_ctx *pc, loc where, const char *name, loc name_loc,
 
 flow_decl *build_flow(parse_ctx *pc, loc where, unsigned protos, port_item *ports,
                       port_item *sports, endpoint *src, bool bidir, endpoint *dst,
-                      scope *scopes, bool local)
+                      scope *scopes, unsigned attrs)
 {
     flow_decl *f = NEW(pc, flow_decl);
     REVERSE(port_item, ports);
@@ -179,16 +179,20 @@ flow_decl *build_flow(parse_ctx *pc, loc where, unsigned protos, port_item *port
     f->dst = dst;
     f->bidir = bidir;
     f->scopes = scopes;
-    f->local = local;
+    f->local = attrs & FLOW_LOCAL;
+    f->dynamic = attrs & FLOW_DYNAMIC;
+    f->shared = attrs & FLOW_SHARED;
     return f;
 }
 
 flow_decl *build_append_flow(flow_decl *list, flow_decl *f) { PREPEND(list, f); }
 
 flow_decl *build_ip_flow(parse_ctx *pc, loc where, flow_decl *proto, port_item *ports,
-                         endpoint *src, bool bidir, endpoint *dst, scope *scopes, bool local)
+                         endpoint *src, bool bidir, endpoint *dst, scope *scopes,
+                         unsigned attrs, loc attrs_loc)
 {
-    flow_decl *f = build_flow(pc, where, PROTO_IP, NULL, NULL, src, bidir, dst, scopes, local);
+    flow_decl *f = build_flow(pc, where, PROTO_IP, NULL, NULL, src, bidir, dst, scopes,
+                              attrs & FLOW_LOCAL);
     f->ipproto = proto->ipproto;
     f->proto_loc = proto->proto_loc;
     f->types = proto->types;
@@ -202,6 +206,13 @@ flow_decl *build_ip_flow(parse_ctx *pc, loc where, flow_decl *proto, port_item *
                                                   "`icmp type 8`)"
                                                 : "");
         f->ipproto = -1;
+    }
+    /* dynamic and shared say how ports are bound: a protocol without ports has none. */
+    if ((attrs & (FLOW_DYNAMIC | FLOW_SHARED)) && f->ipproto >= 0) {
+        char buf[PROTO_TEXT];
+        diag_report(pc->diags, SEV_ERROR, CK_SYNTAX, attrs_loc,
+                    "'%s' is about ports and %s has none; remove it",
+                    attrs & FLOW_DYNAMIC ? "dynamic" : "shared", proto_text(buf, f->ipproto));
     }
     return f;
 }
@@ -305,6 +316,58 @@ port_item *build_port(parse_ctx *pc, loc where, expr *lo, expr *hi)
     p->where = where;
     p->lo = lo;
     p->hi = hi;
+    return p;
+}
+
+unsigned build_suffix(parse_ctx *pc, unsigned set, unsigned bit, const char *word, loc where)
+{
+    if (set & bit)
+        parse_error(pc, where, "'%s' is written twice on this port", word);
+    else if ((set & (PORT_SFX_EVEN | PORT_SFX_ODD)) && (bit & (PORT_SFX_EVEN | PORT_SFX_ODD))) {
+        parse_error(pc, where, "a port range is either 'even' or 'odd', not both");
+        return set;                  /* the first one stands */
+    }
+    else if ((bit == PORT_SFX_DYNAMIC && (set & PORT_SFX_UP)) ||
+             (bit == PORT_SFX_UP && (set & PORT_SFX_DYNAMIC)))
+        parse_error(pc, where, "'up' is already dynamic: write '%s' without 'dynamic'",
+                    "N up");
+    return set | bit;
+}
+
+unsigned build_flow_attr(parse_ctx *pc, unsigned set, unsigned bit, const char *word, loc where)
+{
+    if (set & bit) parse_error(pc, where, "'%s' is written twice on this flow", word);
+    return set | bit;
+}
+
+/* `up` counts from one port; `even` and `odd` pick from a range (or from
+ * an open-ended `N up`). */
+port_item *build_port_suffixes(parse_ctx *pc, loc where, port_item *p, unsigned sfx,
+                               loc sfx_loc)
+{
+    p->where = where;
+    p->up = sfx & PORT_SFX_UP;
+    p->dynamic = sfx & (PORT_SFX_DYNAMIC | PORT_SFX_UP);
+    p->stride = sfx & PORT_SFX_EVEN ? STRIDE_EVEN : sfx & PORT_SFX_ODD ? STRIDE_ODD : STRIDE_ALL;
+    /* A reported suffix is dropped, so later checks see the plain item. */
+    if (p->up && p->hi) {
+        parse_error(pc, sfx_loc, "'up' follows one port, as in '5960 up' (from 5960 to 65535); "
+                    "a range already has its end");
+        p->up = false;
+        p->dynamic = sfx & PORT_SFX_DYNAMIC;
+    } else if (p->stride && !p->hi && !p->up) {
+        parse_error(pc, sfx_loc, "'%s' picks from a range, as in '5004-5100 %s'; one port "
+                    "needs no stride", p->stride == STRIDE_EVEN ? "even" : "odd",
+                    p->stride == STRIDE_EVEN ? "even" : "odd");
+        p->stride = STRIDE_ALL;
+    }
+    return p;
+}
+
+port_item *build_port_ephemeral(parse_ctx *pc, loc where)
+{
+    port_item *p = build_port(pc, where, NULL, NULL);
+    p->ephemeral = true;
     return p;
 }
 

@@ -35,12 +35,14 @@ decl *build_service(parse_ctx *pc, loc where, const char *name, loc name_loc,
 
 flow_decl *build_flow(parse_ctx *pc, loc where, unsigned protos, port_item *ports,
                       port_item *sports, endpoint *src, bool bidir, endpoint *dst,
-                      scope *scopes, bool local);
+                      scope *scopes, unsigned attrs);
 flow_decl *build_append_flow(flow_decl *list, flow_decl *f);
 /* A flow of an IP protocol without ports: `proto` comes from
- * build_ipproto_name or build_ipproto_number; ports on it are an error. */
+ * build_ipproto_name or build_ipproto_number; ports on it are an error, and
+ * so are the port attributes `dynamic` and `shared` (only `local` applies). */
 flow_decl *build_ip_flow(parse_ctx *pc, loc where, flow_decl *proto, port_item *ports,
-                         endpoint *src, bool bidir, endpoint *dst, scope *scopes, bool local);
+                         endpoint *src, bool bidir, endpoint *dst, scope *scopes,
+                         unsigned attrs, loc attrs_loc);
 flow_decl *build_ipproto_name(parse_ctx *pc, loc name_loc, const char *name,
                               icmp_type_item *types);
 flow_decl *build_ipproto_number(parse_ctx *pc, loc where, int64_t number, loc number_loc);
@@ -49,6 +51,13 @@ icmp_type_item *build_icmp_type(parse_ctx *pc, loc where, int64_t type, icmp_typ
 icmp_type_item *build_icmp_type_name(parse_ctx *pc, loc where, const char *name);
 icmp_type_item *build_append_icmp_type(icmp_type_item *list, icmp_type_item *t);
 port_item *build_port(parse_ctx *pc, loc where, expr *lo, expr *hi);
+/* `80 up`, `5004-5100 even dynamic`: the suffixes, checked for sense. */
+port_item *build_port_suffixes(parse_ctx *pc, loc where, port_item *p, unsigned sfx,
+                               loc sfx_loc);
+port_item *build_port_ephemeral(parse_ctx *pc, loc where);
+/* Adds one suffix or flow attribute to a set; a repeated or contrary one is an error. */
+unsigned build_suffix(parse_ctx *pc, unsigned set, unsigned bit, const char *word, loc where);
+unsigned build_flow_attr(parse_ctx *pc, unsigned set, unsigned bit, const char *word, loc where);
 port_item *build_range_token(parse_ctx *pc, loc where, int64_t lo, int64_t hi, int lo_len);
 port_item *build_append_port(port_item *list, port_item *p);
 expr *build_num(parse_ctx *pc, loc where, int64_t v);

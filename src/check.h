@@ -13,7 +13,10 @@ typedef struct {
     uint16_t lo, hi;
     uint8_t proto;
     bool source;
-    uint64_t owner;              /* one id per (instance, service) */
+    bool dynamic;                /* picked at run time: a collision is may-collide */
+    bool shared;                 /* co-bound by design: two shared ones never conflict */
+    uint8_t stride;              /* port_stride of lo-hi */
+    uint64_t owner;              /* one id per (instance, service, role) */
 } binding;
 
 typedef struct {
@@ -36,6 +39,8 @@ void check_program(model *m, const check_options *o);
 typedef struct {
     const binding *a, *b;
     int64_t lo, hi;
+    bool may;                    /* one side is dynamic: may-collide, not bind-conflict */
+    uint8_t stride;              /* the shared ports are only the even or odd ones */
 } bind_overlap;
 
 typedef struct {

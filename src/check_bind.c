@@ -1,5 +1,7 @@
-/* check_bind.c: what each host binds, and the three checks over it:
- * bind-conflict, cross-protocol and ephemeral-range. Takes the site rows
+/* check_bind.c: what each host binds, and the four checks over it:
+ * bind-conflict, may-collide (one side dynamic), cross-protocol and
+ * ephemeral-range. The OS's ephemeral ports are never bound: the OS hands
+ * out a free one. Takes the site rows
  * of the flow table; gives findings naming both services, the host and the
  * shared ranges. Each runs one sweep (interval.c), never a pairwise loop. */
 #include <stdlib.h>
@@ -44,8 +46,11 @@ static void bind_hosts_of(model *m, binding_table *t, size_t *cap, const run_ind
                           uint16_t hi, bool source)
 {
     size_t first, n = runs_hosts(ix, inst, role, &first);
+    bool dyn = r->flags & (source ? ROW_SDYNAMIC : ROW_DYNAMIC);
     for (size_t k = 0; k < n; k++)
         add_binding(m, t, cap, (binding){ix->v[first + k].h, r, role, lo, hi, r->proto, source,
+                                         dyn, !source && (r->flags & ROW_SHARED),
+                                         source ? r->sstride : r->stride,
                                          host_owner(r, role, ix->v[first + k].h)});
 }
 
@@ -82,8 +87,10 @@ binding_table check_bindings(model *m)
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
         if (!r->inst->site) continue;
-        bind_side(m, &t, &cap, &ix, r, &r->dst, r->lo, r->hi, false);
-        bind_side(m, &t, &cap, &ix, r, &r->src, r->slo, r->shi, true);
+        if (!(r->flags & ROW_EPHEMERAL))
+            bind_side(m, &t, &cap, &ix, r, &r->dst, r->lo, r->hi, false);
+        if (!(r->flags & ROW_SEPHEMERAL))
+            bind_side(m, &t, &cap, &ix, r, &r->src, r->slo, r->shi, true);
     }
     return t;
 }
@@ -134,9 +141,16 @@ const char *check_range_text(char buf[32], int64_t lo, int64_t hi)
     return buf;
 }
 
+/* How a binding binds, beyond its range: ranges merge only when it is equal. */
+static unsigned bind_attrs(const binding *b)
+{
+    return (unsigned)b->dynamic | (unsigned)b->shared << 1 | (unsigned)b->stride << 2;
+}
+
 /* One binding's place in the merge: host and protocol, owner, range. */
 typedef struct {
     uint64_t key, owner;
+    unsigned attrs;
     int64_t lo, hi;
     size_t item;
 } owned;
@@ -146,6 +160,7 @@ static int owned_cmp(const void *pa, const void *pb)
     const owned *a = pa, *b = pb;
     if (a->key != b->key) return a->key < b->key ? -1 : 1;
     if (a->owner != b->owner) return a->owner < b->owner ? -1 : 1;
+    if (a->attrs != b->attrs) return a->attrs < b->attrs ? -1 : 1;
     if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
     return (a->item > b->item) - (a->item < b->item);
 }
@@ -163,13 +178,15 @@ static size_t merged_by_owner(const binding_table *t, interval *out, bool listen
     for (size_t i = 0; i < t->n; i++) {
         if (listen_only && t->v[i].source) continue;
         uint64_t key = (uint64_t)t->v[i].h->index << 2 | t->v[i].proto;
-        v[n++] = (owned){key, owner(&t->v[i]), t->v[i].lo, t->v[i].hi, i};
+        v[n++] = (owned){key, owner(&t->v[i]), bind_attrs(&t->v[i]), t->v[i].lo, t->v[i].hi, i};
     }
     if (n > 1) qsort(v, n, sizeof *v, owned_cmp);
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
+        /* A stride range touches the next one only two ports on. */
+        int64_t gap = t->v[v[i].item].stride ? 2 : 1;
         if (w && v[w - 1].key == v[i].key && v[w - 1].owner == v[i].owner &&
-            v[i].lo <= v[w - 1].hi + 1) {
+            v[w - 1].attrs == v[i].attrs && v[i].lo <= v[w - 1].hi + gap) {
             if (v[i].hi > v[w - 1].hi) v[w - 1].hi = v[i].hi;
             /* One listener described by an alias and its target is shown
              * (and waived) under the target's name. */
@@ -181,7 +198,8 @@ static size_t merged_by_owner(const binding_table *t, interval *out, bool listen
         v[w++] = v[i];
     }
     for (size_t i = 0; i < w; i++)
-        out[i] = (interval){key_proto ? v[i].key : v[i].key >> 2, v[i].lo, v[i].hi, v[i].item};
+        out[i] = (interval){key_proto ? v[i].key : v[i].key >> 2, v[i].lo, v[i].hi, v[i].item,
+                            t->v[v[i].item].stride};
     free(v);
     return w;
 }
@@ -202,20 +220,25 @@ static int collect(void *ctx, const interval *ia, const interval *ib, int64_t lo
 {
     pair_ctx *c = ctx;
     const binding *a = &c->t->v[ia->item], *b = &c->t->v[ib->item];
-    /* One role of one product naming a port twice is one socket; two roles
-     * of it on one host (Gateway and Virtual Matrix) are two. Distinct
-     * owners of one instance and role are two services describing that
-     * same socket. */
-    if (a->row->inst == b->row->inst && a->role == b->role) return 0;
+    /* One instance is one program: its one service binding a port through
+     * two roles of a host (`tcp 22 jump -> web, syslog`) is one socket, and
+     * two of its services on one role describe that same socket. Two
+     * services on two roles (Gateway and Virtual Matrix), or two
+     * instances, are two sockets. */
+    const flow_row *ra = a->row, *rb = b->row;
+    if (ra->inst == rb->inst && (a->role == b->role || ra->decl->service == rb->decl->service))
+        return 0;
     if (owner(a) == owner(b)) return 0;          /* an alias and its target: one software */
     if (c->cross && a->proto == b->proto) return 0;
+    if (!c->cross && a->shared && b->shared) return 0;   /* SO_REUSEADDR by design */
     if (owner(a) > owner(b) || (owner(a) == owner(b) && a->proto > b->proto)) {
         const binding *x = a;
         a = b;
         b = x;
     }
     c->v = arena_grow(c->mem, c->v, sizeof *c->v, &c->cap, c->n + 1);
-    c->v[c->n++] = (pair){a, b, lo, hi};
+    uint8_t stride = a->stride ? a->stride : b->stride;
+    c->v[c->n++] = (pair){a, b, lo, hi, a->dynamic || b->dynamic, stride};
     return 0;
 }
 
@@ -223,6 +246,7 @@ static int pair_cmp(const void *pa, const void *pb)
 {
     const pair *a = pa, *b = pb;
     if (a->a->h->index != b->a->h->index) return a->a->h->index < b->a->h->index ? -1 : 1;
+    if (a->may != b->may) return a->may ? 1 : -1;
     if (owner(a->a) != owner(b->a)) return owner(a->a) < owner(b->a) ? -1 : 1;
     if (owner(a->b) != owner(b->b)) return owner(a->b) < owner(b->b) ? -1 : 1;
     if (a->a->proto != b->a->proto) return a->a->proto < b->a->proto ? -1 : 1;
@@ -232,7 +256,8 @@ static int pair_cmp(const void *pa, const void *pb)
 
 static bool same_group(const pair *a, const pair *b)
 {
-    return a->a->h == b->a->h && owner(a->a) == owner(b->a) && owner(a->b) == owner(b->b) &&
+    return a->a->h == b->a->h && a->may == b->may && owner(a->a) == owner(b->a) &&
+           owner(a->b) == owner(b->b) &&
            a->a->proto == b->a->proto && a->b->proto == b->b->proto;
 }
 
@@ -245,8 +270,10 @@ static const char *ranges_text(arena *mem, const pair *v, size_t n)
     size_t len = 0;
     char r[32];
     for (size_t i = 0; i < n && i < MAX_RANGES_SHOWN; i++)
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "",
-                                check_range_text(r, v[i].lo, v[i].hi));
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s%s", i ? ", " : "",
+                                check_range_text(r, v[i].lo, v[i].hi),
+                                v[i].lo == v[i].hi ? "" : v[i].stride == STRIDE_EVEN ? " even"
+                                : v[i].stride == STRIDE_ODD ? " odd" : "");
     if (n > MAX_RANGES_SHOWN)
         snprintf(buf + len, sizeof buf - len, " and %zu more", n - MAX_RANGES_SHOWN);
     return arena_strdup(mem, buf);
@@ -261,10 +288,10 @@ static loc binding_loc(const binding *b)
 
 static void describe_side(model *m, diag *d, const binding *b)
 {
-    char r[32];
+    char r[PORT_TEXT];
     diag_add_note(m->diags, d, binding_loc(b), "%s %s %s %s here",
                   check_service_name(m, b->row), b->source ? "sends from" : "listens on",
-                  check_proto_name(b->proto), check_range_text(r, b->lo, b->hi));
+                  check_proto_name(b->proto), row_port_text(r, b->row, b->source));
 }
 
 /* "dante.audio_control", or "s.fed (role vm)" when both sides are one service. */
@@ -282,10 +309,19 @@ static const char *side_name(model *m, const binding *x, const binding *other)
 static void report_bind_group(model *m, const pair *g, size_t n)
 {
     const binding *a = g[0].a, *b = g[0].b;
-    diag *d = diag_report(m->diags, SEV_ERROR, CK_BIND_CONFLICT, binding_loc(b),
-                          "bind conflict on host '%s': %s and %s both bind %s %s",
-                          a->h->decl->name, side_name(m, a, b), side_name(m, b, a),
-                          check_proto_name(a->proto), ranges_text(m->mem, g, n));
+    diag *d;
+    if (g[0].may)
+        d = diag_report(m->diags, SEV_WARNING, CK_MAY_COLLIDE, binding_loc(b),
+                        "ports may collide on host '%s': %s and %s both bind %s %s, and %s "
+                        "picks its ports at run time", a->h->decl->name, side_name(m, a, b),
+                        side_name(m, b, a), check_proto_name(a->proto),
+                        ranges_text(m->mem, g, n), side_name(m, b->dynamic ? b : a,
+                                                             b->dynamic ? a : b));
+    else
+        d = diag_report(m->diags, SEV_ERROR, CK_BIND_CONFLICT, binding_loc(b),
+                        "bind conflict on host '%s': %s and %s both bind %s %s",
+                        a->h->decl->name, side_name(m, a, b), side_name(m, b, a),
+                        check_proto_name(a->proto), ranges_text(m->mem, g, n));
     describe_side(m, d, a);
     describe_side(m, d, b);
     check_tag(d, a->row, b->row, a->h);
@@ -357,6 +393,8 @@ void check_ephemeral(model *m, const binding_table *t)
     for (size_t i = 0; i < n; i++) {
         const binding *b = &t->v[iv[i].item];
         const host *h = b->h;
+        /* A dynamic range is picked at run time around the ports in use. */
+        if (b->dynamic) continue;
         int64_t lo = iv[i].lo > h->eph_lo ? iv[i].lo : h->eph_lo;
         int64_t hi = iv[i].hi < h->eph_hi ? iv[i].hi : h->eph_hi;
         if (!h->eph_lo || lo > hi) continue;

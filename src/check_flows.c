@@ -74,6 +74,10 @@ static int by_end(const void *pa, const void *pb)
     return loc_order(a->decl->where, b->decl->where);
 }
 
+/* Ranges whose ends the text gives: not the OS's ephemeral range, nor the
+ * 65535 that `N up` implies. */
+static bool written(const flow_row *r) { return !(r->flags & (ROW_EPHEMERAL | ROW_UP)); }
+
 /* Neighbours in the given order that share one end and differ at the other. */
 static void redeclared_pairs(model *m, const flow_row **v, size_t n, bool same_start)
 {
@@ -82,7 +86,7 @@ static void redeclared_pairs(model *m, const flow_row **v, size_t n, bool same_s
         bool shared = same_start ? a->lo == b->lo && a->hi != b->hi
                                  : a->hi == b->hi && a->lo != b->lo;
         if (shared && a->inst == b->inst && a->proto == b->proto && a->lo != a->hi &&
-            b->lo != b->hi && a->decl->service != b->decl->service)
+            b->lo != b->hi && a->decl->service != b->decl->service && written(a) && written(b))
             report_redeclared(m, a, b);
     }
 }
@@ -123,6 +127,12 @@ static int same_sides(const flow_row *a, const flow_row *b)
     if (a->slo != b->slo) return a->slo < b->slo ? -1 : 1;
     if (a->shi != b->shi) return a->shi < b->shi ? -1 : 1;
     if (a->decl->local != b->decl->local) return a->decl->local ? 1 : -1;
+    /* An even range covers no odd port, and the OS's range is no written
+     * range: compare like with like only. */
+    if (a->stride != b->stride) return a->stride < b->stride ? -1 : 1;
+    if (a->sstride != b->sstride) return a->sstride < b->sstride ? -1 : 1;
+    int ea = a->flags & (ROW_EPHEMERAL | ROW_SEPHEMERAL), eb = b->flags & (ROW_EPHEMERAL | ROW_SEPHEMERAL);
+    if (ea != eb) return ea < eb ? -1 : 1;
     int c = end_cmp(&a->src, &b->src);
     return c ? c : end_cmp(&a->dst, &b->dst);
 }

@@ -20,6 +20,11 @@ static bool ports_meet(const flow_row *a, const flow_row *b, int64_t *lo, int64_
     if (!a->lo || !b->lo) return false;
     *lo = a->lo > b->lo ? a->lo : b->lo;
     *hi = a->hi < b->hi ? a->hi : b->hi;
+    /* An even range meets only the even ports of the other. */
+    int stride = a->stride ? a->stride : b->stride;
+    if (a->stride && b->stride && a->stride != b->stride) return false;
+    if (stride && !stride_has(stride, (unsigned)*lo)) ++*lo;
+    if (stride && !stride_has(stride, (unsigned)*hi)) --*hi;
     return *lo <= *hi;
 }
 
@@ -69,7 +74,7 @@ static void collisions(model *m)
         /* Groups collide on their ports: protocols without ports share a
          * group by design (VRRP and OSPF routers all send to theirs). */
         if (r->dst.kind == EP_GROUP && row_has_ports(r))
-            iv[n++] = (interval){r->proto, r->dst.lo, r->dst.hi, i};
+            iv[n++] = (interval){r->proto, r->dst.lo, r->dst.hi, i, IV_ALL};
     }
     mc_ctx c = {m};
     interval_sweep(iv, n, on_group_overlap, &c);

@@ -232,7 +232,7 @@ static void check_overlapping_networks(model *m, const span *v)
         if (v[i].net->prefix == 0 ||
             (i && v[i].site == v[i - 1].site && v[i].lo == v[i - 1].lo && v[i].hi == v[i - 1].hi))
             continue;
-        iv[n++] = (interval){key, v[i].lo, v[i].hi, i};
+        iv[n++] = (interval){key, v[i].lo, v[i].hi, i, IV_ALL};
     }
     nest_ctx c = {m, v};
     interval_sweep(iv, n, report_nested, &c);

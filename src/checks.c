@@ -29,8 +29,12 @@ const check_info check_table[CK_COUNT] = {
     [CK_UNUSED_WAIVER] = {"unused-waiver", SEV_WARNING, false,
         "an allow that matches no finding"},
     [CK_BIND_CONFLICT] = {"bind-conflict", SEV_ERROR, true,
-        "two services of different systems or instances bind overlapping ports of one "
-        "protocol on one host, to listen or as a fixed source range"},
+        "two different services or instances bind overlapping fixed ports of one protocol on "
+        "one host, to listen or as a fixed source range (one service binding a port through "
+        "two roles of a host is one socket; shared ports co-bind)"},
+    [CK_MAY_COLLIDE] = {"may-collide", SEV_WARNING, true,
+        "a bind conflict where one side is dynamic (picked at run time, `dynamic` or `N up`): "
+        "the two may collide"},
     [CK_CROSS_PROTOCOL] = {"cross-protocol", SEV_WARNING, true,
         "the same port numbers bound under TCP by one product and UDP by another on one host"},
     [CK_EPHEMERAL_RANGE] = {"ephemeral-range", SEV_WARNING, true,
@@ -58,6 +62,9 @@ const check_info check_table[CK_COUNT] = {
         "a host whose address is in no network bound in its site, while the site binds networks"},
     [CK_OVERLAPPING_NETWORKS] = {"overlapping-networks", SEV_WARNING, true,
         "two networks bound in one site whose subnets overlap without being the same subnet"},
+    [CK_UNCHECKED_FLOW] = {"unchecked-flow", SEV_NOTE, true,
+        "a flow that cannot be checked for want of a value: a parameter without default that "
+        "nothing sets"},
     [CK_UNBOUND_ZONE] = {"unbound-zone", SEV_NOTE, true,
         "a zone that a flow of the site needs, in a site that binds networks but none to it"},
     [CK_WELL_KNOWN_MISMATCH] = {"well-known-mismatch", SEV_WARNING, true,

@@ -23,6 +23,7 @@ typedef enum {
     CK_NOT_MULTICAST,
     CK_UNUSED_WAIVER,
     CK_BIND_CONFLICT,
+    CK_MAY_COLLIDE,
     CK_CROSS_PROTOCOL,
     CK_EPHEMERAL_RANGE,
     CK_MULTICAST_COLLISION,
@@ -36,6 +37,7 @@ typedef enum {
     CK_HOST_OUTSIDE_NETWORKS,
     CK_OVERLAPPING_NETWORKS,
     CK_UNBOUND_ZONE,
+    CK_UNCHECKED_FLOW,
     /* the registries (registry.h): well-known ports, groups, address blocks */
     CK_WELL_KNOWN_MISMATCH,
     CK_WELL_KNOWN_GROUP,

@@ -6,9 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
+#include "registry.h"
+#include "runs.h"
 #include "xalloc.h"
 
-typedef struct { uint16_t lo, hi; const port_item *ast; } port_span;
+/* One evaluated port item: its numbers, stride and ROW_* flags (of the
+ * destination side; elab_flow shifts them for a source side). */
+typedef struct {
+    uint16_t lo, hi;
+    const port_item *ast;
+    uint8_t flags;
+    uint8_t stride;
+} port_span;
 
 static size_t count_ports(const port_item *p)
 {
@@ -24,9 +33,12 @@ static size_t count_ends(const endpoint *e)
     return n;
 }
 
-static void port_error(model *m, const expr *top, const value *v, int64_t bad, loc use)
+static void port_error(model *m, const expr *top, const value *v, int64_t bad, loc use,
+                       int64_t clamp)
 {
     diag *d;
+    char fix[64] = "";
+    if (clamp) snprintf(fix, sizeof fix, "; checked as %lld", (long long)clamp);
     if (top->spaced_minus && bad < 1)
         d = diag_report(m->diags, SEV_ERROR, CK_PORT_RANGE, top->where,
                         "'%lld - %lld' is a subtraction (%lld), not a port range; write "
@@ -35,41 +47,84 @@ static void port_error(model *m, const expr *top, const value *v, int64_t bad, l
                         (long long)top->r->num);
     else if (bad == 65536)
         d = diag_report(m->diags, SEV_ERROR, CK_PORT_RANGE, v->origin,
-                        "port 65536 is out of range 1-65535; did you mean 65535?");
+                        "port 65536 is out of range 1-65535; did you mean 65535?%s",
+                        clamp ? " (checked as 65535)" : "");
     else if (bad == 0)
         d = diag_report(m->diags, SEV_ERROR, CK_PORT_RANGE, v->origin,
-                        "port 0 is not a port: ports are 1-65535 (firewalls accept 0 silently)");
+                        "port 0 is not a port: ports are 1-65535 (firewalls accept 0 silently)%s",
+                        fix);
     else
         d = diag_report(m->diags, SEV_ERROR, CK_PORT_RANGE, v->origin,
-                        "port %lld is out of range 1-65535", (long long)bad);
+                        "port %lld is out of range 1-65535%s", (long long)bad, fix);
     if (v->origin.line != use.line || v->origin.col != use.col || v->origin.src != use.src)
         diag_add_note(m->diags, d, use, "used as a port here");
 }
 
-static bool port_bound(model *m, instance *in, const expr *e, bool upper, int64_t *out)
+/* One bound of a port item, evaluated but not yet checked against 1-65535. */
+static bool port_value(model *m, instance *in, const expr *e, value *v)
 {
-    value v;
-    if (!eval_expr(m, in, e, &v)) return false;
-    if (v.kind != V_INT) {
-        diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, e->where,
-                              "%s%s%s is an address, not a port",
-                              e->kind == EX_PARAM ? "'$" : "",
-                              e->kind == EX_PARAM ? e->param.name : "this value",
-                              e->kind == EX_PARAM ? "'" : "");
-        if (e->kind == EX_PARAM && e->target)
-            diag_add_note(m->diags, d, e->target->name_loc, "'%s' is declared here",
-                          e->target->name);
+    if (!eval_expr(m, in, e, v)) return false;
+    if (v->kind == V_INT) return true;
+    diag *d = diag_report(m->diags, SEV_ERROR, CK_TYPE, e->where,
+                          "%s%s%s is an address, not a port",
+                          e->kind == EX_PARAM ? "'$" : "",
+                          e->kind == EX_PARAM ? e->param.name : "this value",
+                          e->kind == EX_PARAM ? "'" : "");
+    if (e->kind == EX_PARAM && e->target)
+        diag_add_note(m->diags, d, e->target->name_loc, "'%s' is declared here",
+                      e->target->name);
+    return false;
+}
+
+static bool in_port_range(int64_t x) { return x >= 1 && x <= 65535; }
+
+/* Report the bounds outside 1-65535. A range with one good end is then
+ * checked as clamped (16000-65536 as 16000-65535), and so is the seed's
+ * lone 65536, so one typo hides no overlap; anything else is dropped.
+ * A subtraction read as a range (`a - b`) is never clamped. */
+static bool check_bounds(model *m, const port_item *p, const value *lo, const value *hi,
+                         int64_t *a, int64_t *b, uint8_t *flags)
+{
+    const expr *ehi = p->hi ? p->hi : p->lo;
+    bool one = !p->hi && lo->lo == hi->hi;
+    bool lo_ok = in_port_range(lo->lo), hi_ok = in_port_range(hi->hi);
+    if (lo_ok && hi_ok) {
+        *a = lo->lo, *b = hi->hi;
+        return true;
+    }
+    bool clamp = !p->lo->spaced_minus && !ehi->spaced_minus &&
+                 (one ? lo->lo == 65536 : (lo_ok || hi_ok) && lo->lo <= hi->hi);
+    int64_t ca = lo->lo < 1 ? 1 : lo->lo > 65535 ? 65535 : lo->lo;
+    int64_t cb = hi->hi < 1 ? 1 : hi->hi > 65535 ? 65535 : hi->hi;
+    if (!lo_ok) port_error(m, p->lo, lo, lo->lo, p->lo->where, clamp ? ca : 0);
+    if (!hi_ok && !(one && !lo_ok)) port_error(m, ehi, hi, hi->hi, ehi->where, clamp ? cb : 0);
+    if (!clamp) return false;
+    *a = ca, *b = cb;
+    *flags |= ROW_CLAMPED;
+    return true;
+}
+
+/* `5004-5100 even`: keep the ends of that parity; a range with none of
+ * them, or more than a firewall should list, is an error. */
+static bool apply_stride(model *m, const port_item *p, int64_t *lo, int64_t *hi)
+{
+    if (p->stride == STRIDE_ALL) return true;
+    int want = p->stride == STRIDE_ODD;
+    const char *word = want ? "odd" : "even";
+    if ((*lo & 1) != want) ++*lo;
+    if ((*hi & 1) != want) --*hi;
+    if (*lo > *hi) {
+        diag_report(m->diags, SEV_ERROR, CK_PORT_RANGE, p->where,
+                    "this range holds no %s port", word);
         return false;
     }
-    int64_t x = upper ? v.hi : v.lo;
-    for (int i = 0; i < 2; i++) {
-        int64_t b = i ? v.hi : v.lo;
-        if (b < 1 || b > 65535) {
-            port_error(m, e, &v, b, e->where);
-            return false;
-        }
+    if (stride_count((unsigned)*lo, (unsigned)*hi, p->stride) > MODEL_MAX_STRIDE) {
+        diag_report(m->diags, SEV_ERROR, CK_LIMIT, p->where,
+                    "too many ports in an %s range: %lld (limit is %d); firewalls list each "
+                    "one", word, (long long)stride_count((unsigned)*lo, (unsigned)*hi, p->stride),
+                    MODEL_MAX_STRIDE);
+        return false;
     }
-    *out = x;
     return true;
 }
 
@@ -97,24 +152,37 @@ static void report_empty(model *m, instance *in, const port_item *p, int64_t lo,
                 (long long)hi);
 }
 
-/* One port item to a span; a pool used alone gives its whole range. */
-static bool eval_port(model *m, instance *in, const port_item *p, port_span *out)
+/* One port item to a span; a pool used alone gives its whole range.
+ * `ephemeral` gets its numbers per row (ephemeral_of). */
+static bool eval_port(model *m, instance *in, const port_item *p, bool dynamic, port_span *out)
 {
+    *out = (port_span){0, 0, p, (uint8_t)(p->dynamic || dynamic ? ROW_DYNAMIC : 0), p->stride};
+    if (p->ephemeral) {
+        out->flags = ROW_EPHEMERAL;
+        return true;
+    }
+    value vlo, vhi;
+    if (!port_value(m, in, p->lo, &vlo)) return false;
+    if (p->hi && !port_value(m, in, p->hi, &vhi)) return false;
+    if (!p->hi) vhi = vlo;
+    if (p->up) vhi.hi = vlo.lo;  /* `N up`: from one port */
     int64_t lo, hi;
-    if (!port_bound(m, in, p->lo, false, &lo)) return false;
-    if (!port_bound(m, in, p->hi ? p->hi : p->lo, true, &hi)) return false;
+    if (!check_bounds(m, p, &vlo, &vhi, &lo, &hi, &out->flags)) return false;
     const expr *h = p->hi;
     if (lo == hi + 1 && h && h->kind == EX_SUB && h->r->kind == EX_NUM && h->r->num == 1) {
         report_empty(m, in, p, lo, hi);
         return false;
     }
+    if (p->up) hi = 65535, out->flags |= ROW_UP | ROW_DYNAMIC;
     if (lo > hi) {
         diag_report(m->diags, SEV_ERROR, CK_REVERSED_RANGE, p->where,
                     "reversed range %lld-%lld; did you mean %lld-%lld?", (long long)lo,
                     (long long)hi, (long long)hi, (long long)lo);
         return false;
     }
-    *out = (port_span){(uint16_t)lo, (uint16_t)hi, p};
+    if (!apply_stride(m, p, &lo, &hi)) return false;
+    out->lo = (uint16_t)lo;
+    out->hi = (uint16_t)hi;
     return true;
 }
 
@@ -167,17 +235,18 @@ static bool eval_end(model *m, instance *in, const endpoint *e, flow_end *out)
 /* Evaluate a list of port items; NULL list gives one unconstrained span.
  * A bad item is reported and left out; the good ones still count, so one
  * typo does not hide the rest of the row from the checks. */
-static int eval_ports(model *m, instance *in, const port_item *list, port_span **out)
+static int eval_ports(model *m, instance *in, const port_item *list, bool dynamic,
+                      port_span **out)
 {
     int n = (int)count_ports(list);
     *out = arena_alloc(m->mem, (size_t)(n ? n : 1) * sizeof **out);
     if (!list) {
-        (*out)[0] = (port_span){0, 0, NULL};
+        (*out)[0] = (port_span){0, 0, NULL, 0, STRIDE_ALL};
         return 1;
     }
     int ok = 0;
     for (const port_item *p = list; p; p = p->next)
-        if (eval_port(m, in, p, &(*out)[ok])) ok++;
+        if (eval_port(m, in, p, dynamic, &(*out)[ok])) ok++;
     return ok;
 }
 
@@ -220,21 +289,137 @@ static void elab_ip_flow(model *m, instance *in, const flow_decl *f)
                     if (m->rows_capped) return;
                     flow_row r = {f, in, PROTO_IP, rev, 0, 0, 0, 0, rev ? dst[b] : src[a],
                                   rev ? src[a] : dst[b], NULL, NULL, (uint8_t)f->ipproto,
-                                  (int16_t)t->type, t == &every ? NULL : t};
+                                  (int16_t)t->type, t == &every ? NULL : t, 0, STRIDE_ALL,
+                                  STRIDE_ALL};
                     add_row(m, &r);
                 }
 }
 
-static void elab_flow(model *m, instance *in, const flow_decl *f)
+/* The ephemeral range of one side: the range its hosts share (the hull
+ * when they differ; the host view then takes each host's own), else its
+ * role's os, else IANA's dynamic ports. */
+static void ephemeral_of(const run_index *ix, const instance *in, const flow_end *e,
+                         uint16_t *lo, uint16_t *hi)
 {
+    int a = 0, b = 0;
+    if (e->kind == EP_NAME && e->target->kind == D_ROLE && e->target->system == in->sys) {
+        size_t first, n = runs_hosts(ix, in->index, e->target, &first);
+        for (size_t k = 0; k < n; k++) {
+            const host *h = ix->v[first + k].h;
+            if (!h->eph_lo) continue;
+            if (!a || h->eph_lo < a) a = h->eph_lo;
+            if (h->eph_hi > b) b = h->eph_hi;
+        }
+        if (!a) os_ephemeral(e->target->os, &a, &b);
+    }
+    if (!a) a = EPH_DEFAULT_LO, b = EPH_DEFAULT_HI;
+    *lo = (uint16_t)a;
+    *hi = (uint16_t)b;
+}
+
+/* Ports every program on a host binds together (mDNS, SSDP, PTP...): the
+ * registry's, for a short range that holds only such ports. */
+static bool registry_shared(unsigned proto, const port_span *p)
+{
+    if (!p->lo || (p->flags & ROW_EPHEMERAL) || p->hi - p->lo > 16) return false;
+    for (unsigned x = p->lo; x <= p->hi; x++)
+        if (!registry_shared_port(proto, x)) return false;
+    return true;
+}
+
+/* A source-side span's flags are the S twins of the destination ones. */
+static uint8_t source_flags(uint8_t f)
+{
+    return (uint8_t)((f & ROW_DYNAMIC ? ROW_SDYNAMIC : 0) | (f & ROW_UP ? ROW_SUP : 0) |
+                     (f & ROW_EPHEMERAL ? ROW_SEPHEMERAL : 0) | (f & ROW_CLAMPED));
+}
+
+static flow_row make_row(const run_index *ix, instance *in, const flow_decl *f,
+                         unsigned proto, const port_span *d, const port_span *sp,
+                         const flow_end *src, const flow_end *dst, bool rev)
+{
+    flow_row r = {f, in, (uint8_t)proto, rev, d->lo, d->hi, sp->lo, sp->hi, *src, *dst,
+                  d->ast, sp->ast, proto == PROTO_TCP ? 6 : 17, -1, NULL,
+                  (uint8_t)(d->flags | source_flags(sp->flags)), d->stride, sp->stride};
+    if (d->flags & ROW_EPHEMERAL) ephemeral_of(ix, in, dst, &r.lo, &r.hi);
+    if (sp->flags & ROW_EPHEMERAL) ephemeral_of(ix, in, src, &r.slo, &r.shi);
+    if (f->shared || registry_shared(proto, d)) r.flags |= ROW_SHARED;
+    return r;
+}
+
+/* The first parameter with no value anywhere under e (no default and
+ * nothing sets it in this instance), through defaults and pools. */
+static const decl *unset_param(const instance *in, const expr *e, int depth)
+{
+    if (!e || depth > MODEL_MAX_EVAL_DEPTH) return NULL;
+    if (e->kind == EX_PARAM) {
+        const decl *p = e->target;
+        if (!p) return NULL;
+        const decl *set = in->sets[p->index];
+        if (p->kind == D_PARAM && !set && !p->value) return p;
+        if (p->kind == D_POOL) {
+            const decl *q = unset_param(in, p->value, depth + 1);
+            return q ? q : unset_param(in, p->count, depth + 1);
+        }
+        return unset_param(in, set ? set->value : p->value, depth + 1);
+    }
+    const decl *q = unset_param(in, e->l, depth + 1);
+    return q ? q : unset_param(in, e->r, depth + 1);
+}
+
+static const decl *flow_unset_param(const instance *in, const flow_decl *f)
+{
+    const decl *p = NULL;
+    for (const port_item *x = f->ports; x && !p; x = x->next)
+        if (!(p = unset_param(in, x->lo, 0))) p = unset_param(in, x->hi, 0);
+    for (const port_item *x = f->sports; x && !p; x = x->next)
+        if (!(p = unset_param(in, x->lo, 0))) p = unset_param(in, x->hi, 0);
+    for (int side = 0; side < 2 && !p; side++)
+        for (const endpoint *e = side ? f->dst : f->src; e && !p; e = e->next)
+            if (!(p = unset_param(in, e->lo, 0))) p = unset_param(in, e->hi, 0);
+    return p;
+}
+
+/* Does any site deploy this system? Then its system-level instance is
+ * only the table of defaults, and the site's instances say what is unset. */
+static bool deployed(const model *m, const system_decl *sys)
+{
+    for (size_t i = 0; i < m->ninstances; i++)
+        if (m->instances[i]->site && m->instances[i]->sys == sys) return true;
+    return false;
+}
+
+/* A flow that waits for a value is checked only in part, or not at all:
+ * say so, naming the parameter, instead of dropping it in silence. */
+static void note_unchecked(model *m, instance *in, const flow_decl *f, bool is_deployed)
+{
+    if (!in->site && is_deployed) return;
+    const decl *p = flow_unset_param(in, f);
+    if (!p) return;
+    diag *d = diag_report(m->diags, SEV_NOTE, CK_UNCHECKED_FLOW, f->where,
+                          "this flow of %s '%s' is not checked: parameter '%s' has no value",
+                          in->decl ? "instance" : "system", in->name, p->name);
+    diag_add_note(m->diags, d, p->name_loc, in->site
+                  ? "'%s' is declared here without a default, and site '%s' does not set it"
+                  : "'%s' is declared here without a default; a site that deploys the system "
+                    "sets it%s", p->name, in->site ? in->site->name : "");
+    d->svc[0] = f->service;
+    d->svc_inst[0] = in->name;
+    d->site = in->site;
+}
+
+static void elab_flow(model *m, const run_index *ix, instance *in, const flow_decl *f,
+                      bool is_deployed)
+{
+    note_unchecked(m, in, f, is_deployed);
     if (f->protos == PROTO_IP) {
         elab_ip_flow(m, in, f);
         return;
     }
     port_span *dp, *sp;
     flow_end *src, *dst;
-    int nd = eval_ports(m, in, f->ports, &dp);
-    int ns = f->sports ? eval_ports(m, in, f->sports, &sp) : eval_ports(m, in, NULL, &sp);
+    int nd = eval_ports(m, in, f->ports, f->dynamic, &dp);
+    int ns = eval_ports(m, in, f->sports, f->dynamic, &sp);
     int nsrc = eval_ends(m, in, f->src, &src);
     int ndst = eval_ends(m, in, f->dst, &dst);
     for (unsigned proto = PROTO_TCP; proto <= PROTO_UDP; proto <<= 1) {
@@ -245,10 +430,9 @@ static void elab_flow(model *m, instance *in, const flow_decl *f)
                     for (int b = 0; b < ndst; b++)
                         for (int rev = 0; rev <= (int)f->bidir; rev++) {
                             if (m->rows_capped) return;
-                            flow_row r = {f, in, (uint8_t)proto, rev, dp[i].lo, dp[i].hi,
-                                          sp[j].lo, sp[j].hi, rev ? dst[b] : src[a],
-                                          rev ? src[a] : dst[b], dp[i].ast, sp[j].ast,
-                                          proto == PROTO_TCP ? 6 : 17, -1, NULL};
+                            flow_row r = make_row(ix, in, f, proto, &dp[i], &sp[j],
+                                                  rev ? &dst[b] : &src[a],
+                                                  rev ? &src[a] : &dst[b], rev);
                             add_row(m, &r);
                         }
     }
@@ -330,10 +514,12 @@ static size_t count_rows(const model *m)
 
 void elab_program(model *m)
 {
+    run_index ix = runs_index(m);
     size_t want = count_rows(m);
     m->rows = arena_grow(m->mem, m->rows, sizeof *m->rows, &m->rows_cap, want ? want : 1);
     for (size_t i = 0; i < m->ninstances; i++) {
         instance *in = m->instances[i];
+        bool is_deployed = !in->site && deployed(m, in->sys);
         for (decl *d = in->sys->decls; d; d = d->next) {
             if (d->kind == D_PARAM || d->kind == D_POOL) {
                 value v;
@@ -341,7 +527,8 @@ void elab_program(model *m)
                 if (d->kind == D_POOL || d->value || in->sets[d->index])
                     (void)eval_param(m, in, d, d->name_loc, &v);
             }
-            for (const flow_decl *f = d->flows; f; f = f->next) elab_flow(m, in, f);
+            for (const flow_decl *f = d->flows; f; f = f->next)
+                elab_flow(m, &ix, in, f, is_deployed);
         }
     }
     if (m->nrows > 1) sort_rows(m);

@@ -32,6 +32,30 @@ const char *addr_text(char buf[ADDR_TEXT], uint32_t lo, uint32_t hi, int prefix)
     return buf;
 }
 
+const char *port_text(char buf[PORT_TEXT], unsigned lo, unsigned hi, int stride, bool up,
+                      bool dyn, bool eph)
+{
+    int n;
+    if (lo == 0) n = snprintf(buf, PORT_TEXT, "any");
+    else if (eph) n = snprintf(buf, PORT_TEXT, "ephemeral %u-%u", lo, hi);
+    else if (up) n = snprintf(buf, PORT_TEXT, "%u up", lo);
+    else if (lo == hi) n = snprintf(buf, PORT_TEXT, "%u", lo);
+    else n = snprintf(buf, PORT_TEXT, "%u-%u", lo, hi);
+    if (lo && stride != STRIDE_ALL)
+        n += snprintf(buf + n, (size_t)(PORT_TEXT - n), " %s", stride == STRIDE_EVEN ? "even" : "odd");
+    if (lo && dyn && !up && !eph) snprintf(buf + n, (size_t)(PORT_TEXT - n), " dynamic");
+    return buf;
+}
+
+const char *row_port_text(char buf[PORT_TEXT], const flow_row *r, bool source)
+{
+    if (source)
+        return port_text(buf, r->slo, r->shi, r->sstride, r->flags & ROW_SUP,
+                         r->flags & ROW_SDYNAMIC, r->flags & ROW_SEPHEMERAL);
+    return port_text(buf, r->lo, r->hi, r->stride, r->flags & ROW_UP, r->flags & ROW_DYNAMIC,
+                     r->flags & ROW_EPHEMERAL);
+}
+
 static bool arith(model *m, const expr *e, const value *a, const value *b, value *out)
 {
     if (a->lo != a->hi || b->lo != b->hi)

@@ -119,7 +119,14 @@ static int parse_from(explain_ctx *c, const char *from)
     return 2;
 }
 
-static bool overlaps(const query *q, int lo, int hi) { return lo && lo <= q->hi && hi >= q->lo; }
+/* Does lo-hi of that stride hold a port of the query? An even range holds
+ * no odd port. */
+static bool overlaps(const query *q, int lo, int hi, int stride)
+{
+    if (!lo || lo > q->hi || hi < q->lo) return false;
+    int a = lo > q->lo ? lo : q->lo, b = hi < q->hi ? hi : q->hi;
+    return stride == STRIDE_ALL || a < b || stride_has(stride, (unsigned)a);
+}
 
 /* A row admits the query when a port it names, to or from, is in it. */
 static bool row_admits(const query *q, const flow_row *r)
@@ -127,7 +134,8 @@ static bool row_admits(const query *q, const flow_row *r)
     if (q->proto == PROTO_IP)    /* a row of every type admits each */
         return r->proto == PROTO_IP && r->ipproto == q->ipproto &&
                (r->icmp_type < 0 || (r->icmp_type >= q->lo && r->icmp_type <= q->hi));
-    return r->proto == q->proto && (overlaps(q, r->lo, r->hi) || overlaps(q, r->slo, r->shi));
+    return r->proto == q->proto &&
+           (overlaps(q, r->lo, r->hi, r->stride) || overlaps(q, r->slo, r->shi, r->sstride));
 }
 
 static bool set_has(const hv_addrset *s, uint32_t a)
@@ -522,7 +530,8 @@ static void print_set(FILE *out, const hv_addrset *s)
     if (p.n > EXPLAIN_MAX_PEERS) fprintf(out, " and %zu more", p.n - EXPLAIN_MAX_PEERS);
 }
 
-/* "udp 16000-65535", "udp any port (source ports 8000-9000)". */
+/* "udp 16000-65535", "udp any port (source ports 8000-9000)",
+ * "udp 5004-5100 even", "udp 5960 up". */
 static void print_ports(FILE *out, const flow_row *r)
 {
     char pt[PROTO_TEXT];
@@ -530,14 +539,12 @@ static void print_ports(FILE *out, const flow_row *r)
         fputs(proto_type_text(pt, r->ipproto, r->icmp_type), out);
         return;
     }
+    char t[PORT_TEXT];
     fprintf(out, "%s ", proto_name(r->proto));
-    if (r->lo) print_range(out, r->lo, r->hi);
+    if (r->lo) fputs(row_port_text(t, r, false), out);
     else fputs("any port", out);
-    if (r->slo) {
-        fprintf(out, " (source port%s ", r->slo == r->shi ? "" : "s");
-        print_range(out, r->slo, r->shi);
-        fputc(')', out);
-    }
+    if (r->slo)
+        fprintf(out, " (source port%s %s)", r->slo == r->shi ? "" : "s", row_port_text(t, r, true));
 }
 
 static void print_peers(FILE *out, const hv_rule *rule)

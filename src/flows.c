@@ -42,10 +42,9 @@ int cli_flows(const model *m, diag_sink *diags, FILE *out)
         fprintf(out, "%s %s.%s %s ", r->inst->name, sys->name, r->decl->service->name,
                 proto_type_text(pt, r->ipproto, r->icmp_type));
         if (row_has_ports(r)) {
-            print_ports(out, r->lo, r->hi);
-            fputs(" from ", out);
-            print_ports(out, r->slo, r->shi);
-            fputc(' ', out);
+            char ports[PORT_TEXT];
+            fprintf(out, "%s from ", row_port_text(ports, r, false));
+            fprintf(out, "%s ", row_port_text(ports, r, true));
         }
         print_end(out, &r->src, sys);
         fputs(" -> ", out);
@@ -54,6 +53,8 @@ int cli_flows(const model *m, diag_sink *diags, FILE *out)
             fprintf(out, "%s%s%s", s == r->decl->scopes ? " in " : ", ",
                     s->target ? s->target->name : s->zone.name, s->optional ? " optional" : "");
         if (r->decl->local) fputs(" local", out);
+        if (r->decl->dynamic) fputs(" dynamic", out);
+        if (r->flags & ROW_SHARED) fputs(" shared", out);
         const decl *same = r->decl->service->alias_of;
         if (same) fprintf(out, " (same software as %s.%s)", same->system->name, same->name);
         fputc('\n', out);

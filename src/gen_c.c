@@ -7,6 +7,13 @@
 #include <string.h>
 #include "check.h"
 #include "gen.h"
+#include "xalloc.h"
+
+/* The flags column: what the numbers of a flow are (macros in the header). */
+enum {
+    CF_DYNAMIC = 1, CF_OPEN = 2, CF_EPHEMERAL = 4, CF_EVEN = 8, CF_ODD = 16, CF_SHARED = 32,
+    CF_SRC_DYNAMIC = 64, CF_SRC_EPHEMERAL = 128, CF_SRC_EVEN = 256, CF_SRC_ODD = 512,
+};
 
 typedef struct {
     const instance *inst;
@@ -245,15 +252,23 @@ static ownership build_ownership(cgen *cg)
     size_t *count = calloc(cg->nsvcs + 1, sizeof *count);
     size_t *act = malloc((cg->nsvcs + 1) * sizeof *act);
     size_t *pos = malloc((cg->nsvcs + 1) * sizeof *pos);
-    o.seg = arena_alloc(a, (2 * cg->nrows + 1) * sizeof *o.seg);
     size_t n = 0, nact = 0;
+    size_t cap = 2 * cg->nrows + 1;
     for (size_t i = 0; ev && count && act && pos && i < cg->nrows; i++) {
         const flow_row *r = cg->rows[i].r;
-        if (!r->lo) continue;
-        ev[n++] = (event){r->proto, r->lo, cg->rows[i].svc, +1};
-        ev[n++] = (event){r->proto, (long)r->hi + 1, cg->rows[i].svc, -1};
+        /* The OS's ephemeral range is no service's to own. */
+        if (!r->lo || (r->flags & ROW_EPHEMERAL)) continue;
+        /* An even or odd range owns its own ports only: one segment each. */
+        unsigned step = r->stride ? 2 : 1, last = r->stride ? r->hi : r->lo;
+        for (unsigned p = r->lo; p <= last; p += step) {
+            if (n + 2 > cap) ev = xrealloc_array(ev, cap *= 2, sizeof *ev);
+            unsigned hi = r->stride ? p : r->hi;
+            ev[n++] = (event){r->proto, (long)p, cg->rows[i].svc, +1};
+            ev[n++] = (event){r->proto, (long)hi + 1, cg->rows[i].svc, -1};
+        }
     }
     if (n > 1) qsort(ev, n, sizeof *ev, event_cmp);
+    o.seg = arena_alloc(a, (n + 1) * sizeof *o.seg);
     for (size_t i = 0; i < n;) {
         int proto = ev[i].proto;
         long at = ev[i].at;
@@ -483,8 +498,10 @@ static const char *guard_name(cgen *cg) { return macro_name(cg, cg->g->name, "H"
  * `param version` of system `api` becomes PREFIX_API_VERSION_2. */
 static void reserve_fixed(cgen *cg)
 {
-    static const char *const fixed[] = {"API_VERSION", "POLICY_HASH", "TCP", "UDP",
-                                         "IP_PROTOCOLS", "ICMP", "ICMPV6"};
+    static const char *const fixed[] = {
+        "API_VERSION", "POLICY_HASH", "TCP", "UDP", "IP_PROTOCOLS", "ICMP", "ICMPV6",
+        "FLOW_DYNAMIC", "FLOW_OPEN", "FLOW_EPHEMERAL", "FLOW_EVEN", "FLOW_ODD", "FLOW_SHARED",
+        "FLOW_SRC_DYNAMIC", "FLOW_SRC_EPHEMERAL", "FLOW_SRC_EVEN", "FLOW_SRC_ODD"};
     char name[300];
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
         snprintf(name, sizeof name, "%.250s_%s", cg->U, fixed[i]);
@@ -505,7 +522,7 @@ static void emit_header(cgen *cg, uint64_t hash)
               strcmp(index, "uint32_t") == 0 ? "#include <stdint.h>\n" : "");
     sb_puts(cg->h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     sb_printf(cg->h, "/* Version of this generated interface, and a hash of the policy it "
-                     "describes. */\n#define %s_API_VERSION 1\n#define %s_POLICY_HASH "
+                     "describes. */\n#define %s_API_VERSION 2\n#define %s_POLICY_HASH "
                      "\"fnv1a64:%016llx\"\n\n",
               U, U, (unsigned long long)hash);
     sb_printf(cg->h, "#define %s_TCP 6\n#define %s_UDP 17\n", U, U);
@@ -515,12 +532,23 @@ static void emit_header(cgen *cg, uint64_t hash)
               "typedef struct %s_service {\n    const char *system;\n    const char *name;\n"
               "    const char *description;\n    const char *instance;\n} %s_service;\n\n"
               "/* One flow: protocol, destination range (0-0: any), fixed source range\n"
-              " * (0-0: any), owning service, and its two sides. */\n"
+              " * (0-0: any), owning service, its two sides, and flags (%s_FLOW_*):\n"
+              " * an EVEN or ODD range holds only those ports of lo-hi; DYNAMIC ports are\n"
+              " * picked at run time inside it; OPEN is `N up` (lo to 65535); EPHEMERAL is\n"
+              " * the OS's ephemeral range (lo-hi as resolved for the policy); SHARED\n"
+              " * listeners co-bind by design. SRC_ flags say the same of src_lo-src_hi. */\n"
               "typedef struct %s_flow {\n    unsigned char proto;\n    unsigned short lo, hi;\n"
               "    unsigned short src_lo, src_hi;\n    %s service;\n"
               "    const char *source;\n    const char *endpoint;\n    unsigned char local;\n"
-              "} %s_flow;\n\n",
-              P, P, P, index, P);
+              "    unsigned short flags;\n} %s_flow;\n\n",
+              P, P, U, P, index, P);
+    sb_printf(cg->h,
+              "#define %s_FLOW_DYNAMIC %d\n#define %s_FLOW_OPEN %d\n#define %s_FLOW_EPHEMERAL %d\n"
+              "#define %s_FLOW_EVEN %d\n#define %s_FLOW_ODD %d\n#define %s_FLOW_SHARED %d\n"
+              "#define %s_FLOW_SRC_DYNAMIC %d\n#define %s_FLOW_SRC_EPHEMERAL %d\n"
+              "#define %s_FLOW_SRC_EVEN %d\n#define %s_FLOW_SRC_ODD %d\n\n",
+              U, CF_DYNAMIC, U, CF_OPEN, U, CF_EPHEMERAL, U, CF_EVEN, U, CF_ODD, U, CF_SHARED,
+              U, CF_SRC_DYNAMIC, U, CF_SRC_EPHEMERAL, U, CF_SRC_EVEN, U, CF_SRC_ODD);
     sb_printf(cg->h,
               "extern const %s_service %s_services[];\nextern const size_t %s_service_count;\n"
               "extern const %s_flow %s_flows[];\nextern const size_t %s_flow_count;\n\n"
@@ -563,6 +591,16 @@ static void emit_services(cgen *cg)
     sb_printf(cg->c, "};\nconst size_t %s_service_count = %zu;\n\n", cg->P, cg->nsvcs);
 }
 
+static unsigned c_flags(const flow_row *r)
+{
+    unsigned f = r->flags;
+    return (f & ROW_DYNAMIC ? CF_DYNAMIC : 0) | (f & ROW_UP ? CF_OPEN : 0) |
+           (f & ROW_EPHEMERAL ? CF_EPHEMERAL : 0) | (r->stride == STRIDE_EVEN ? CF_EVEN : 0) |
+           (r->stride == STRIDE_ODD ? CF_ODD : 0) | (f & ROW_SHARED ? CF_SHARED : 0) |
+           (f & ROW_SDYNAMIC ? CF_SRC_DYNAMIC : 0) | (f & ROW_SEPHEMERAL ? CF_SRC_EPHEMERAL : 0) |
+           (r->sstride == STRIDE_EVEN ? CF_SRC_EVEN : 0) | (r->sstride == STRIDE_ODD ? CF_SRC_ODD : 0);
+}
+
 static void emit_flows(cgen *cg)
 {
     sb_printf(cg->c, "/* Flows, sorted by protocol, destination range and service. */\n"
@@ -574,9 +612,9 @@ static void emit_flows(cgen *cg)
         c_string(cg->c, x->src);
         sb_puts(cg->c, ", ");
         c_string(cg->c, x->dst);
-        sb_printf(cg->c, ", %d},\n", x->r->decl->local ? 1 : 0);
+        sb_printf(cg->c, ", %d, %u},\n", x->r->decl->local ? 1 : 0, c_flags(x->r));
     }
-    if (!cg->nrows) sb_puts(cg->c, "    {0, 0, 0, 0, 0, 0, \"\", \"\", 0},\n");
+    if (!cg->nrows) sb_puts(cg->c, "    {0, 0, 0, 0, 0, 0, \"\", \"\", 0, 0},\n");
     sb_printf(cg->c, "};\nconst size_t %s_flow_count = %zu;\n\n", cg->P, cg->nrows);
 }
 

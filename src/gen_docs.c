@@ -150,15 +150,24 @@ static const char *os_text(os_kind os)
 }
 
 /* "9000-9020, 10000" in the instance's values; what has none as written.
- * A pool used alone is its whole range, as elab.c reads it. */
-static void put_ports(strbuf *b, docs *d, instance *in, const port_item *list)
+ * A pool used alone is its whole range, as elab.c reads it. The forms read
+ * as a vendor table writes them: "5960 and up (dynamic)", "5004-5100 even",
+ * "16384-32767 (dynamic)", "ephemeral". */
+static void put_ports(strbuf *b, docs *d, instance *in, const port_item *list, bool dynamic)
 {
     for (const port_item *p = list; p; p = p->next) {
         value lo, hi;
         if (p != list) sb_puts(b, ", ");
+        if (p->ephemeral) {
+            sb_puts(b, "ephemeral");
+            continue;
+        }
         if (eval_expr(d->m, in, p->lo, &lo) && eval_expr(d->m, in, p->hi ? p->hi : p->lo, &hi))
-            put_value(b, &(value){V_INT, lo.lo, hi.hi, 0, lo.origin});
+            put_value(b, &(value){V_INT, lo.lo, p->up ? lo.lo : hi.hi, 0, lo.origin});
         else put_source(b, p->where);
+        if (p->up) sb_puts(b, " and up");
+        if (p->stride) sb_puts(b, p->stride == STRIDE_EVEN ? " even" : " odd");
+        if (p->up || p->dynamic || dynamic) sb_puts(b, " (dynamic)");
     }
 }
 
@@ -181,9 +190,9 @@ void docs_put_flow_ports(strbuf *b, docs *d, instance *in, const flow_decl *f, b
         put_icmp_types(b, f);
         return;
     }
-    put_ports(b, d, in, f->ports);
+    put_ports(b, d, in, f->ports, f->dynamic);
     if (f->sports && (f->ports || label)) sb_puts(b, f->ports ? " from " : "from ");
-    put_ports(b, d, in, f->sports);
+    put_ports(b, d, in, f->sports, f->dynamic);
 }
 
 static const flow_end *end_value(const docs *d, const instance *in, const endpoint *e)
@@ -512,7 +521,7 @@ static void listen_table(docs *d, strbuf *b, const host *h)
                 char pt[PROTO_TEXT];
                 sb_printf(b, "| %s |", docs_proto_text(f, false, pt));
                 if (f->protos == PROTO_IP) put_icmp_types(&d->t, f);
-                else put_ports(&d->t, d, in, f->ports);
+                else put_ports(&d->t, d, in, f->ports, f->dynamic);
                 cell(d, b);
                 sb_printf(b, " `%s.%s`%s", in->name, sv->name, f->local ? " (local)" : "");
                 /* one listener with its target where the host runs both */

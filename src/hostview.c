@@ -321,7 +321,27 @@ static const hv_addrset *peer(hv_ctx *c, const flow_row *r, const flow_end *e)
 
 /* ---- facts ---- */
 
-/* An alias (`service dante is dante.audio_control`) on a host that runs
+static void push_fact(hv_ctx *c, const fact *f)
+{
+    c->facts = arena_grow(c->m->mem, c->facts, sizeof *c->facts, &c->facts_cap, c->nfacts + 1);
+    c->facts[c->nfacts] = *f;
+    c->facts[c->nfacts].seq = c->nfacts;
+    c->nfacts++;
+}
+
+/* `ephemeral` ports on this host's own side are this host's range; the
+ * peer's side keeps the range elaboration resolved for the row. */
+static void own_ephemeral(const host *h, bool mine, uint16_t *lo, uint16_t *hi)
+{
+    if (!mine || !h->eph_lo) return;
+    *lo = (uint16_t)h->eph_lo;
+    *hi = (uint16_t)h->eph_hi;
+}
+
+/* One fact per port of an `even` or `odd` range (a firewall lists them;
+ * elab bounds them by MODEL_MAX_STRIDE). A source stride is listed only
+ * when the destination has none; else its hull is opened.
+ * An alias (`service dante is dante.audio_control`) on a host that runs
  * its target's system is the target's service there: one listener, one
  * rule set, whichever system describes it. */
 static void add_fact(hv_ctx *c, const host *h, const flow_row *r, bool out, const hv_addrset *s,
@@ -329,12 +349,24 @@ static void add_fact(hv_ctx *c, const host *h, const flow_row *r, bool out, cons
 {
     const decl *svc = r->decl->service;
     const instance *in = svc->alias_of ? runs_instance_of(h, svc->alias_of->system) : NULL;
-    c->facts = arena_grow(c->m->mem, c->facts, sizeof *c->facts, &c->facts_cap, c->nfacts + 1);
-    c->facts[c->nfacts] = (fact){h, out, d != &any_set && r->dst.kind == EP_GROUP, r->proto, s, d,
-                                 r->slo, r->shi, r->lo, r->hi, r, in ? in : r->inst,
-                                 in ? svc->alias_of : svc, c->nfacts, r->ipproto,
-                                 r->icmp_type};
-    c->nfacts++;
+    fact f = {h, out, d != &any_set && r->dst.kind == EP_GROUP, r->proto, s, d,
+              r->slo, r->shi, r->lo, r->hi, r, in ? in : r->inst, in ? svc->alias_of : svc, 0,
+              r->ipproto, r->icmp_type};
+    if (r->flags & ROW_EPHEMERAL) own_ephemeral(h, !out, &f.lo, &f.hi);
+    if (r->flags & ROW_SEPHEMERAL) own_ephemeral(h, out, &f.slo, &f.shi);
+    if (r->stride) {
+        for (unsigned p = f.lo; p <= r->hi; p += 2) {
+            f.lo = f.hi = (uint16_t)p;
+            push_fact(c, &f);
+        }
+    } else if (r->sstride) {
+        for (unsigned p = f.slo; p <= r->shi; p += 2) {
+            f.slo = f.shi = (uint16_t)p;
+            push_fact(c, &f);
+        }
+    } else {
+        push_fact(c, &f);
+    }
 }
 
 /* The site's hosts on one side of a row, found once per (endpoint,
@@ -550,7 +582,7 @@ static bool same_flow(const flow_row *a, const flow_row *b)
 static hv_rule make_rule(hv_ctx *c, const fact *f, size_t n)
 {
     hv_rule r = {f->out, f->mc, f->proto, f->s, f->d, NULL, NULL, 0, 0, NULL, 0, NULL, 0, NULL, 0,
-                 f->ipproto, f->icmp_type};
+                 f->ipproto, f->icmp_type, false, false};
     arena *mem = c->m->mem;
     if (f->slo) {
         r.sports = arena_alloc(mem, sizeof *r.sports);
@@ -571,7 +603,11 @@ static hv_rule make_rule(hv_ctx *c, const fact *f, size_t n)
     r.why = arena_alloc(mem, n * sizeof *r.why);
     r.svcs = arena_alloc(mem, n * sizeof *r.svcs);
     r.rows = arena_alloc(mem, n * sizeof *r.rows);
-    for (size_t i = 0; i < n; i++) r.why[i] = r.svcs[i] = r.rows[i] = f[i].row;
+    for (size_t i = 0; i < n; i++) {
+        r.why[i] = r.svcs[i] = r.rows[i] = f[i].row;
+        r.dynamic |= (f[i].row->flags & (ROW_DYNAMIC | ROW_SDYNAMIC)) != 0;
+        r.ephemeral |= (f[i].row->flags & (ROW_EPHEMERAL | ROW_SEPHEMERAL)) != 0;
+    }
     r.nrows = n;
     qsort(r.why, n, sizeof *r.why, why_cmp);
     for (size_t i = 0; i < n; i++)
@@ -780,6 +816,9 @@ static void walk_rule(model *m, walker *w, const hv_rule *r)
     w_bool(w, "multicast", r->multicast);
     walk_ports(w, "sports", r->sports, r->nsports);
     walk_ports(w, "dports", r->dports, r->ndports);
+    /* Only when set, so views of policies without these forms are unchanged. */
+    if (r->dynamic) w_bool(w, "dynamic", true);
+    if (r->ephemeral) w_bool(w, "ephemeral", true);
     w_open(w, "services", true);
     for (size_t i = 0; i < r->nsvcs; i++) w->s->str(w->ctx, check_service_name(m, r->svcs[i]));
     w_close(w, true);

@@ -38,6 +38,8 @@ typedef struct {
     size_t nrows;
     uint8_t ipproto;             /* the IP protocol number (6 and 17 too) */
     int16_t icmp_type;           /* PROTO_IP icmp/icmpv6: the type; -1: every type */
+    bool dynamic;                /* some of its ports are picked at run time */
+    bool ephemeral;              /* some of its ports are an OS's ephemeral range */
 } hv_rule;
 
 typedef struct {

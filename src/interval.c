@@ -6,6 +6,7 @@
  * point; sorted, consecutive points bound the segments. */
 #include "interval.h"
 #include <stdlib.h>
+#include "xalloc.h"
 
 static int interval_cmp(const void *pa, const void *pb)
 {
@@ -53,22 +54,55 @@ static void heap_pop(heap *h)
     if (h->n) h->a[i] = x;
 }
 
+/* The plain sweep over intervals of one parity class. */
+static int sweep_plain(interval *v, size_t n, overlap_fn fn, void *ctx, bool odd_class,
+                       heap *h)
+{
+    h->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && v[i].key != v[i - 1].key) h->n = 0;
+        while (h->n && h->a[0]->hi < v[i].lo) heap_pop(h);
+        for (size_t k = 0; k < h->n; k++) {
+            const interval *a = h->a[k];
+            int64_t lo = v[i].lo, hi = a->hi < v[i].hi ? a->hi : v[i].hi;
+            if (a->stride != IV_ALL || v[i].stride != IV_ALL) {
+                /* Only the points of the class's parity are shared. */
+                if ((lo & 1) != odd_class) lo++;
+                if ((hi & 1) != odd_class) hi--;
+                if (lo > hi) continue;
+            } else if (odd_class) {
+                continue;                /* two plain ones: found in the even class */
+            }
+            if (fn(ctx, a, &v[i], lo, hi)) return 1;
+        }
+        heap_push(h, &v[i]);
+    }
+    return 0;
+}
+
+/* With strides: an even interval goes to the even class, an odd one to the
+ * odd class, a plain one to both; pairs of two plain ones are reported in
+ * the even class only. Each class is one ordinary sweep. */
 void interval_sweep(interval *v, size_t n, overlap_fn fn, void *ctx)
 {
     interval_sort(v, n);
     heap h = {malloc((n ? n : 1) * sizeof *h.a), 0};
     if (!h.a) return;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && v[i].key != v[i - 1].key) h.n = 0;
-        while (h.n && h.a[0]->hi < v[i].lo) heap_pop(&h);
-        for (size_t k = 0; k < h.n; k++) {
-            const interval *a = h.a[k];
-            int64_t hi = a->hi < v[i].hi ? a->hi : v[i].hi;
-            if (fn(ctx, a, &v[i], v[i].lo, hi)) goto done;
-        }
-        heap_push(&h, &v[i]);
+    size_t strided = 0;
+    for (size_t i = 0; i < n; i++) strided += v[i].stride != IV_ALL;
+    if (!strided) {
+        sweep_plain(v, n, fn, ctx, false, &h);
+        free(h.a);
+        return;
     }
-done:
+    interval *c = xmalloc_array(n ? n : 1, sizeof *c);
+    for (int odd = 0; odd < 2; odd++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (v[i].stride == IV_ALL || v[i].stride == (odd ? IV_ODD : IV_EVEN)) c[m++] = v[i];
+        if (sweep_plain(c, m, fn, ctx, odd, &h)) break;
+    }
+    free(c);
     free(h.a);
 }
 

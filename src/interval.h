@@ -10,14 +10,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Which points of [lo, hi] an interval holds: all, or every other one. */
+enum { IV_ALL, IV_EVEN, IV_ODD };
+
 typedef struct {
     uint64_t key;                /* only intervals with equal keys are compared */
-    int64_t lo, hi;              /* inclusive */
+    int64_t lo, hi;              /* inclusive; for IV_EVEN and IV_ODD of that parity */
     size_t item;                 /* the caller's index */
+    uint8_t stride;              /* IV_ALL, IV_EVEN or IV_ODD */
 } interval;
 
 /* Called for each overlapping pair (a before b in sweep order); the shared
- * range is [lo, hi]. Return nonzero to stop the sweep. */
+ * range is [lo, hi], with the ends of the shared parity when either side
+ * has a stride (then only those points are shared). Even and odd never
+ * overlap; a stride and a plain interval overlap only where the plain one
+ * holds a point of that parity. Return nonzero to stop the sweep. */
 typedef int (*overlap_fn)(void *ctx, const interval *a, const interval *b, int64_t lo,
                           int64_t hi);
 

@@ -64,8 +64,22 @@ typedef struct {
     const endpoint *ast;
 } flow_end;
 
+/* What a row's ports are, beyond their numbers (flow_row.flags). Each
+ * has an S twin for the source ports. */
+enum {
+    ROW_DYNAMIC = 1 << 0,        /* picked at run time inside lo-hi: may collide */
+    ROW_UP = 1 << 1,             /* `N up`: lo-65535, allocated upward (also dynamic) */
+    ROW_EPHEMERAL = 1 << 2,      /* `ephemeral`: the OS's range; lo-hi as resolved here */
+    ROW_SDYNAMIC = 1 << 3,
+    ROW_SUP = 1 << 4,
+    ROW_SEPHEMERAL = 1 << 5,
+    ROW_SHARED = 1 << 6,         /* co-bound by design (`shared`, or the registry) */
+    ROW_CLAMPED = 1 << 7,        /* a bound was out of range (reported) and is clamped */
+};
+
 /* One row of the flat flow table: one protocol, one destination range, one
- * source-port range, one source and one endpoint. A `<->` flow gives two rows. */
+ * source-port range, one source and one endpoint. A `<->` flow gives two rows.
+ * An `even` or `odd` range keeps lo and hi of that parity. */
 typedef struct {
     const flow_decl *decl;
     instance *inst;
@@ -78,6 +92,8 @@ typedef struct {
     uint8_t ipproto;             /* the IP protocol number: 6, 17, or PROTO_IP's */
     int16_t icmp_type;           /* icmp/icmpv6 rows: the type, -1 for every type */
     const icmp_type_item *type_ast;  /* the type as written, or NULL */
+    uint8_t flags;               /* ROW_* */
+    uint8_t stride, sstride;     /* port_stride of lo-hi and of slo-shi */
 } flow_row;
 
 /* Rows with ports: the port checks (bind, cross-protocol, ephemeral,
@@ -88,7 +104,12 @@ enum {
     MODEL_MAX_ROWS = 4000000,    /* elaborated flow rows */
     MODEL_MAX_POOL = 65536,      /* values one pool may count through */
     MODEL_MAX_EVAL_DEPTH = 64,   /* parameters defined through parameters */
+    MODEL_MAX_STRIDE = 4096,     /* ports of one even or odd range: firewalls list each */
 };
+
+/* The ephemeral range berth assumes where the OS is unknown: IANA's
+ * dynamic ports (RFC 6335), which Windows also uses. */
+enum { EPH_DEFAULT_LO = 49152, EPH_DEFAULT_HI = 65535 };
 
 typedef struct {
     arena *mem;
@@ -108,6 +129,9 @@ typedef struct {
     bool rows_capped;
     int eval_depth;
 } model;
+
+/* The ephemeral range an OS gives outgoing connections; false for OS_NONE. */
+bool os_ephemeral(os_kind os, int *lo, int *hi);
 
 void model_init(model *m, arena *mem, diag_sink *diags, program *prog);
 /* Name resolution: every ref gets its target or an error. */
@@ -134,5 +158,25 @@ enum { ADDR_TEXT = 40 };
 /* The one IPv4 formatter: "10.0.0.1", "10.0.0.0/8" (prefix below 32), or
  * "224.0.1.129-224.0.1.132" (lo below hi). Writes into buf, returns it. */
 const char *addr_text(char buf[ADDR_TEXT], uint32_t lo, uint32_t hi, int prefix);
+
+enum { PORT_TEXT = 48 };
+/* The one port-item formatter, in the language's words: "any", "80",
+ * "9000-9020", "5004-5100 even", "16384-32767 dynamic", "5960 up",
+ * "ephemeral 49152-65535". up, dyn and eph are the row's ROW_UP,
+ * ROW_DYNAMIC and ROW_EPHEMERAL (or their S twins) as booleans. */
+const char *port_text(char buf[PORT_TEXT], unsigned lo, unsigned hi, int stride, bool up,
+                      bool dyn, bool eph);
+/* The destination or source ports of a row, through port_text. */
+const char *row_port_text(char buf[PORT_TEXT], const flow_row *r, bool source);
+/* Does the range of that stride hold port p? */
+static inline bool stride_has(int stride, unsigned p)
+{
+    return stride == STRIDE_ALL || (p & 1) == (stride == STRIDE_ODD);
+}
+/* Ports of lo-hi with that stride. */
+static inline unsigned stride_count(unsigned lo, unsigned hi, int stride)
+{
+    return stride == STRIDE_ALL ? hi - lo + 1 : (hi - lo) / 2 + 1;
+}
 
 #endif

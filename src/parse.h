@@ -27,7 +27,8 @@ typedef struct parse_ctx {
     loc cur_tok;
     const char *cur_text;        /* the current token in the source (not NUL-terminated) */
     size_t cur_len;
-    int kinds[3];                /* the last three tokens' kinds, newest first (hints) */
+    int kinds[3];                /* the last three tokens' kinds, newest first (hints):
+                                  * a keyword's token, 0 for a name */
     char last_number[24];        /* the text of the last number, for hints */
     /* open brackets, for "to match this '{'" notes and the depth limit */
     loc open[PARSE_MAX_DEPTH];

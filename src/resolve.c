@@ -423,6 +423,13 @@ static void resolve_network(model *m, site_decl *site, decl *d)
                                             d->where};
 }
 
+bool os_ephemeral(os_kind os, int *lo, int *hi)
+{
+    if (os == OS_WINDOWS) *lo = 49152, *hi = 65535;
+    else if (os == OS_LINUX) *lo = 32768, *hi = 60999;  /* net.ipv4.ip_local_port_range */
+    return os != OS_NONE;
+}
+
 /* `ephemeral 49152-65535;` takes literal numbers only: it describes the
  * machine, not a system, so no system's parameters are in scope. */
 static void host_ephemeral(model *m, host *h, const port_item *p)
@@ -486,8 +493,7 @@ static void resolve_host(model *m, site_decl *site, decl *d)
         if (h->os == OS_NONE) h->os = role->os;
         h->runs[h->nruns++] = (role_run){in, role, r->where};
     }
-    if (!h->eph_lo && h->os == OS_WINDOWS) h->eph_lo = 49152, h->eph_hi = 65535;
-    if (!h->eph_lo && h->os == OS_LINUX) h->eph_lo = 32768, h->eph_hi = 60999;
+    if (!h->eph_lo) os_ephemeral(h->os, &h->eph_lo, &h->eph_hi);
     h->index = (int)m->nhosts;
     m->hosts = arena_grow(m->mem, m->hosts, sizeof *m->hosts, &m->hosts_cap, m->nhosts + 1);
     m->hosts[m->nhosts++] = h;

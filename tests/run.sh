@@ -101,6 +101,8 @@ suite_checks() {
 #     with them, the bundled policies check clean.
 for bin in $BINS; do
   golden "$bin" tests/checks/example-site-nowaivers.err 1 check --color=never --root . tests/checks/example-site-nowaivers.ports
+  # The seed's Dante 16000-65536: the range error, then every conflict of 16000-65535.
+  golden "$bin" tests/checks/example-site-seed65536.err 1 check --color=never --root . tests/checks/example-site-seed65536.ports
   check "$bin" check --color=never policies/*.ports
   # An alias and its target: one listener, drift named on both sides; and
   # --format=gcc prints every note as FILE:LINE:COL: note: (a note with no
@@ -120,6 +122,18 @@ check test -z "$(tr -d "\n" <tests/checks/registry/ports-only.err)"
 strip_site() { grep -v '^ *allow ' "$1" | sed 's#^import "\(.*\)";#import "../../policies/\1";#'; }
 if diff <(strip_site policies/example-site.ports) <(grep -v '^ *allow ' tests/checks/example-site-nowaivers.ports) >/dev/null; then ok
 else bad "tests/checks/example-site-nowaivers.ports no longer matches policies/example-site.ports"; fi
+# ... and its seed variant the same site with the seed's Dante range.
+# (igloo.ports imports dante.ports, so the seed variant has its igloo-seed65536.ports.)
+if diff <(sed 1,2d tests/checks/example-site-seed65536.ports |
+          sed -e 's#^import "igloo-seed65536.ports";.*#import "../../policies/igloo.ports";#' \
+              -e 's#^import "dante-seed65536.ports";.*#import "../../policies/dante.ports";#') \
+        <(sed 1d tests/checks/example-site-nowaivers.ports) >/dev/null &&
+   diff <(sed 1d tests/checks/igloo-seed65536.ports | sed 's#^import "dante-seed65536.ports";#import "dante.ports";#') policies/igloo.ports >/dev/null &&
+   diff <(sed 1d tests/checks/dante-seed65536.ports | sed 's/16000-65536 device/16000-65535 device/') policies/dante.ports >/dev/null; then ok
+else bad "tests/checks/example-site-seed65536.ports, igloo-seed65536.ports or dante-seed65536.ports no longer match their originals"; fi
+# The acceptance of issue 8 item 12: the error and the conflicts of the clamped range.
+check grep -q "port 65536 is out of range 1-65535; did you mean 65535?" tests/checks/example-site-seed65536.err
+check grep -q "dante.audio_control and omnicast.archiver_to_gateway both bind udp 28000-29000" tests/checks/example-site-seed65536.err
 }
 
 suite_cli() {
@@ -304,12 +318,16 @@ check g++ -std=c++11 -Wall -Wextra -Werror -x c++ -c -o "$tmp/hostile/x.o" "$tmp
 ./berth gen c -o "$tmp/cross" tests/gen/cross.ports 2>/dev/null
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/cross" -o "$tmp/cross/t" tests/gen/cross.c "$tmp/cross/berth_policy.c"
 check "$tmp/cross/t"
+# Even and odd ranges own only their ports; the flags column tells the forms apart.
+./berth gen c -o "$tmp/forms" tests/gen/forms.ports 2>/dev/null
+check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/forms" -o "$tmp/forms/t" tests/gen/forms.c "$tmp/forms/berth_policy.c"
+check "$tmp/forms/t"
 # Parameters, pools and groups whose macro names collide still give a header
 # that compiles with every name defined once.
 ./berth gen c -o "$tmp/clash" tests/gen/clash.ports 2>/dev/null
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -c -o "$tmp/clash/x.o" "$tmp/clash/berth_policy.c"
 check test "$(grep -c '^#define' "$tmp/clash/berth_policy.h")" = "$(grep '^#define' "$tmp/clash/berth_policy.h" | awk '{print $2}' | sort -u | wc -l)"
-check grep -qx '#define BERTH_API_VERSION 1' "$tmp/clash/berth_policy.h"
+check grep -qx '#define BERTH_API_VERSION 2' "$tmp/clash/berth_policy.h"
 check grep -qx '#define BERTH_API_VERSION_2 7' "$tmp/clash/berth_policy.h"
 check grep -q '^#define BERTH_POLICY_HASH "fnv1a64:' "$tmp/clash/berth_policy.h"
 check grep -qx '#define BERTH_POLICY_HASH_2 8' "$tmp/clash/berth_policy.h"

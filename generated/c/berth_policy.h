@@ -9,8 +9,8 @@ extern "C" {
 #endif
 
 /* Version of this generated interface, and a hash of the policy it describes. */
-#define BERTH_API_VERSION 1
-#define BERTH_POLICY_HASH "fnv1a64:45fade67a2bcc276"
+#define BERTH_API_VERSION 2
+#define BERTH_POLICY_HASH "fnv1a64:21a7d82b1adc6200"
 
 #define BERTH_TCP 6
 #define BERTH_UDP 17
@@ -58,7 +58,11 @@ typedef struct berth_service {
 } berth_service;
 
 /* One flow: protocol, destination range (0-0: any), fixed source range
- * (0-0: any), owning service, and its two sides. */
+ * (0-0: any), owning service, its two sides, and flags (BERTH_FLOW_*):
+ * an EVEN or ODD range holds only those ports of lo-hi; DYNAMIC ports are
+ * picked at run time inside it; OPEN is `N up` (lo to 65535); EPHEMERAL is
+ * the OS's ephemeral range (lo-hi as resolved for the policy); SHARED
+ * listeners co-bind by design. SRC_ flags say the same of src_lo-src_hi. */
 typedef struct berth_flow {
     unsigned char proto;
     unsigned short lo, hi;
@@ -67,7 +71,19 @@ typedef struct berth_flow {
     const char *source;
     const char *endpoint;
     unsigned char local;
+    unsigned short flags;
 } berth_flow;
+
+#define BERTH_FLOW_DYNAMIC 1
+#define BERTH_FLOW_OPEN 2
+#define BERTH_FLOW_EPHEMERAL 4
+#define BERTH_FLOW_EVEN 8
+#define BERTH_FLOW_ODD 16
+#define BERTH_FLOW_SHARED 32
+#define BERTH_FLOW_SRC_DYNAMIC 64
+#define BERTH_FLOW_SRC_EPHEMERAL 128
+#define BERTH_FLOW_SRC_EVEN 256
+#define BERTH_FLOW_SRC_ODD 512
 
 extern const berth_service berth_services[];
 extern const size_t berth_service_count;

@@ -9,10 +9,10 @@
 # tests/completion/bash.sh fails when they differ from `berth --list-checks`.
 _berth_static_checks='syntax import limit unknown-name duplicate-name type
 missing-parameter overflow port-range reversed-range not-multicast
-unused-waiver bind-conflict cross-protocol ephemeral-range multicast-collision
+unused-waiver bind-conflict may-collide cross-protocol ephemeral-range multicast-collision
 multicast-scope inconsistent-redeclaration redundant-flow instance-defaults
 unknown-peer duplicate-address idle-host host-outside-networks
-overlapping-networks unbound-zone well-known-mismatch well-known-group invalid-address socket-input undeclared-listener not-listening loopback-listener undeclared-group group-not-joined'
+overlapping-networks unbound-zone unchecked-flow well-known-mismatch well-known-group invalid-address socket-input undeclared-listener not-listening loopback-listener undeclared-group group-not-joined'
 
 # _berth_words: the words up to the cursor as typed. Bash splits a word at
 # '=' and ':' (--format=json arrives as --format, =, json); pieces with no

@@ -13,7 +13,7 @@ function __berth_check_ids
         set ids (command $bin --list-checks 2>/dev/null </dev/null | string replace -r ' .*' '')
     end
     if not set -q ids[1]
-        set ids syntax import limit unknown-name duplicate-name type missing-parameter overflow port-range reversed-range not-multicast unused-waiver bind-conflict cross-protocol ephemeral-range multicast-collision multicast-scope inconsistent-redeclaration redundant-flow instance-defaults unknown-peer duplicate-address idle-host host-outside-networks overlapping-networks unbound-zone well-known-mismatch well-known-group invalid-address socket-input undeclared-listener not-listening loopback-listener undeclared-group group-not-joined
+        set ids syntax import limit unknown-name duplicate-name type missing-parameter overflow port-range reversed-range not-multicast unused-waiver bind-conflict may-collide cross-protocol ephemeral-range multicast-collision multicast-scope inconsistent-redeclaration redundant-flow instance-defaults unknown-peer duplicate-address idle-host host-outside-networks overlapping-networks unbound-zone unchecked-flow well-known-mismatch well-known-group invalid-address socket-input undeclared-listener not-listening loopback-listener undeclared-group group-not-joined
     end
     printf '%s\n' -Werror -W$ids -Wno-$ids
 end

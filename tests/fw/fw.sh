@@ -104,8 +104,11 @@ else
 fi
 
 # 2. Packets: load a host's rules in a namespace and probe them (seed printed).
-probe() {  # probe KIND HOST FILE
-  "$BERTH" flows --site example --host "$2" --format=json $POLICIES >"$tmp/$2.json" 2>/dev/null
+probe() {  # probe KIND HOST FILE [POLICY...] (the example site's, or SITE's from POLICY)
+  local kind=$1 host=$2 file=$3 site=example; shift 3
+  [ $# -gt 0 ] && site=$SITE || set -- $POLICIES
+  "$BERTH" flows --site "$site" --host "$host" --format=json "$@" >"$tmp/$host.json" 2>/dev/null
+  set -- "$kind" "$host" "$file"
   local out rc
   out=$("$PY" tests/fw/probe.py --kind "$1" --rules "$3" --view "$tmp/$2.json" --sample 1000 2>&1); rc=$?
   if [ "$rc" = 77 ]; then skipped "packet probe of $1 on $2: $(grep skipped <<<"$out")"; return; fi
@@ -127,6 +130,18 @@ tools_check "$tmp/protos"
 check grep -q 'icmp type 8' "$tmp/protos/nftables/r1.nft"
 check grep -q -- '-p icmp -m icmp --icmp-type 8' "$tmp/protos/iptables/r1.rules"
 check grep -q '<protocol value="50"/>' "$tmp/protos/firewalld/r1/services/berth-net-tunnel.xml"
+
+# 2c. The port forms of issue 8: every tool accepts them, an even range lists
+#     its even ports, `5960 up` runs to 65535, ephemeral is each host's own.
+SITE=forms
+gen_all "$tmp/forms" tests/fw/forms.ports
+tools_check "$tmp/forms"
+check grep -q 'elements = { 5004, 5006, 5008,' "$tmp/forms/nftables/srv.nft"
+check grep -q 'elements = { 5005, 5007, 5009,' "$tmp/forms/nftables/srv.nft"   # RTCP out
+check grep -q '5960-65535' "$tmp/forms/nftables/srv.nft"
+check grep -q 'tcp sport 49152-65535 tcp dport 443' "$tmp/forms/nftables/srv.nft"
+check grep -q 'tcp dport 49152-65535' "$tmp/forms/nftables/srv.nft"     # to the Windows client
+if [ -z "${FW_QUICK:-}" ]; then probe nftables srv "$tmp/forms/nftables/srv.nft" tests/fw/forms.ports; fi
 
 # 3. Hostile descriptions: the same tools accept the files; the text neither
 #    runs nor breaks a rule. PowerShell reads back the description exactly,

@@ -195,18 +195,95 @@ static void bind_conflict_two_roles_of_one_service(void **state)
 {
     (void)state;
     pipeline p;
-    /* One service, two roles on one host, one port: two sockets. */
-    run(&p, "system a { role g; role vm; role rg;\n"
-            "  service fed { tcp 6000 rg -> g; tcp 6000 g -> vm; } }\n"
-            "site x { host h1 10.0.0.1 { runs a.g, a.vm; } }");
-    const diag *d = only(&p, CK_BIND_CONFLICT);
-    says(d, "a.fed (role g) and a.fed (role vm)");
+    /* Issue 8 item 13: one service of one instance, two roles on one host,
+     * one port: one listener, not a conflict. */
+    run(&p, "system a { role web; role syslog; role jump;\n"
+            "  service ssh { tcp 22 jump -> web, syslog; } }\n"
+            "site x { host h1 10.0.0.1 { runs a.web, a.syslog; } }");
+    none(&p, CK_BIND_CONFLICT);
+    assert_int_equal(p.diags.count, 0);
     unit_free(&p);
 
-    run(&p, "system a { role g; role vm; role rg;\n"
-            "  service fed { tcp 6000 rg -> g; tcp 6000 g -> vm; } }\n"
-            "site x { host h1 10.0.0.1 { runs a.g; } host h2 10.0.0.2 { runs a.vm; } }");
+    /* Two instances of it on one host are two programs: a conflict. */
+    run(&p, "system a { role web; role syslog; role jump;\n"
+            "  service ssh { tcp 22 jump -> web, syslog; } }\n"
+            "site x { instance b of a; host h1 10.0.0.1 { runs a.web, b.syslog; } }");
+    says(only(&p, CK_BIND_CONFLICT), "tcp 22");
+    unit_free(&p);
+}
+
+static void may_collide_when_one_side_is_dynamic(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, "system a { role r; service rtp { udp 16384-32767 dynamic r -> r; } }\n"
+            "system b { role r; service s { udp 20000 r -> r; } }\n"
+            "site x { host h1 10.0.0.1 { runs a.r, b.r; } }");
     none(&p, CK_BIND_CONFLICT);
+    const diag *d = only(&p, CK_MAY_COLLIDE);
+    assert_int_equal(d->sev, SEV_WARNING);
+    says(d, "udp 20000");
+    unit_free(&p);
+
+    /* `N up` is dynamic; so is every port of a flow marked dynamic. */
+    run(&p, "system a { role r; service v { udp 5960 up r -> r; } }\n"
+            "system b { role r; service s { udp 6000 r -> r; tcp 7000 r -> r dynamic; } }\n"
+            "system c { role r; service t { tcp 7000 r -> r; } }\n"
+            "site x { host h1 10.0.0.1 { runs a.r, b.r, c.r; } }");
+    none(&p, CK_BIND_CONFLICT);
+    assert_int_equal(count(&p, CK_MAY_COLLIDE), 2);
+    unit_free(&p);
+}
+
+static void shared_ports_co_bind(void **state)
+{
+    (void)state;
+    pipeline p;
+    /* mDNS is shared by the registry; 7777 only when both say `shared`. */
+    run(&p, "system a { role r; service m { udp 5353 r -> r; udp 7777 r -> r shared; } }\n"
+            "system b { role r; service m { udp 5353 r -> r; udp 7777 r -> r shared; } }\n"
+            "site x { host h1 10.0.0.1 { runs a.r, b.r; } }");
+    none(&p, CK_BIND_CONFLICT);
+    unit_free(&p);
+
+    run(&p, "system a { role r; service m { udp 7777 r -> r shared; } }\n"
+            "system b { role r; service m { udp 7777 r -> r; } }\n"
+            "site x { host h1 10.0.0.1 { runs a.r, b.r; } }");
+    says(only(&p, CK_BIND_CONFLICT), "udp 7777");
+    unit_free(&p);
+}
+
+static void stride_ranges_meet_only_on_their_parity(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, "system a { role r; service rtp { udp 5004-5100 even r -> r; } }\n"
+            "system b { role r; service rtcp { udp 5005-5101 odd r -> r; } }\n"
+            "system c { role r; service s { udp 5001, 5003, 5101 r -> r; } }\n"
+            "site x { host h1 10.0.0.1 { runs a.r, b.r, c.r; } }");
+    /* even vs odd: nothing; 5001 and 5003 are below both; c's 5101 meets b. */
+    const diag *d = only(&p, CK_BIND_CONFLICT);
+    says(d, "b.rtcp and c.s");
+    says(d, "udp 5101");
+    unit_free(&p);
+
+    run(&p, "system a { role r; service rtp { udp 5004-5100 even r -> r; } }\n"
+            "system c { role r; service s { udp 5005-5007 r -> r; } }\n"
+            "site x { host h1 10.0.0.1 { runs a.r, c.r; } }");
+    says(only(&p, CK_BIND_CONFLICT), "udp 5006");
+    unit_free(&p);
+}
+
+static void ephemeral_ports_never_bind(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, "system a { role r { os windows; } service s { udp ephemeral r -> r; "
+            "tcp 443 from ephemeral r -> any; } }\n"
+            "system b { role r; service s { udp 50000 r -> r; } }\n"
+            "site x { host h1 10.0.0.1 { os linux; runs a.r, b.r; } }");
+    none(&p, CK_BIND_CONFLICT);
+    none(&p, CK_MAY_COLLIDE);
     unit_free(&p);
 }
 
@@ -1330,6 +1407,10 @@ int main(void)
         cmocka_unit_test(bind_conflict_none_for_one_role_naming_a_port_twice),
         cmocka_unit_test(bind_conflict_two_roles_of_one_instance),
         cmocka_unit_test(bind_conflict_two_roles_of_one_service),
+        cmocka_unit_test(may_collide_when_one_side_is_dynamic),
+        cmocka_unit_test(shared_ports_co_bind),
+        cmocka_unit_test(stride_ranges_meet_only_on_their_parity),
+        cmocka_unit_test(ephemeral_ports_never_bind),
         cmocka_unit_test(bind_conflict_through_another_systems_role),
         cmocka_unit_test(bind_conflict_two_instances_of_one_system),
         cmocka_unit_test(bind_conflict_fixed_source_range_vs_listener),

@@ -145,11 +145,100 @@ static size_t random_set(interval *v, size_t n, int nkeys, int64_t span, int64_t
         } else {
             int64_t lo = rng_below(span);
             int64_t len = rng_below(4) == 0 ? 0 : rng_below(maxlen + 1);
-            v[i] = (interval){(uint64_t)rng_below(nkeys), lo, lo + len, 0};
+            v[i] = (interval){(uint64_t)rng_below(nkeys), lo, lo + len, 0, IV_ALL};
         }
         v[i].item = i;
     }
     return n;
+}
+
+/* ---- strides ---- */
+
+static int collect_any(void *ctx, const interval *a, const interval *b, int64_t lo, int64_t hi)
+{
+    collector *c = ctx;
+    c->calls++;
+    if (a->key != b->key || a->item == b->item) c->bad = 1;
+    push_pair(c, a->item, b->item, lo, hi);
+    return 0;
+}
+
+/* The shared points of two intervals with strides, by walking them. */
+static collector brute_force_strided(const interval *v, size_t n)
+{
+    collector c = {0};
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            if (v[i].key != v[j].key) continue;
+            int64_t lo = -1, hi = -1;
+            for (int64_t x = v[i].lo; x <= v[i].hi; x++) {
+                bool in_i = v[i].stride == IV_ALL || (x & 1) == (v[i].stride == IV_ODD);
+                bool in_j = x >= v[j].lo && x <= v[j].hi &&
+                            (v[j].stride == IV_ALL || (x & 1) == (v[j].stride == IV_ODD));
+                if (!in_i || !in_j) continue;
+                if (lo < 0) lo = x;
+                hi = x;
+            }
+            if (lo >= 0) push_pair(&c, v[i].item, v[j].item, lo, hi);
+        }
+    if (c.n > 1) qsort(c.v, c.n, sizeof *c.v, pair_cmp);
+    return c;
+}
+
+/* Even and odd intervals never meet; a plain one meets a stride one on
+ * the points of that parity only: the sweep gives what walking every
+ * point gives. */
+static void strided_sets_match_brute_force(void **state)
+{
+    (void)state;
+    enum { SETS = 1500, MAXN = 80 };
+    interval *v = malloc(MAXN * sizeof *v);
+    assert_non_null(v);
+    size_t total = 0;
+    for (int s = 0; s < SETS; s++) {
+        rng_seed(0x57a1de00ull + (uint64_t)s);
+        size_t n = (size_t)rng_below(MAXN + 1);
+        for (size_t i = 0; i < n; i++) {
+            int64_t lo = rng_below(200), len = rng_below(s % 2 ? 6 : 40);
+            uint8_t st = (uint8_t)rng_below(3);
+            int64_t hi = lo + len;
+            if (st != IV_ALL) {
+                int want = st == IV_ODD;
+                if ((lo & 1) != want) lo++;
+                if ((hi & 1) != want) hi--;
+                if (lo > hi) hi = lo;
+            }
+            v[i] = (interval){(uint64_t)rng_below(2), lo, hi, i, st};
+        }
+        collector want = brute_force_strided(v, n);
+        interval *w = malloc((n ? n : 1) * sizeof *w);
+        assert_non_null(w);
+        if (n) memcpy(w, v, n * sizeof *w);
+        collector got = {0};
+        interval_sweep(w, n, collect_any, &got);
+        free(w);
+        if (got.n > 1) qsort(got.v, got.n, sizeof *got.v, pair_cmp);
+        char what[64];
+        snprintf(what, sizeof what, "strided seed %d (n=%zu)", s, n);
+        expect_same(&got, &want, what);
+        total += want.n;
+        free(got.v);
+        free(want.v);
+    }
+    free(v);
+    assert_true(total > 10000);
+}
+
+static void even_and_odd_never_pair(void **state)
+{
+    (void)state;
+    interval v[3] = {{0, 5004, 5100, 0, IV_EVEN}, {0, 5005, 5101, 1, IV_ODD},
+                     {0, 5101, 5101, 2, IV_ALL}};
+    collector got = {0};
+    interval_sweep(v, 3, collect_any, &got);
+    assert_int_equal(got.n, 1);                   /* only the odd range and 5101 */
+    assert_int_equal(got.v[0].lo, 5101);
+    free(got.v);
 }
 
 static void random_sets_match_brute_force(void **state)
@@ -196,7 +285,7 @@ static void extreme_coordinates_match_brute_force(void **state)
             int64_t lo = base + rng_below(30);
             int64_t len = rng_below(10);
             int64_t hi = lo > INT64_MAX - len ? INT64_MAX : lo + len;
-            v[i] = (interval){(uint64_t)rng_below(2) * UINT64_MAX, lo, hi, i};
+            v[i] = (interval){(uint64_t)rng_below(2) * UINT64_MAX, lo, hi, i, IV_ALL};
         }
         char what[64];
         snprintf(what, sizeof what, "extreme seed %d", s);
@@ -212,7 +301,7 @@ static void empty_input_reports_nothing(void **state)
     collector c = sweep(NULL, 0, 0);
     assert_int_equal(c.calls, 0);
     free(c.v);
-    interval one = {0, 5, 9, 0};
+    interval one = {0, 5, 9, 0, IV_ALL};
     c = sweep(&one, 1, 0);
     assert_int_equal(c.calls, 0);
     free(c.v);
@@ -222,7 +311,7 @@ static void disjoint_intervals_never_pair(void **state)
 {
     (void)state;
     /* Given out of order; gaps of one between neighbours. */
-    interval v[] = {{0, 20, 29, 0}, {0, 0, 9, 1}, {0, 40, 40, 2}, {0, 10, 19, 3}, {0, 31, 39, 4}};
+    interval v[] = {{0, 20, 29, 0, IV_ALL}, {0, 0, 9, 1, IV_ALL}, {0, 40, 40, 2, IV_ALL}, {0, 10, 19, 3, IV_ALL}, {0, 31, 39, 4, IV_ALL}};
     collector c = sweep(v, 5, 0);
     assert_int_equal(c.calls, 0);
     free(c.v);
@@ -231,7 +320,7 @@ static void disjoint_intervals_never_pair(void **state)
 static void nested_intervals_share_the_inner_range(void **state)
 {
     (void)state;
-    interval v[] = {{0, 0, 100, 0}, {0, 10, 20, 1}, {0, 12, 15, 2}};
+    interval v[] = {{0, 0, 100, 0, IV_ALL}, {0, 10, 20, 1, IV_ALL}, {0, 12, 15, 2, IV_ALL}};
     collector c = sweep(v, 3, 0);
     assert_int_equal(c.n, 3);
     /* sorted: (0,1), (0,2), (1,2) */
@@ -249,7 +338,7 @@ static void touching_endpoints_overlap(void **state)
     (void)state;
     /* Inclusive ends: [8700, 8708] and [8708, 8800] share the single port 8708;
      * [8801, 9000] only touches 8800 from outside and does not. */
-    interval v[] = {{0, 8708, 8800, 0}, {0, 8700, 8708, 1}, {0, 8801, 9000, 2}};
+    interval v[] = {{0, 8708, 8800, 0, IV_ALL}, {0, 8700, 8708, 1, IV_ALL}, {0, 8801, 9000, 2, IV_ALL}};
     collector c = sweep(v, 3, 0);
     assert_int_equal(c.n, 1);
     assert_int_equal(c.v[0].i, 0);
@@ -262,7 +351,7 @@ static void touching_endpoints_overlap(void **state)
 static void equal_intervals_and_points_pair_once(void **state)
 {
     (void)state;
-    interval v[] = {{1, 16000, 16000, 0}, {1, 16000, 16000, 1}, {1, 16000, 16000, 2}};
+    interval v[] = {{1, 16000, 16000, 0, IV_ALL}, {1, 16000, 16000, 1, IV_ALL}, {1, 16000, 16000, 2, IV_ALL}};
     collector c = sweep(v, 3, 0);
     assert_int_equal(c.n, 3);                   /* (0,1), (0,2), (1,2) */
     for (size_t k = 0; k < 3; k++) {
@@ -281,7 +370,7 @@ static void different_keys_never_pair(void **state)
     /* The same range under four keys, interleaved so that the sort has to
      * separate them. */
     interval v[8];
-    for (size_t i = 0; i < 8; i++) v[i] = (interval){i % 4, 100, 200, i};
+    for (size_t i = 0; i < 8; i++) v[i] = (interval){i % 4, 100, 200, i, IV_ALL};
     collector c = sweep(v, 8, 0);
     assert_int_equal(c.n, 4);                    /* one pair per key: (k, k+4) */
     for (size_t k = 0; k < 4; k++) {
@@ -291,7 +380,7 @@ static void different_keys_never_pair(void **state)
     free(c.v);
     /* And a key change must also close the intervals still open: a long
      * interval of key 0 never meets anything of key 1. */
-    interval w[] = {{0, 0, 1000, 0}, {1, 5, 6, 1}, {1, 7, 8, 2}, {2, 0, 1000, 3}};
+    interval w[] = {{0, 0, 1000, 0, IV_ALL}, {1, 5, 6, 1, IV_ALL}, {1, 7, 8, 2, IV_ALL}, {2, 0, 1000, 3, IV_ALL}};
     c = sweep(w, 4, 0);
     assert_int_equal(c.calls, 0);
     free(c.v);
@@ -302,7 +391,7 @@ static void stop_early_ends_the_sweep(void **state)
     (void)state;
     /* Ten equal intervals: 45 pairs. */
     interval v[10];
-    for (size_t i = 0; i < 10; i++) v[i] = (interval){3, 5, 10, i};
+    for (size_t i = 0; i < 10; i++) v[i] = (interval){3, 5, 10, i, IV_ALL};
     collector all = sweep(v, 10, 0);
     assert_int_equal(all.calls, 45);
     free(all.v);
@@ -313,7 +402,7 @@ static void stop_early_ends_the_sweep(void **state)
         free(c.v);
     }
     /* Stopping inside the first key leaves later keys unvisited. */
-    interval w[] = {{0, 1, 5, 0}, {0, 2, 6, 1}, {1, 1, 5, 2}, {1, 2, 6, 3}};
+    interval w[] = {{0, 1, 5, 0, IV_ALL}, {0, 2, 6, 1, IV_ALL}, {1, 1, 5, 2, IV_ALL}, {1, 2, 6, 3, IV_ALL}};
     collector c = sweep(w, 4, 1);
     assert_int_equal(c.calls, 1);
     assert_int_equal(c.v[0].i, 0);
@@ -324,7 +413,7 @@ static void stop_early_ends_the_sweep(void **state)
 static void sort_orders_by_key_lo_hi_item(void **state)
 {
     (void)state;
-    interval v[] = {{2, 1, 1, 0}, {0, 5, 9, 1}, {0, 5, 7, 2}, {0, 1, 3, 3}, {0, 5, 7, 4}};
+    interval v[] = {{2, 1, 1, 0, IV_ALL}, {0, 5, 9, 1, IV_ALL}, {0, 5, 7, 2, IV_ALL}, {0, 1, 3, 3, IV_ALL}, {0, 5, 7, 4, IV_ALL}};
     interval_sort(v, 5);
     size_t want[] = {3, 2, 4, 1, 0};
     for (size_t i = 0; i < 5; i++) assert_int_equal(v[i].item, want[i]);
@@ -382,7 +471,7 @@ static void segments_match_brute_force(void **state)
         size_t n = t < 5 ? (size_t)t : (size_t)rng_below(SEG_MAXN + 1);
         for (size_t i = 0; i < n; i++) {
             int64_t lo = rng_below(SEG_SPAN), len = rng_below(t % 2 ? 4 : 20);
-            v[i] = (interval){(uint64_t)rng_below(4), lo, lo + len, i};
+            v[i] = (interval){(uint64_t)rng_below(4), lo, lo + len, i, IV_ALL};
         }
         seg_state *s = calloc(1, sizeof *s);
         assert_non_null(s);
@@ -408,7 +497,7 @@ static void segments_match_brute_force(void **state)
 static void segments_cut_at_starts_and_ends(void **state)
 {
     (void)state;
-    interval v[] = {{0, 5, 14, 0}, {0, 0, 9, 1}, {0, 20, 20, 2}};
+    interval v[] = {{0, 5, 14, 0, IV_ALL}, {0, 0, 9, 1, IV_ALL}, {0, 20, 20, 2, IV_ALL}};
     seg_state *s = calloc(1, sizeof *s);
     assert_non_null(s);
     s->base = v;
@@ -425,6 +514,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(random_sets_match_brute_force),
+        cmocka_unit_test(strided_sets_match_brute_force),
+        cmocka_unit_test(even_and_odd_never_pair),
         cmocka_unit_test(segments_match_brute_force),
         cmocka_unit_test(segments_cut_at_starts_and_ends),
         cmocka_unit_test(extreme_coordinates_match_brute_force),

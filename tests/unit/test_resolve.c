@@ -410,7 +410,10 @@ static void missing_parameter(void **state)
     pipeline p;
     unit_run(&p, "system s { param p \"needed\"; role a; service x { tcp $p a -> a; } }\n"
                  "site lab { host h 10.0.0.1 { runs s.a; } }");
-    assert_int_equal(p.diags.count, 1);
+    /* The error, and the note that the flow waiting for it is not checked
+     * (issue 8 item 6: it no longer vanishes without a word). */
+    assert_int_equal(p.diags.count, 2);
+    assert_int_equal(count_check(&p, CK_UNCHECKED_FLOW), 1);
     const diag *d = diag_at(&p, CK_MISSING_PARAMETER, 2, 6);
     assert_string_equal(d->message,
                         "site 'lab' deploys system 's' but does not set 'p', which has no default");
@@ -418,7 +421,7 @@ static void missing_parameter(void **state)
     assert_int_equal(d->notes->where.line, 1);
     assert_int_equal(d->notes->where.col, 18);
     assert_non_null(strstr(d->notes->message, "add 'set s.p = ...;'"));
-    /* no rows for the unset port, and no second complaint from elaboration */
+    /* no rows for the unset port, and no second error from elaboration */
     assert_int_equal(p.m.nrows, 0);
     unit_free(&p);
 }
@@ -442,7 +445,11 @@ static void system_alone_needs_no_settings(void **state)
     pipeline p;
     unit_run(&p, "system s { param p; role a; service x { tcp $p a -> a; } }\n"
                  "site lab { }");
-    assert_int_equal(p.diags.count, 0);
+    /* No error; one note says the flow waits for 'p' (issue 8 item 6). */
+    assert_int_equal(p.diags.count, 1);
+    const diag *d = diag_at(&p, CK_UNCHECKED_FLOW, 1, 41);
+    assert_int_equal(d->sev, SEV_NOTE);
+    assert_non_null(strstr(d->message, "parameter 'p' has no value"));
     assert_int_equal(p.m.nrows, 0);
     unit_free(&p);
 }
