@@ -331,6 +331,9 @@ static void report_bind_group(model *m, const pair *g, size_t n)
 static void report_cross_group(model *m, const pair *g, size_t n)
 {
     const binding *a = g[0].a, *b = g[0].b;
+    /* A port picked at run time shares its number with the other protocol
+     * only by chance: nothing to reserve or to tell a NAT device. */
+    if (g[0].may) return;
     diag *d = diag_report(m->diags, SEV_WARNING, CK_CROSS_PROTOCOL, binding_loc(b),
                           "host '%s': %s uses %s and %s uses %s on the same numbers %s",
                           a->h->decl->name, check_service_name(m, a->row), check_proto_name(a->proto),

@@ -46,6 +46,9 @@ static int on_group_overlap(void *ctx, const interval *ia, const interval *ib, i
     const flow_row *a = &m->rows[ia->item], *b = &m->rows[ib->item];
     int64_t plo, phi;
     if (!rivals(a, b) || !ports_meet(a, b, &plo, &phi)) return 0;
+    /* mDNS, SSDP, WS-Discovery, LLMNR and PTP: every program on the link
+     * joins the one group on the one port, by design. */
+    if ((a->flags & ROW_SHARED) && (b->flags & ROW_SHARED)) return 0;
     if (a->decl->where.src->index > b->decl->where.src->index ||
         (a->decl->where.src == b->decl->where.src && a->decl->where.line > b->decl->where.line)) {
         const flow_row *x = a;
@@ -123,15 +126,23 @@ static void blocks(model *m, const flow_row *r, loc at, const char *g)
     size_t first = registry_mcast_block4(r->dst.lo), last = registry_mcast_block4(r->dst.hi);
     const registry_block *b = &registry_mcast_blocks[first], *e = &registry_mcast_blocks[last];
     char bt[ADDR_TEXT], et[ADDR_TEXT], msg[400];
-    bool reserved = false;
+    /* Every reserved block the range takes in, in one finding. */
+    size_t nreserved = 0, len = 0;
+    char list[300] = "";
     for (size_t i = first; i <= last; i++) {
         const registry_block *x = &registry_mcast_blocks[i];
         if (!(x->kind & BLK_RESERVED)) continue;
-        snprintf(msg, sizeof msg, "group %%s lies in IANA-reserved space %s (%s)",
-                 block_text(bt, x), x->ref);
-        scope_warning(m, r, at, msg, g);
-        reserved = true;
+        if (nreserved++ < 4 && len < sizeof list)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s (%s)",
+                                    nreserved > 1 ? ", " : "", block_text(bt, x), x->ref);
     }
+    bool reserved = nreserved > 0;
+    if (nreserved == 1)
+        snprintf(msg, sizeof msg, "group %%s lies in IANA-reserved space %s", list);
+    else if (nreserved > 1)
+        snprintf(msg, sizeof msg, "group range %%s takes in %zu IANA-reserved blocks: %s%s",
+                 nreserved, list, nreserved > 4 ? ", ..." : "");
+    if (reserved) scope_warning(m, r, at, msg, g);
     bool whole = r->dst.lo == 0xe0000000u && r->dst.hi >= 0xe00000ffu;
     if ((b->kind & BLK_LOCAL_CONTROL) && (r->dst.hi > 0xe00000ffu || whole)) {
         snprintf(msg, sizeof msg, "group range %%s takes in the %s %s (%s), whose groups "

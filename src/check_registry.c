@@ -19,6 +19,7 @@ typedef struct {
     char said[MAX_MENTIONS][WORD_MAX];   /* the word as written */
     bool met[MAX_MENTIONS];
     int n;
+    bool stray;                          /* a row meets none of the mentions */
     const flow_row *first;               /* its first row, system level first */
     const flow_row *end;                 /* the end of the row table */
 } mentions;
@@ -121,11 +122,19 @@ static void row_ports(char *b, size_t cap, const flow_row *r)
 static void service_ports(model *m, const flow_row *first, char *b, size_t cap)
 {
     int shown = 0;
+    const flow_row *seen[5];
     b[0] = '\0';
     for (const flow_row *r = first; r < m->rows + m->nrows; r++) {
         if (r->inst != first->inst) break;               /* rows are instance-major */
-        if (r->decl->service != first->decl->service || !reg_proto(r->proto) || r->reverse)
+        if (r->decl->service != first->decl->service || !reg_proto(r->proto) || r->reverse ||
+            (r->flags & (ROW_DYNAMIC | ROW_EPHEMERAL)))
             continue;
+        bool repeat = false;                             /* the same ports, other peers */
+        for (int k = 0; k < shown && k < 5 && !repeat; k++)
+            repeat = seen[k]->proto == r->proto && seen[k]->lo == r->lo && seen[k]->hi == r->hi &&
+                     seen[k]->slo == r->slo && seen[k]->shi == r->shi;
+        if (repeat) continue;
+        if (shown < 5) seen[shown] = r;
         if (shown++ == 4) {
             snprintf(b + strlen(b), cap - strlen(b), ", ...");
             return;
@@ -178,6 +187,16 @@ static bool variant(const mentions *ms, int k)
     return false;
 }
 
+/* Whether one row is on a port registered to a variant of a mention. */
+static bool variant_row(const mentions *ms, const flow_row *r)
+{
+    for (int k = 0; k < ms->n; k++)
+        if ((r->lo && registry_port_named_like(reg_proto(r->proto), r->lo, r->hi, ms->p[k].word)) ||
+            (r->slo && registry_port_named_like(reg_proto(r->proto), r->slo, r->shi, ms->p[k].word)))
+            return true;
+    return false;
+}
+
 static void mismatches(model *m)
 {
     if (!m->nservices) return;
@@ -185,7 +204,9 @@ static void mismatches(model *m)
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
         const decl *svc = r->decl->service;
-        if (!svc || !reg_proto(r->proto)) continue;
+        /* A port picked at run time is no protocol's registered port. */
+        if (!svc || !reg_proto(r->proto) || (r->flags & (ROW_DYNAMIC | ROW_EPHEMERAL)))
+            continue;
         mentions **slot = &by_svc[svc->index];
         if (!*slot) {
             *slot = arena_alloc(m->mem, sizeof **slot);
@@ -195,12 +216,17 @@ static void mismatches(model *m)
         }
         mentions *ms = *slot;
         if (ms->first->inst->site && !r->inst->site) ms->first = r;
+        bool any = false;
         for (int k = 0; k < ms->n; k++)
-            for (int s = 0; s < ms->p[k].nspans && !ms->met[k]; s++)
-                ms->met[k] = meets(r, &ms->p[k].spans[s]);
+            for (int s = 0; s < ms->p[k].nspans; s++)
+                if (meets(r, &ms->p[k].spans[s])) ms->met[k] = any = true;
+        if (!any && ms->n && !variant_row(ms, r)) ms->stray = true;
     }
+    /* A service that names several protocols ("RTSP/TCP and RTSP/HTTP
+     * streaming" on 554) is wrong only when one of its ports is none of
+     * them: then each protocol no port meets is reported. */
     for (int i = 0; i < m->nservices; i++)
-        for (int k = 0; by_svc[i] && k < by_svc[i]->n; k++)
+        for (int k = 0; by_svc[i] && by_svc[i]->stray && k < by_svc[i]->n; k++)
             if (!by_svc[i]->met[k] && !variant(by_svc[i], k)) report_mention(m, by_svc[i], k);
     free(by_svc);
 }
