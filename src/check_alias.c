@@ -6,6 +6,7 @@
  * the comparison is a linear merge, never a pairwise loop. */
 #include <stdlib.h>
 #include "check.h"
+#include "xalloc.h"
 
 typedef struct {
     int lo, hi;
@@ -175,8 +176,7 @@ static size_t service_spans(model *m, const flow_row **v, size_t i, size_t n, sp
 
 void check_alias_drift(model *m)
 {
-    const flow_row **v = malloc((m->nrows + 1) * sizeof *v);
-    if (!v) return;
+    const flow_row **v = xmalloc_array(m->nrows + 1, sizeof *v);
     size_t n = 0;
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];

@@ -9,6 +9,7 @@
 #include "check.h"
 #include "interval.h"
 #include "runs.h"
+#include "xalloc.h"
 
 /* Who binds: one role of one service of one instance. Two owners on a
  * host are two sockets; one owner naming a port twice is one. The fields'
@@ -172,8 +173,7 @@ static int owned_cmp(const void *pa, const void *pb)
 static size_t merged_by_owner(const binding_table *t, interval *out, bool listen_only,
                               bool key_proto)
 {
-    owned *v = malloc((t->n + 1) * sizeof *v);
-    if (!v) return 0;
+    owned *v = xmalloc_array(t->n + 1, sizeof *v);
     size_t n = 0;
     for (size_t i = 0; i < t->n; i++) {
         if (listen_only && t->v[i].source) continue;
@@ -349,8 +349,7 @@ static void report_cross_group(model *m, const pair *g, size_t n)
 overlap_list check_bind_overlaps(model *m, const binding_table *t, bool cross)
 {
     overlap_list out = {NULL, 0};
-    interval *iv = malloc((t->n + 1) * sizeof *iv);
-    if (!iv) return out;
+    interval *iv = xmalloc_array(t->n + 1, sizeof *iv);
     size_t n = merged_by_owner(t, iv, false, !cross);
     pair_ctx c = {t, NULL, 0, 0, m->mem, cross};
     interval_sweep(iv, n, collect, &c);
@@ -390,8 +389,7 @@ void check_cross_protocol(model *m, const binding_table *t)
 
 void check_ephemeral(model *m, const binding_table *t)
 {
-    interval *iv = malloc((t->n + 1) * sizeof *iv);
-    if (!iv) return;
+    interval *iv = xmalloc_array(t->n + 1, sizeof *iv);
     size_t n = merged_by_owner(t, iv, true, true);
     for (size_t i = 0; i < n; i++) {
         const binding *b = &t->v[iv[i].item];

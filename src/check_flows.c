@@ -23,9 +23,9 @@ static int loc_order(loc a, loc b)
  * repeat every finding. */
 static const flow_row **text_rows(model *m, size_t *n)
 {
-    const flow_row **v = malloc((m->nrows + 1) * sizeof *v);
+    const flow_row **v = xmalloc_array(m->nrows + 1, sizeof *v);
     *n = 0;
-    for (size_t i = 0; v && i < m->nrows; i++)
+    for (size_t i = 0; i < m->nrows; i++)
         if (!m->rows[i].inst->site && m->rows[i].lo) v[(*n)++] = &m->rows[i];
     return v;
 }
@@ -295,10 +295,9 @@ static void covered_by_others(model *m, redundant_list *found, const flow_row **
 {
     if (k < 3) return;           /* two kept flows never cover each other */
     qsort(kept, k, sizeof *kept, by_lo);
-    long *b = malloc(2 * k * sizeof *b);
-    int *count = calloc(2 * k + 1, sizeof *count);
-    cover_tree t = {calloc(8 * k, sizeof *t.min), calloc(8 * k, sizeof *t.add)};
-    if (!b || !count || !t.min || !t.add) goto out;
+    long *b = xmalloc_array(2 * k, sizeof *b);
+    int *count = xcalloc(2 * k + 1, sizeof *count);
+    cover_tree t = {xcalloc(8 * k, sizeof *t.min), xcalloc(8 * k, sizeof *t.add)};
     for (size_t i = 0; i < k; i++) b[2 * i] = kept[i]->lo, b[2 * i + 1] = (long)kept[i]->hi + 1;
     qsort(b, 2 * k, sizeof *b, long_cmp);
     size_t nb = 0;
@@ -328,7 +327,6 @@ static void covered_by_others(model *m, redundant_list *found, const flow_row **
         segment by = {other->lo, other->hi, other};
         note_redundant(m, found, kept[i], &by);
     }
-out:
     free(b);
     free(count);
     free(t.min);
@@ -442,14 +440,8 @@ void check_redundant(model *m)
     redundant_list found = {0};
     size_t n;
     const flow_row **v = text_rows(m, &n);
-    segment *seg = malloc((n + 1) * sizeof *seg);
-    const flow_row **kept = malloc((n + 1) * sizeof *kept);
-    if (!v || !seg || !kept) {
-        free(v);
-        free(seg);
-        free(kept);
-        return;
-    }
+    segment *seg = xmalloc_array(n + 1, sizeof *seg);
+    const flow_row **kept = xmalloc_array(n + 1, sizeof *kept);
     qsort(v, n, sizeof *v, by_sides_then_size);
     for (size_t i = 0, j; i < n; i = j) {
         size_t nseg = 0, nkept = 0;

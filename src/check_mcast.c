@@ -9,6 +9,7 @@
 #include "check.h"
 #include "interval.h"
 #include "registry.h"
+#include "xalloc.h"
 
 
 typedef struct {
@@ -69,8 +70,7 @@ static int on_group_overlap(void *ctx, const interval *ia, const interval *ib, i
 
 static void collisions(model *m)
 {
-    interval *iv = malloc((m->nrows + 1) * sizeof *iv);
-    if (!iv) return;
+    interval *iv = xmalloc_array(m->nrows + 1, sizeof *iv);
     size_t n = 0;
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];

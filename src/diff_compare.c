@@ -371,10 +371,7 @@ static void sweep(cmp *c)
     interval *v = arena_alloc(c->mem, (c->nitems + 1) * sizeof *v);
     for (size_t i = 0; i < c->nitems; i++)
         v[i] = (interval){c->items[i].key, c->items[i].lo, c->items[i].hi, i, IV_ALL};
-    if (!interval_segments(v, c->nitems, on_edge, on_segment, c)) {
-        fputs("berth: out of memory\n", stderr);
-        abort();
-    }
+    interval_segments(v, c->nitems, on_edge, on_segment, c);
 }
 
 /* ---- order ---- */

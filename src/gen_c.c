@@ -248,13 +248,13 @@ static ownership build_ownership(cgen *cg)
 {
     arena *a = cg->g->m->mem;
     ownership o = {0};
-    event *ev = malloc((2 * cg->nrows + 1) * sizeof *ev);
-    size_t *count = calloc(cg->nsvcs + 1, sizeof *count);
-    size_t *act = malloc((cg->nsvcs + 1) * sizeof *act);
-    size_t *pos = malloc((cg->nsvcs + 1) * sizeof *pos);
+    event *ev = xmalloc_array(2 * cg->nrows + 1, sizeof *ev);
+    size_t *count = xcalloc(cg->nsvcs + 1, sizeof *count);
+    size_t *act = xmalloc_array(cg->nsvcs + 1, sizeof *act);
+    size_t *pos = xmalloc_array(cg->nsvcs + 1, sizeof *pos);
     size_t n = 0, nact = 0;
     size_t cap = 2 * cg->nrows + 1;
-    for (size_t i = 0; ev && count && act && pos && i < cg->nrows; i++) {
+    for (size_t i = 0; i < cg->nrows; i++) {
         const flow_row *r = cg->rows[i].r;
         /* The OS's ephemeral range is no service's to own. */
         if (!r->lo || (r->flags & ROW_EPHEMERAL)) continue;

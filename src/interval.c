@@ -86,8 +86,7 @@ static int sweep_plain(interval *v, size_t n, overlap_fn fn, void *ctx, bool odd
 void interval_sweep(interval *v, size_t n, overlap_fn fn, void *ctx)
 {
     interval_sort(v, n);
-    heap h = {malloc((n ? n : 1) * sizeof *h.a), 0};
-    if (!h.a) return;
+    heap h = {xmalloc_array(n ? n : 1, sizeof *h.a), 0};
     size_t strided = 0;
     for (size_t i = 0; i < n; i++) strided += v[i].stride != IV_ALL;
     if (!strided) {
@@ -126,10 +125,9 @@ static int edge_cmp(const void *pa, const void *pb)
     return (a->x > b->x) - (a->x < b->x);
 }
 
-bool interval_segments(const interval *v, size_t n, edge_fn edge, segment_fn segment, void *ctx)
+void interval_segments(const interval *v, size_t n, edge_fn edge, segment_fn segment, void *ctx)
 {
-    edge_point *e = malloc((2 * n + 1) * sizeof *e);
-    if (!e) return false;
+    edge_point *e = xmalloc_array(2 * n + 1, sizeof *e);
     for (size_t i = 0; i < n; i++) {
         e[2 * i] = (edge_point){v[i].key, v[i].lo, true, &v[i]};
         e[2 * i + 1] = (edge_point){v[i].key, v[i].hi + 1, false, &v[i]};
@@ -147,5 +145,4 @@ bool interval_segments(const interval *v, size_t n, edge_fn edge, segment_fn seg
         i = j;
     }
     free(e);
-    return true;
 }

@@ -38,9 +38,9 @@ void interval_sort(interval *v, size_t n);
  * interval that closed since the last segment (open == false), then for
  * every interval that opens at its first point (open == true); then
  * segment() with the key and the segment [lo, hi]. Gaps that no interval
- * covers get no call. Returns false when out of memory (nothing called). */
+ * covers get no call. */
 typedef void (*edge_fn)(void *ctx, const interval *x, bool open);
 typedef void (*segment_fn)(void *ctx, uint64_t key, int64_t lo, int64_t hi);
-bool interval_segments(const interval *v, size_t n, edge_fn edge, segment_fn segment, void *ctx);
+void interval_segments(const interval *v, size_t n, edge_fn edge, segment_fn segment, void *ctx);
 
 #endif
