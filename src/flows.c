@@ -158,7 +158,8 @@ static void print_port_list(FILE *out, const char *word, const hv_ports *v, size
 /* One rule a line: "in udp dport 9000-9020 saddr 10.0.10.11/32  # igloo.osc (file:line)". */
 static void print_rule(model *m, FILE *out, const hv_rule *r)
 {
-    fprintf(out, "%-3s %s", r->out ? "out" : "in", r->proto == PROTO_TCP ? "tcp" : "udp");
+    fprintf(out, "%-3s %s%s", r->out ? "out" : "in", r->proto == PROTO_TCP ? "tcp" : "udp",
+            r->fam == ADDR_V6 ? " ipv6" : "");
     print_port_list(out, "dport", r->dports, r->ndports);
     if (r->nsports) print_port_list(out, "sport", r->sports, r->nsports);
     print_addrs(out, "saddr", r->saddrs);
@@ -194,9 +195,9 @@ int cli_host_flows(const cli_options *o, model *m, diag_sink *diags, FILE *out)
             hostview_walk(m, v, &x, &json_sink, &w);
             fputc('\n', out);
         } else {
-            char a[ADDR_TEXT];
+            char a[2 * ADDR_TEXT];
             fprintf(out, "# host %s %s in site %s: %zu rules\n", v->h->decl->name,
-                    addr_text(a, v->h->addr, v->h->addr, 32), site->name, v->nrules);
+                    host_addr_text(a, v->h), site->name, v->nrules);
             for (size_t k = 0; k < v->nrules; k++) print_rule(m, out, &v->rules[k]);
         }
     }
