@@ -217,7 +217,10 @@ static bool parse_v6(const char *s, size_t n, const char *text, uint16_t g[8], c
             if (j != n)
                 return why_fail(why, "invalid IPv6 address '%s': a dotted quad may only "
                                 "stand for the last 32 bits", text);
-            if (ng > 6 || !dotted_quad(s + i, j - i, true, &q))
+            if (ng > 6)
+                return why_fail(why, "invalid IPv6 address '%s': %d groups before the dotted "
+                                "quad; it stands for the last 2 of 8", text, ng);
+            if (!dotted_quad(s + i, j - i, true, &q))
                 return why_fail(why, "invalid IPv6 address '%s': '%.*s' is not a dotted quad "
                                 "for the last 32 bits (four numbers 0-255, no leading zeros)",
                                 text, (int)(j - i), s + i);

@@ -130,7 +130,7 @@ static void v6_scopes(model *m, const flow_row *r, const char *g)
     int s = v6_scope(&r->dst);
     if (s < 0) {
         scope_warning(m, r, at, "group range %s spans several IPv6 multicast scopes "
-                      "(the second hex digit of ffXY:: after ff0); split it per scope", g);
+                      "(the fourth hex digit, ffXS::); split it per scope", g);
         return;
     }
     if (s == 1 && !r->decl->local)

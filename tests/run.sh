@@ -411,7 +411,7 @@ add_summary tests/completion/bash.sh "$(tests/completion/bash.sh 2>&1)"
 suite_fw() {
 # 7. Firewall rules (tests/fw/fw.sh): each target's own tool, packets in
 #    network namespaces, hostile text, the template sandbox.
-add_summary tests/fw/fw.sh "$(tests/fw/fw.sh 2>&1)"
+add_summary tests/fw/fw.sh "$(tests/fw/fw.sh "${GFLAG[@]}" 2>&1)"
 add_summary "tests/fw/fw.sh under ASan" "$(BERTH=build/asan/berth FW_QUICK=1 tests/fw/fw.sh 2>&1)"
 }
 
