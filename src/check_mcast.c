@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include "check.h"
 #include "interval.h"
+#include "xalloc.h"
 
 
 typedef struct {
@@ -58,13 +59,8 @@ static int on_group_overlap(void *ctx, const interval *ia, const interval *ib, i
  * IPv4 and an IPv6 range never share one). */
 static void collisions(model *m)
 {
-    interval *iv = malloc((m->nrows + 1) * sizeof *iv);
-    addr *rank = malloc((2 * m->nrows + 1) * sizeof *rank);
-    if (!iv || !rank) {
-        free(iv);
-        free(rank);
-        return;
-    }
+    interval *iv = xmalloc_array(m->nrows + 1, sizeof *iv);
+    addr *rank = xmalloc_array(2 * m->nrows + 1, sizeof *rank);
     size_t n = 0, nr = 0;
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
