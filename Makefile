@@ -141,7 +141,7 @@ build/asan/berth: $(SANOBJ)
 build/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBOBJ) | build/.test-deps build/unit
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests/unit $(LUA_CFLAGS) -o $@ $< $(LIBOBJ) $(CMOCKA_LIBS) $(LUA_LIBS)
 # The unit tests that include a generated header (no depfiles here).
-build/unit/test_lexer build/asan/unit/test_lexer: build/parser.h
+build/unit/test_lexer build/asan/unit/test_lexer build/unit/test_addr build/asan/unit/test_addr: build/parser.h
 build/asan/unit/%: tests/unit/%.c tests/unit/unit.h $(SANLIB) | build/.test-deps build/asan/unit
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Itests/unit $(LUA_CFLAGS) -o $@ $< $(SANLIB) $(CMOCKA_LIBS) $(LUA_LIBS)
 

@@ -54,7 +54,7 @@ static void berth_yyerror(loc *where, yyscan_t scanner, parse_ctx *pc, const cha
     int64_t num;
     const char *str;
     struct { int64_t lo, hi; int lo_len; } range;
-    struct { int64_t value; int prefix; } addr;
+    struct { addr a; int prefix; } ip;
     unsigned protos;
     bool flag;
     ref r;
@@ -73,7 +73,7 @@ static void berth_yyerror(loc *where, yyscan_t scanner, parse_ctx *pc, const cha
 
 %token <num> NUMBER "number"
 %token <range> RANGE "port range"
-%token <addr> ADDR "address"
+%token <ip> ADDR "address"
 %token <str> STRING "string" IDENT "name" PARAM "parameter"
 %token ARROW "->" BIARROW "<->" DOTDOT ".."
 %token KW_ALLOW "allow" KW_ANY "any" KW_BECAUSE "because" KW_COUNT "count"
@@ -286,7 +286,7 @@ expr
 
 value
     : expr
-    | ADDR                  { $$ = build_addr(pc, @$, $1.value, $1.prefix); }
+    | ADDR                  { $$ = build_addr(pc, @$, $1.a, $1.prefix); }
     ;
 
 endpoints
@@ -298,18 +298,18 @@ endpoint
     : ref                   { $$ = build_endpoint_name(pc, @$, $1); }
     | "any"                 { $$ = build_endpoint(pc, @$, EP_ANY, NULL, NULL); }
     | ADDR                  { $$ = build_endpoint(pc, @$, EP_ADDR,
-                                  build_addr(pc, @1, $1.value, $1.prefix), NULL); }
+                                  build_addr(pc, @1, $1.a, $1.prefix), NULL); }
     | ADDR '-' ADDR         { $$ = build_endpoint(pc, @$, EP_ADDR,
-                                  build_addr(pc, @1, $1.value, $1.prefix),
-                                  build_addr(pc, @3, $3.value, $3.prefix)); }
+                                  build_addr(pc, @1, $1.a, $1.prefix),
+                                  build_addr(pc, @3, $3.a, $3.prefix)); }
     | "group" group_addr    { $$ = build_endpoint(pc, @$, EP_GROUP, $2, NULL); }
     | "group" ADDR '-' ADDR { $$ = build_endpoint(pc, @$, EP_GROUP,
-                                  build_addr(pc, @2, $2.value, $2.prefix),
-                                  build_addr(pc, @4, $4.value, $4.prefix)); }
+                                  build_addr(pc, @2, $2.a, $2.prefix),
+                                  build_addr(pc, @4, $4.a, $4.prefix)); }
     ;
 
 group_addr
-    : ADDR                  { $$ = build_addr(pc, @$, $1.value, $1.prefix); }
+    : ADDR                  { $$ = build_addr(pc, @$, $1.a, $1.prefix); }
     | PARAM                 { $$ = build_param_ref(pc, @$, $1); }
     ;
 
@@ -361,14 +361,17 @@ site_items
 
 site_item
     : "network" ref ADDR ';'
-            { $$ = build_network(pc, @$, $2, build_addr(pc, @3, $3.value, $3.prefix)); }
+            { $$ = build_network(pc, @$, $2, build_addr(pc, @3, $3.a, $3.prefix)); }
     | set_stmt
     | "instance" IDENT "of" ref ';'
             { $$ = build_instance(pc, @$, $2, @2, $4, NULL); }
     | "instance" IDENT "of" ref '{' inst_items '}'
             { $$ = build_instance(pc, @$, $2, @2, $4, $6); }
     | "host" IDENT ADDR '{' host_items '}'
-            { $$ = build_host(pc, @$, $2, @2, build_addr(pc, @3, $3.value, $3.prefix), $5); }
+            { $$ = build_host(pc, @$, $2, @2, build_addr(pc, @3, $3.a, $3.prefix), NULL, $5); }
+    | "host" IDENT ADDR ',' ADDR '{' host_items '}'
+            { $$ = build_host(pc, @$, $2, @2, build_addr(pc, @3, $3.a, $3.prefix),
+                              build_addr(pc, @5, $5.a, $5.prefix), $7); }
     ;
 
 set_stmt

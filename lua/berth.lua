@@ -193,4 +193,18 @@ function berth.choice(options, key, choices)
     table.concat(choices, ", ")), 0)
 end
 
+-- The host's addresses as one text: "10.0.0.5", or "10.0.0.5, fd00::5" for
+-- a dual-stack host (view.host.address6 is set only then).
+function berth.addresses(host)
+  if host.address6 then return host.address .. ", " .. host.address6 end
+  return host.address
+end
+
+-- An IPv6 rule that restates an IPv4 one: no address on either side, on a
+-- dual-stack host. Targets whose rules without addresses already cover both
+-- families (ufw, Windows) skip it; nftables and ip6tables keep it.
+function berth.restates_ipv4(host, r)
+  return r.family == "ipv6" and host.address6 ~= nil and #r.saddrs == 0 and #r.daddrs == 0
+end
+
 return berth

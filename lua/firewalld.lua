@@ -25,7 +25,7 @@ local function parts_of(svc)
       for _, g in ipairs(groups) do
         local key = table.concat(berth.list(r.saddrs), " ") .. ">" .. g
         if not index[key] then
-          index[key] = { saddrs = r.saddrs, group = g, rules = {} }
+          index[key] = { saddrs = r.saddrs, group = g, family = r.family, rules = {} }
           parts[#parts + 1] = index[key]
         end
         table.insert(index[key].rules, r)
@@ -96,20 +96,22 @@ local function service_file(svc, part, sname, lines, widened)
     "  <short>", x(berth.clean("berth " .. svc.name)), "</short>\n",
     "  <description>", x(what), " (from ", x(from), x(extra), ")</description>\n")
   for _, l in ipairs(lines) do emit(l, "\n") end
-  if part.group ~= "" then emit('  <destination ipv4="', x(part.group), '"/>\n') end
+  if part.group ~= "" then
+    emit('  <destination ', part.family == "ipv6" and "ipv6" or "ipv4", '="', x(part.group), '"/>\n')
+  end
   emit("</service>\n")
 end
 
 -- The zone line that accepts one service: plainly from any source, else a
 -- rich rule per source address.
-local function zone_refs(sname, saddrs)
+local function zone_refs(sname, saddrs, family)
   local out = {}
   if #saddrs == 0 then
     out[1] = '  <service name="' .. sname .. '"/>'
   end
   for _, a in ipairs(saddrs) do
-    out[#out + 1] = ('  <rule family="ipv4"><source address="%s"/><service name="%s"/><accept/></rule>')
-        :format(x(a), sname)
+    out[#out + 1] = ('  <rule family="%s"><source address="%s"/><service name="%s"/><accept/></rule>')
+        :format(family, x(a), sname)
   end
   return out
 end
@@ -152,7 +154,7 @@ local function zone(refs)
   emit('<zone target="DROP">\n',
     "  <short>", x(berth.clean("berth " .. hostname)), "</short>\n",
     "  <description>", x(("berth rules for host %s (%s) of site %s: %s"):format(hostname,
-      berth.clean(view.host.address), berth.clean(view.site.name),
+      berth.clean(berth.addresses(view.host)), berth.clean(view.site.name),
       berth.clean(view.site.description))), "</description>\n")
   for _, l in ipairs(refs) do emit(l, "\n") end
   if view.multicast then
@@ -179,7 +181,7 @@ for _, svc in ipairs(view.services) do
     if #lines > 0 then  -- a part of ICMP flows only needs no service
       local sname = unique(base)
       service_file(svc, part, sname, lines, widened)
-      for _, l in ipairs(zone_refs(sname, part.saddrs)) do refs[#refs + 1] = l end
+      for _, l in ipairs(zone_refs(sname, part.saddrs, part.family)) do refs[#refs + 1] = l end
     end
   end
 end

@@ -1,12 +1,17 @@
 -- iptables.lua: one host's IPv4 rules for `iptables-restore --noflush`, in
 -- two chains berth owns (BERTH-IN, BERTH-OUT); built-in chains and their
--- policies are left alone, the operator hooks the chains in once.
--- Options: -D output=accept|drop, -D log=1.
+-- policies are left alone, the operator hooks the chains in once. With
+-- -D family=ipv6, the host's IPv6 rules for `ip6tables-restore` instead
+-- (HOST.rules6), the same way.
+-- Options: -D output=accept|drop, -D log=1, -D family=ipv4|ipv6.
 
 local view = ...
 local opt = view.options
 local log = berth.flag(opt, "log")
 local output = berth.choice(opt, "output", { "accept", "drop" })
+local family = opt.family and berth.choice(opt, "family", { "ipv4", "ipv6" }) or "ipv4"
+local V6 = family == "ipv6"
+local TOOL = V6 and "ip6tables" or "iptables"
 -- (-D fragment needs nothing here: berth's own chains already are one.)
 
 local IN, OUT = "BERTH-IN", "BERTH-OUT"
@@ -53,6 +58,9 @@ local function proto_matches(r, sp, dp)
   if r.protocol == 1 and r.icmp_type then
     return { "-p icmp -m icmp --icmp-type " .. r.icmp_type }
   end
+  if r.protocol == 58 then
+    return { "-p ipv6-icmp" .. (r.icmp_type and (" -m icmp6 --icmpv6-type " .. r.icmp_type) or "") }
+  end
   return { "-p " .. r.protocol }
 end
 
@@ -70,7 +78,12 @@ end
 local function rule(r)
   local text = table.concat(berth.list(r.services), ", ")
   if r.multicast then text = text .. " (multicast)" end
-  if r.protocol == 58 then  -- iptables filters IPv4 only
+  if r.protocol == 1 and V6 then  -- ICMP is IPv4's: ip6tables never sees it
+    emit("# not written: ", berth.clean(r.proto), r.icmp_type and (" type " .. r.icmp_type) or "",
+      " for ", berth.clean(text), " is IPv4 (ICMP); the iptables rules hold it\n")
+    return
+  end
+  if r.protocol == 58 and not V6 then  -- iptables filters IPv4 only
     emit("# not written: ", berth.clean(r.proto), r.icmp_type and (" type " .. r.icmp_type) or "",
       " for ", berth.clean(text), " is IPv6 (ICMPv6); ip6tables rules are not generated\n")
     return
@@ -102,13 +115,13 @@ end
 
 local function header()
   emit(berth.comment(view.banner, "# "))
-  emit("# iptables rules (IPv4) for host ", berth.clean(view.host.name), " (",
-    berth.clean(view.host.address), ") of site ", berth.clean(view.site.name), ".\n",
-    "# Load with `iptables-restore --noflush FILE`: declaring the chains below\n",
+  emit("# ", TOOL, " rules (", V6 and "IPv6" or "IPv4", ") for host ", berth.clean(view.host.name), " (",
+    berth.clean(berth.addresses(view.host)), ") of site ", berth.clean(view.site.name), ".\n",
+    "# Load with `", TOOL, "-restore --noflush FILE`: declaring the chains below\n",
     "# flushes only them, so a reload replaces berth's rules and nothing else.\n",
     "# Hook them in once (the built-in policies are left as they are):\n",
-    "#   iptables -C INPUT -j ", IN, " || iptables -I INPUT -j ", IN, "\n",
-    "#   iptables -C OUTPUT -j ", OUT, " || iptables -I OUTPUT -j ", OUT, "\n",
+    "#   ", TOOL, " -C INPUT -j ", IN, " || ", TOOL, " -I INPUT -j ", IN, "\n",
+    "#   ", TOOL, " -C OUTPUT -j ", OUT, " || ", TOOL, " -I OUTPUT -j ", OUT, "\n",
     "# ", IN, " ends in DROP; ", OUT, " ends in ",
     output == "drop" and "DROP" or "RETURN", ".\n\n")
 end
@@ -119,6 +132,18 @@ local function input_base()
   add(IN, "-m conntrack --ctstate RELATED,ESTABLISHED ", comment("replies"), " -j ACCEPT")
   add(IN, "-m conntrack --ctstate INVALID ", comment("invalid"), " -j DROP")
   add(IN, "-i lo ", comment("loopback"), " -j ACCEPT")
+  if V6 then
+    -- echo-request 128, destination-unreachable 1, packet-too-big 2,
+    -- time-exceeded 3, parameter-problem 4; neighbour discovery 133-136 and
+    -- MLD 130, 131, 143 (the IPv6 side of IGMP).
+    for _, t in ipairs{ 128, 1, 2, 3, 4 } do
+      add(IN, "-p ipv6-icmp -m icmp6 --icmpv6-type ", t, " ", comment("ICMPv6"), " -j ACCEPT")
+    end
+    for _, t in ipairs{ 133, 134, 135, 136, 130, 131, 143 } do
+      add(IN, "-p ipv6-icmp -m icmp6 --icmpv6-type ", t, " ", comment("IPv6 ND, MLD"), " -j ACCEPT")
+    end
+    return
+  end
   for _, t in ipairs{ 8, 3, 11, 12 } do
     add(IN, "-p icmp -m icmp --icmp-type ", t, " ", comment("ICMP"), " -j ACCEPT")
   end
@@ -132,6 +157,12 @@ end
 local function output_base()
   add(OUT, "-m conntrack --ctstate RELATED,ESTABLISHED ", comment("replies"), " -j ACCEPT")
   add(OUT, "-o lo ", comment("loopback"), " -j ACCEPT")
+  if V6 then
+    for _, t in ipairs{ 133, 135, 136, 131, 143 } do
+      add(OUT, "-p ipv6-icmp -m icmp6 --icmpv6-type ", t, " ", comment("IPv6 ND, MLD"), " -j ACCEPT")
+    end
+    return
+  end
   if view.multicast then
     add(OUT, "-p 2 ", comment("IGMP membership reports"), " -j ACCEPT")
   end
@@ -142,13 +173,13 @@ emit("*filter\n")
 emit(":", IN, " - [0:0]\n", ":", OUT, " - [0:0]\n")
 input_base()
 for _, r in ipairs(view.rules) do
-  if r.direction == "in" then rule(r) end
+  if r.direction == "in" and r.family == family then rule(r) end
 end
 log_rule(IN, "")
 add(IN, "-j DROP")
 if output == "drop" then output_base() end
 for _, r in ipairs(view.rules) do
-  if r.direction == "out" then rule(r) end
+  if r.direction == "out" and r.family == family then rule(r) end
 end
 if output == "drop" then
   log_rule(OUT, " out")
@@ -157,4 +188,4 @@ else
   add(OUT, "-j RETURN")
 end
 emit("COMMIT\n")
-suffix(".rules")
+suffix(V6 and ".rules6" or ".rules")

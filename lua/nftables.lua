@@ -51,9 +51,11 @@ end
 -- One accept rule: addresses, then ports, then counter and comment. With no
 -- port match, `meta l4proto` still pins the protocol.
 local function rule_line(r, id)
+  local v6 = r.family == "ipv6"
+  local ip, atype = v6 and "ip6" or "ip", v6 and "ipv6_addr" or "ipv4_addr"
   local parts = {
-    match("ip saddr", r.saddrs, id .. "_saddr", "ipv4_addr", addrs),
-    match("ip daddr", r.daddrs, id .. "_daddr", "ipv4_addr", addrs),
+    match(ip .. " saddr", r.saddrs, id .. "_saddr", atype, addrs),
+    match(ip .. " daddr", r.daddrs, id .. "_daddr", atype, addrs),
   }
   if not r.protocol then
     parts[3] = match(r.proto .. " sport", r.sports, id .. "_sport", "inet_service", ports)
@@ -61,7 +63,8 @@ local function rule_line(r, id)
   end
   local words = {}
   if #r.saddrs == 0 and #r.daddrs == 0 and r.protocol ~= 58 then
-    words[1] = "meta nfproto ipv4"  -- the rule is IPv4's; inet sees IPv6 too
+    -- the rule is one family's; inet sees both (icmpv6 implies IPv6)
+    words[1] = "meta nfproto " .. r.family
   end
   for i = 1, 4 do words[#words + 1] = parts[i] end
   if r.protocol then
@@ -106,7 +109,8 @@ local function input_base()
     " mld-listener-query, mld2-listener-report } counter accept comment \"IPv6 ND, MLD\"")
   if view.multicast then
     -- The application joins its groups; IGMP queries must come in so that
-    -- snooping switches keep forwarding the groups to this host.
+    -- snooping switches keep forwarding the groups to this host (MLD, for
+    -- IPv6 groups, is in the ICMPv6 line above).
     say('ip protocol igmp counter accept comment "IGMP"')
   end
 end
@@ -146,7 +150,7 @@ end
 local function header()
   emit(berth.comment(view.banner, "# "))
   emit("# nftables rules for host ", berth.clean(view.host.name), " (",
-    berth.clean(view.host.address), ") of site ", berth.clean(view.site.name), ".\n")
+    berth.clean(berth.addresses(view.host)), ") of site ", berth.clean(view.site.name), ".\n")
   if fragment then
     emit("# A fragment: sets and regular chains only. Include it inside your own\n",
       "# table and jump to its chains from your base chains, for example:\n",

@@ -20,7 +20,7 @@ end
 local function parts_of(svc)
   local parts, index = {}, {}
   for _, r in ipairs(svc.rules) do
-    if r.direction == "in" and profile_can_hold(r) then
+    if r.direction == "in" and profile_can_hold(r) and not berth.restates_ipv4(view.host, r) then
       local key = table.concat(berth.list(r.saddrs), " ")
       if not index[key] then
         index[key] = { saddrs = r.saddrs, rules = {} }
@@ -94,7 +94,7 @@ end
 
 emit(berth.comment(view.banner, "# "))
 emit("# ufw application profiles for host ", berth.clean(view.host.name), " (",
-  berth.clean(view.host.address), ") of site ", berth.clean(view.site.name), ".\n",
+  berth.clean(berth.addresses(view.host)), ") of site ", berth.clean(view.site.name), ".\n",
   "# Copy to /etc/ufw/applications.d/, then run the commands at the end.\n\n")
 
 -- Profile names: letters, digits and '-' (ufw also takes " _.+"), at most
@@ -110,11 +110,13 @@ end
 -- Rules a profile cannot hold, from the host-wide list (merged already).
 local n_profiles = #commands
 for _, r in ipairs(view.rules) do
-  if r.direction == "in" and not profile_can_hold(r) then rule_commands(r) end
+  if r.direction == "in" and not profile_can_hold(r) and not berth.restates_ipv4(view.host, r) then
+    rule_commands(r)
+  end
 end
 local n_inbound = #commands
 for _, r in ipairs(view.rules) do
-  if r.direction == "out" then rule_commands(r) end
+  if r.direction == "out" and not berth.restates_ipv4(view.host, r) then rule_commands(r) end
 end
 
 local function list(title, from, to)

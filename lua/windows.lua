@@ -94,7 +94,7 @@ end
 emit("\239\187\191")
 emit(berth.comment(view.banner, "# "))
 emit("# Windows Defender Firewall rules for host ", berth.clean(view.host.name), " (",
-  berth.clean(view.host.address), ") of site ", berth.clean(view.site.name), ".\n",
+  berth.clean(berth.addresses(view.host)), ") of site ", berth.clean(view.site.name), ".\n",
   "# Run as administrator. Rules are in group '", GROUP, "'; rerunning removes\n",
   "# them first. Windows allows outbound traffic by default; the outbound\n",
   "# rules matter when the profile's outbound action is Block.\n",
@@ -103,7 +103,9 @@ emit("# Windows Defender Firewall rules for host ", berth.clean(view.host.name),
   "Remove-NetFirewallRule -Group ", q(GROUP), " -ErrorAction SilentlyContinue\n\n")
 local count = { ["in"] = 0, out = 0 }
 for _, r in ipairs(view.rules) do
-  count[r.direction] = count[r.direction] + 1
-  rule(r, count[r.direction])
+  if not berth.restates_ipv4(view.host, r) then
+    count[r.direction] = count[r.direction] + 1
+    rule(r, count[r.direction])
+  end
 end
 suffix(".ps1")

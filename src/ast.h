@@ -5,6 +5,7 @@
 #define BERTH_AST_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "addr.h"
 #include "arena.h"
 #include "source.h"
 
@@ -25,8 +26,9 @@ typedef enum { EX_NUM, EX_ADDR, EX_PARAM, EX_ADD, EX_SUB, EX_MUL } expr_kind;
 typedef struct expr {
     expr_kind kind;
     loc where;
-    int64_t num;                 /* EX_NUM; EX_ADDR: the address as a number */
-    int prefix;                  /* EX_ADDR: prefix length, 32 when none written */
+    int64_t num;                 /* EX_NUM */
+    addr a;                      /* EX_ADDR */
+    int prefix;                  /* EX_ADDR: prefix length, the full width (32 or 128) when none written */
     bool spaced_minus;           /* EX_SUB of two literals: a range written `a - b`? */
     int depth;                   /* height of the tree below, bounded by EXPR_MAX_DEPTH */
     ref param;                   /* EX_PARAM */
@@ -120,10 +122,11 @@ struct decl {
     os_kind os;
     loc os_loc;
     /* D_PARAM (type, value = default), D_POOL (value = start, count), D_SET (value),
-     * D_NETWORK (value = subnet), D_HOST (value = address, ephemeral) */
+     * D_NETWORK (value = subnet), D_HOST (value = address, value2 = the address of
+     * the other family of a dual-stack host or NULL, ephemeral) */
     value_type type;
     loc type_loc;
-    expr *value, *count;
+    expr *value, *count, *value2;
     port_item *ephemeral;
     flow_decl *flows;            /* D_SERVICE */
     ref alias;                   /* D_SERVICE `is SYSTEM.SERVICE`; alias.name NULL when none */

@@ -23,7 +23,7 @@ typedef struct {
 } declared;
 
 typedef struct {
-    uint32_t lo, hi;
+    addr lo, hi;
     const flow_row *row;
 } expected_group;
 
@@ -37,7 +37,7 @@ typedef struct {
     uint16_t *max_hi;            /* per declared, sorted: the largest hi up to it */
     expected_group *groups;
     size_t ngroups, groups_cap;
-    uint32_t *group_max_hi;      /* per sorted group: the largest hi up to it */
+    addr *group_max_hi;          /* per sorted group: the largest hi up to it */
     listener **open;             /* listeners reachable from the network, by (proto, port) */
     size_t nopen;
 } audit_ctx;
@@ -328,6 +328,11 @@ static uint32_t ipv4_of(const uint8_t *a)
     return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 }
 
+static addr membership_addr(const membership *g)
+{
+    return addr_from_bytes(g->family == 6 ? ADDR_V6 : ADDR_V4, g->addr);
+}
+
 /* Groups every interface joins by itself: all-hosts, all-nodes, all-routers
  * and the solicited-node groups of IPv6 neighbour discovery. */
 static bool automatic_group(const membership *g)
@@ -354,8 +359,9 @@ static int membership_cmp(const void *pa, const void *pb)
 static int expected_cmp(const void *pa, const void *pb)
 {
     const expected_group *a = pa, *b = pb;
-    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
-    if (a->hi != b->hi) return a->hi < b->hi ? -1 : 1;
+    int k = addr_cmp(a->lo, b->lo);
+    if (k) return k;
+    if ((k = addr_cmp(a->hi, b->hi))) return k;
     if (a->row->inst->index != b->row->inst->index)
         return a->row->inst->index < b->row->inst->index ? -1 : 1;
     int x = a->row->decl->service->index, y = b->row->decl->service->index;
@@ -365,32 +371,32 @@ static int expected_cmp(const void *pa, const void *pb)
 
 /* Does an expected group range hold g? c->groups is sorted by lo: the last
  * range starting at or below g, then back while an earlier one could reach. */
-static bool expected_at(const audit_ctx *c, uint32_t g)
+static bool expected_at(const audit_ctx *c, addr g)
 {
     size_t lo = 0, hi = c->ngroups;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (c->groups[mid].lo <= g) lo = mid + 1;
+        if (addr_cmp(c->groups[mid].lo, g) <= 0) lo = mid + 1;
         else hi = mid;
     }
     for (size_t i = lo; i-- > 0;) {
-        if (c->groups[i].hi >= g) return true;
-        if (c->group_max_hi[i] < g) break;
+        if (addr_cmp(c->groups[i].hi, g) >= 0) return true;
+        if (addr_cmp(c->group_max_hi[i], g) < 0) break;
     }
     return false;
 }
 
-/* Some IPv4 group inside lo-hi joined? t->groups is sorted (family, address). */
-static bool joined_in(const socket_table *t, uint32_t lo, uint32_t hi)
+/* Some group inside lo-hi joined? t->groups is sorted (family, address),
+ * the order addr_cmp gives too. */
+static bool joined_in(const socket_table *t, addr lo, addr hi)
 {
     size_t a = 0, b = t->ngroups;
     while (a < b) {
         size_t mid = (a + b) / 2;
-        const membership *g = &t->groups[mid];
-        if (g->family < 4 || (g->family == 4 && ipv4_of(g->addr) < lo)) a = mid + 1;
+        if (addr_cmp(membership_addr(&t->groups[mid]), lo) < 0) a = mid + 1;
         else b = mid;
     }
-    return a < t->ngroups && t->groups[a].family == 4 && ipv4_of(t->groups[a].addr) <= hi;
+    return a < t->ngroups && addr_cmp(membership_addr(&t->groups[a]), hi) <= 0;
 }
 
 static void audit_groups(audit_ctx *c, socket_table *t)
@@ -399,30 +405,29 @@ static void audit_groups(audit_ctx *c, socket_table *t)
     if (c->ngroups > 1) qsort(c->groups, c->ngroups, sizeof *c->groups, expected_cmp);
     c->group_max_hi = arena_alloc(c->m->mem, (c->ngroups + 1) * sizeof *c->group_max_hi);
     for (size_t i = 0; i < c->ngroups; i++)
-        c->group_max_hi[i] = i && c->group_max_hi[i - 1] > c->groups[i].hi ? c->group_max_hi[i - 1]
-                                                                          : c->groups[i].hi;
+        c->group_max_hi[i] = i && addr_cmp(c->group_max_hi[i - 1], c->groups[i].hi) > 0
+                                 ? c->group_max_hi[i - 1] : c->groups[i].hi;
     char text[48];
     for (size_t i = 0; i < t->ngroups; i++) {
         const membership *g = &t->groups[i];
         if (automatic_group(g) || (i > 0 && membership_cmp(&t->groups[i - 1], g) == 0)) continue;
-        if (g->family == 4 && expected_at(c, ipv4_of(g->addr))) continue;
+        if (expected_at(c, membership_addr(g))) continue;
         diag *f = diag_report(c->out, SEV_WARNING, CK_UNDECLARED_GROUP, g->where,
                               "host '%s' joined group %s on %s, which the policy does not declare "
-                              "for it%s", c->h->decl->name,
-                              sockets_addr_text(text, g->family, g->addr), g->device,
-                              g->family == 6 ? " (berth policies declare IPv4 groups only)" : "");
+                              "for it", c->h->decl->name,
+                              sockets_addr_text(text, g->family, g->addr), g->device);
         tag_host(c, f);
     }
     for (size_t i = 0; i < c->ngroups; i++) {
         const expected_group *e = &c->groups[i];
         const expected_group *p = i ? &c->groups[i - 1] : NULL;
-        bool repeat = p && p->lo == e->lo && p->hi == e->hi &&
+        bool repeat = p && addr_eq(p->lo, e->lo) && addr_eq(p->hi, e->hi) &&
                       p->row->decl->service == e->row->decl->service && p->row->inst == e->row->inst;
         if (repeat || joined_in(t, e->lo, e->hi)) continue;
         char a[ADDR_TEXT];
         diag *f = diag_report(c->out, SEV_NOTE, CK_GROUP_NOT_JOINED, e->row->decl->where,
                               "host '%s' should receive group %s for %s, but has not joined it",
-                              c->h->decl->name, addr_text(a, e->lo, e->hi, 32),
+                              c->h->decl->name, addr_text(a, e->lo, e->hi, addr_bits(e->lo)),
                               check_service_name(c->m, e->row));
         check_tag(f, e->row, NULL, c->h);
         tag_host(c, f);

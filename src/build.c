@@ -392,10 +392,11 @@ expr *build_num(parse_ctx *pc, loc where, int64_t v)
     return e;
 }
 
-expr *build_addr(parse_ctx *pc, loc where, int64_t v, int prefix)
+expr *build_addr(parse_ctx *pc, loc where, addr a, int prefix)
 {
-    expr *e = build_num(pc, where, v);
+    expr *e = build_num(pc, where, 0);
     e->kind = EX_ADDR;
+    e->a = a;
     e->prefix = prefix;
     return e;
 }
@@ -507,27 +508,45 @@ decl *build_instance(parse_ctx *pc, loc where, const char *name, loc name_loc, r
     return d;
 }
 
-decl *build_host(parse_ctx *pc, loc where, const char *name, loc name_loc, expr *addr,
-                 decl *props)
+/* A host address written with a prefix or as a group is an error. */
+static void host_address(parse_ctx *pc, const char *name, const expr *e)
+{
+    char text[ADDR_TEXT];
+    if (e->prefix < addr_bits(e->a)) {
+        addr_text(text, e->a, e->a, e->prefix);
+        diag_report(pc->diags, SEV_ERROR, CK_TYPE, e->where,
+                    "host '%s' is given the network %s; a host takes one address, "
+                    "without a prefix", name, text);
+    } else if (addr_is_multicast(e->a)) {
+        addr_str(text, e->a);
+        diag_report(pc->diags, SEV_ERROR, CK_TYPE, e->where,
+                    "host '%s' is given the multicast group %s; a host takes a unicast "
+                    "address", name, text);
+    }
+}
+
+decl *build_host(parse_ctx *pc, loc where, const char *name, loc name_loc, expr *a1,
+                 expr *a2, decl *props)
 {
     decl *d = props;
     d->kind = D_HOST;
     d->where = where;
     d->name = name;
     d->name_loc = name_loc;
-    d->value = addr;
-    char text[ADDR_TEXT];
-    uint32_t a = (uint32_t)addr->num;
-    if (addr->prefix < 32) {
-        addr_text(text, a, a, addr->prefix);
-        diag_report(pc->diags, SEV_ERROR, CK_TYPE, addr->where,
-                    "host '%s' is given the network %s; a host takes one address, "
-                    "without a prefix", name, text);
-    } else if (addr_is_multicast(a)) {
-        addr_text(text, a, a, 32);
-        diag_report(pc->diags, SEV_ERROR, CK_TYPE, addr->where,
-                    "host '%s' is given the multicast group %s; a host takes a unicast "
-                    "address", name, text);
+    d->value = a1;
+    host_address(pc, name, a1);
+    if (a2) {
+        host_address(pc, name, a2);
+        if (a1->a.fam == a2->a.fam) {
+            diag_report(pc->diags, SEV_ERROR, CK_TYPE, a2->where,
+                        "host '%s' is given two %s addresses; a host takes at most one "
+                        "address per family (write 'host %s 10.0.0.5, fd00::5 { ... }' for "
+                        "a dual-stack host)", name, addr_is_v6(a1->a) ? "IPv6" : "IPv4", name);
+        } else if (addr_is_v6(a1->a)) {        /* keep IPv4 first */
+            d->value = a2;
+            a2 = a1;
+        }
+        d->value2 = a2;
     }
     return d;
 }

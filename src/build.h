@@ -61,7 +61,7 @@ unsigned build_flow_attr(parse_ctx *pc, unsigned set, unsigned bit, const char *
 port_item *build_range_token(parse_ctx *pc, loc where, int64_t lo, int64_t hi, int lo_len);
 port_item *build_append_port(port_item *list, port_item *p);
 expr *build_num(parse_ctx *pc, loc where, int64_t v);
-expr *build_addr(parse_ctx *pc, loc where, int64_t v, int prefix);
+expr *build_addr(parse_ctx *pc, loc where, addr a, int prefix);
 expr *build_param_ref(parse_ctx *pc, loc where, const char *name);
 expr *build_binary(parse_ctx *pc, loc where, expr_kind op, expr *l, expr *r);
 endpoint *build_endpoint_name(parse_ctx *pc, loc where, ref r);
@@ -76,7 +76,7 @@ decl *build_network(parse_ctx *pc, loc where, ref zone, expr *subnet);
 decl *build_set(parse_ctx *pc, loc where, ref param, expr *value);
 decl *build_instance(parse_ctx *pc, loc where, const char *name, loc name_loc, ref system,
                      decl *sets);
-decl *build_host(parse_ctx *pc, loc where, const char *name, loc name_loc, expr *addr,
+decl *build_host(parse_ctx *pc, loc where, const char *name, loc name_loc, expr *a1, expr *a2,
                  decl *props);
 decl *build_host_props(parse_ctx *pc);
 decl *build_host_os(parse_ctx *pc, decl *props, const char *os, loc os_loc);

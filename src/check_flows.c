@@ -114,8 +114,8 @@ static int end_cmp(const flow_end *a, const flow_end *b)
     if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
     if (a->kind == EP_NAME && a->target != b->target)
         return (uintptr_t)a->target < (uintptr_t)b->target ? -1 : 1;
-    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
-    return (a->hi > b->hi) - (a->hi < b->hi);
+    int k = addr_cmp(a->lo, b->lo);
+    return k ? k : addr_cmp(a->hi, b->hi);
 }
 
 /* Rows with the same sides: instance, protocol, source ports, endpoints. */
@@ -475,10 +475,11 @@ static bool host_runs_instance(const host *h, const instance *in)
     return false;
 }
 
-static bool in_network(const network *n, uint32_t addr)
+static bool in_network(const network *n, const host *h)
 {
-    uint32_t mask = n->prefix ? 0xffffffffu << (32 - n->prefix) : 0;
-    return (addr & mask) == (n->addr & mask);
+    for (int k = 0; k < h->naddrs; k++)
+        if (addr_in(n->addr, n->prefix, h->addrs[k])) return true;
+    return false;
 }
 
 /* Where two instances meet: a shared host, or a network of their site that
@@ -500,7 +501,7 @@ static const char *meeting_place(model *m, const instance *a, const instance *b)
         bool has_a = false, has_b = false;
         for (size_t i = 0; i < m->nhosts; i++) {
             const host *h = m->hosts[i];
-            if (h->site != a->site || !in_network(net, h->addr)) continue;
+            if (h->site != a->site || !in_network(net, h)) continue;
             has_a |= host_runs_instance(h, a);
             has_b |= host_runs_instance(h, b);
         }

@@ -14,6 +14,7 @@
 
 typedef struct {
     model *m;
+    const addr *rank;            /* group addresses by rank (addr_ranks_build) */
 } mc_ctx;
 
 static bool ports_meet(const flow_row *a, const flow_row *b, int64_t *lo, int64_t *hi)
@@ -57,7 +58,8 @@ static int on_group_overlap(void *ctx, const interval *ia, const interval *ib, i
         b = x;
     }
     char g[ADDR_TEXT], p[32];
-    addr_text(g, (uint32_t)glo, (uint32_t)ghi, 32);
+    const addr *rank = ((mc_ctx *)ctx)->rank;
+    addr_text(g, rank[glo], rank[ghi], addr_bits(rank[glo]));
     diag *d = diag_report(m->diags, SEV_WARNING, CK_MULTICAST_COLLISION, b->decl->where,
                           "multicast collision: %s and %s both use group %s on %s port %s",
                           check_service_name(m, a), check_service_name(m, b), g,
@@ -68,25 +70,37 @@ static int on_group_overlap(void *ctx, const interval *ia, const interval *ib, i
     return 0;
 }
 
+/* Group ranges of both families become int64 ranks for the sweep (an
+ * IPv4 and an IPv6 range never share one). */
 static void collisions(model *m)
 {
     interval *iv = xmalloc_array(m->nrows + 1, sizeof *iv);
-    size_t n = 0;
+    addr *rank = xmalloc_array(2 * m->nrows + 1, sizeof *rank);
+    size_t n = 0, nr = 0;
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
-        /* Groups collide on their ports: protocols without ports share a
-         * group by design (VRRP and OSPF routers all send to theirs). */
-        if (r->dst.kind == EP_GROUP && row_has_ports(r))
-            iv[n++] = (interval){r->proto, r->dst.lo, r->dst.hi, i, IV_ALL};
+        if (r->dst.kind != EP_GROUP || !row_has_ports(r)) continue;
+        rank[nr++] = r->dst.lo;
+        rank[nr++] = r->dst.hi;
     }
-    mc_ctx c = {m};
+    nr = addr_ranks_build(rank, nr);
+    for (size_t i = 0; i < m->nrows; i++) {
+        const flow_row *r = &m->rows[i];
+        if (r->dst.kind == EP_GROUP && row_has_ports(r))
+            iv[n++] = (interval){r->proto, addr_rank(rank, nr, r->dst.lo),
+                                 addr_rank(rank, nr, r->dst.hi), i, IV_ALL};
+    }
+    mc_ctx c = {m, rank};
     interval_sweep(iv, n, on_group_overlap, &c);
     free(iv);
+    free(rank);
 }
 
-static bool is_link_local(uint32_t lo, uint32_t hi)
+static bool is_link_local(addr lo, addr hi)
 {
-    return (lo >> 8) == (0xe0000000u >> 8) || (hi >> 8) == (0xe0000000u >> 8);
+    if (addr_is_v6(lo)) return addr_mcast_scope(lo) == 2 || addr_mcast_scope(hi) == 2;
+    uint32_t l = addr_v4_value(lo), h = addr_v4_value(hi);
+    return (l >> 8) == (0xe0000000u >> 8) || (h >> 8) == (0xe0000000u >> 8);
 }
 
 /* The top-level block of a multicast block row: the scopes of 239/8 are
@@ -96,13 +110,21 @@ static const char *top_name(const registry_block *b)
     return b->part_of ? b->part_of : b->name;
 }
 
+/* The IPv6 scope of a group range when lo and hi share it, else -1. */
+static int v6_scope(const flow_end *e)
+{
+    int s = addr_mcast_scope(e->lo);
+    return s == addr_mcast_scope(e->hi) ? s : -1;
+}
+
 /* "224.0.0.0/24"-style text of a block: its bounds. */
 static const char *block_text(char buf[ADDR_TEXT], const registry_block *b)
 {
     uint32_t lo, hi;
     if (!registry_block_v4(b, &lo, &hi)) return b->lo;
-    return addr_text(buf, lo, hi, 32);
+    return addr_text(buf, addr_v4(lo), addr_v4(hi), 32);
 }
+
 static int count_scopes(const flow_decl *f)
 {
     int n = 0;
@@ -117,13 +139,14 @@ static void scope_warning(model *m, const flow_row *r, loc where, const char *fm
     check_tag(d, r, NULL, NULL);
 }
 
-/* The blocks of the multicast registry (RFC 5771, RFC 2365) that a group
- * or group range lies in: reserved blocks applications must not use, a
+/* The blocks of the multicast registry (RFC 5771, RFC 2365) that an IPv4
+ * group or group range lies in (IPv6 groups: v6_scopes): reserved blocks applications must not use, a
  * range across blocks (their rules differ), and a range that takes in the
  * Local Network Control Block, where routing and discovery protocols live. */
 static void blocks(model *m, const flow_row *r, loc at, const char *g)
 {
-    size_t first = registry_mcast_block4(r->dst.lo), last = registry_mcast_block4(r->dst.hi);
+    uint32_t lo = addr_v4_value(r->dst.lo), hi = addr_v4_value(r->dst.hi);
+    size_t first = registry_mcast_block4(lo), last = registry_mcast_block4(hi);
     const registry_block *b = &registry_mcast_blocks[first], *e = &registry_mcast_blocks[last];
     char bt[ADDR_TEXT], et[ADDR_TEXT], msg[400];
     /* Every reserved block the range takes in, in one finding. */
@@ -143,8 +166,8 @@ static void blocks(model *m, const flow_row *r, loc at, const char *g)
         snprintf(msg, sizeof msg, "group range %%s takes in %zu IANA-reserved blocks: %s%s",
                  nreserved, list, nreserved > 4 ? ", ..." : "");
     if (reserved) scope_warning(m, r, at, msg, g);
-    bool whole = r->dst.lo == 0xe0000000u && r->dst.hi >= 0xe00000ffu;
-    if ((b->kind & BLK_LOCAL_CONTROL) && (r->dst.hi > 0xe00000ffu || whole)) {
+    bool whole = lo == 0xe0000000u && hi >= 0xe00000ffu;
+    if ((b->kind & BLK_LOCAL_CONTROL) && (hi > 0xe00000ffu || whole)) {
         snprintf(msg, sizeof msg, "group range %%s takes in the %s %s (%s), whose groups "
                  "belong to routing and discovery protocols (OSPF, mDNS, ...)", b->name,
                  block_text(bt, b), b->ref);
@@ -157,27 +180,56 @@ static void blocks(model *m, const flow_row *r, loc at, const char *g)
     }
 }
 
+/* IPv6 groups whose scope nibble (RFC 4291 2.7, RFC 7346) cannot carry
+ * the flow: interface-local never leaves the host, scope 0 is reserved
+ * (packets are dropped), F is reserved (treated as global). A range over
+ * several scopes is reported as such. */
+static void v6_scopes(model *m, const flow_row *r, const char *g)
+{
+    loc at = r->dst.ast->where;
+    int s = v6_scope(&r->dst);
+    if (s < 0) {
+        scope_warning(m, r, at, "group range %s spans several IPv6 multicast scopes "
+                      "(the fourth hex digit, ffXS::); split it per scope", g);
+        return;
+    }
+    if (s == 1 && !r->decl->local)
+        scope_warning(m, r, at, "group %s is interface-local (ff01::/16, scope 1): it never "
+                      "leaves the host, so this flow between hosts cannot work; mark it 'local' "
+                      "or use a link-local (ff02::) or wider group", g);
+    if (s == 0)
+        scope_warning(m, r, at, "group %s has the reserved IPv6 multicast scope 0: "
+                      "routers and hosts drop it (RFC 4291 2.7)", g);
+    if (s == 15)
+        scope_warning(m, r, at, "group %s has the reserved IPv6 multicast scope f "
+                      "(RFC 4291 2.7); write ff0e:: for a global group", g);
+}
+
 static void scopes(model *m)
 {
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
         char g[ADDR_TEXT];
         if (r->src.kind == EP_GROUP && !r->reverse) {
-            addr_text(g, r->src.lo, r->src.hi, 32);
+            addr_text(g, r->src.lo, r->src.hi, addr_bits(r->src.lo));
             scope_warning(m, r, r->src.ast->where,
                           "multicast group %s used as a source: a group only receives; "
                           "name the senders instead", g);
         }
         if (r->dst.kind != EP_GROUP) continue;
-        addr_text(g, r->dst.lo, r->dst.hi, 32);
+        addr_text(g, r->dst.lo, r->dst.hi, addr_bits(r->dst.lo));
         loc at = r->dst.ast->where;
         if (r->proto == PROTO_TCP)
             scope_warning(m, r, at, "TCP cannot be sent to multicast group %s; "
                           "multicast is UDP", g);
         if (is_link_local(r->dst.lo, r->dst.hi) && count_scopes(r->decl) > 1)
-            scope_warning(m, r, at, "group %s is link-local (224.0.0.0/24): routers never "
-                          "forward it, so this flow cannot cross between its zones", g);
-        blocks(m, r, at, g);
+            scope_warning(m, r, at, addr_is_v6(r->dst.lo)
+                          ? "group %s is link-local (ff02::/16, scope 2): routers never "
+                            "forward it, so this flow cannot cross between its zones"
+                          : "group %s is link-local (224.0.0.0/24): routers never "
+                            "forward it, so this flow cannot cross between its zones", g);
+        if (addr_is_v6(r->dst.lo)) v6_scopes(m, r, g);
+        else blocks(m, r, at, g);
     }
 }
 

@@ -291,7 +291,7 @@ static bool wrong_port(model *m, const flow_row *r)
     bool found = false;
     for (size_t i = 0; i < registry_nmcast; i++) {
         const registry_mcast *mp = &registry_mcast_table[i];
-        if (!group_in(mp, r->dst.lo, r->dst.hi, &at)) continue;
+        if (!group_in(mp, addr_v4_value(r->dst.lo), addr_v4_value(r->dst.hi), &at)) continue;
         if (port_fits(mp, r)) return true;               /* it is that protocol */
         if (!found || at < first) first = at;
         found = true;
@@ -301,9 +301,9 @@ static bool wrong_port(model *m, const flow_row *r)
         if (registry_mcast_has_group(&registry_mcast_table[i], first))
             owner_text(owners, sizeof owners, &registry_mcast_table[i]);
     addr_text(g, r->dst.lo, r->dst.hi, 32);
-    addr_text(at_text, first, first, 32);
+    addr_text(at_text, addr_v4(first), addr_v4(first), 32);
     diag *d;
-    if (r->dst.lo == r->dst.hi)
+    if (addr_eq(r->dst.lo, r->dst.hi))
         d = diag_report(m->diags, SEV_WARNING, CK_WELL_KNOWN_GROUP, r->dst.ast->where,
                         "group %s belongs to %s, not to %s %s", g, owners,
                         check_proto_name(r->proto), check_range_text(p, r->lo, r->hi));
@@ -324,7 +324,8 @@ static void groups_text(char *b, size_t cap, const registry_mcast *p)
     b[0] = '\0';
     for (int i = 0; i < p->nv4; i++) {
         size_t n = strlen(b);
-        snprintf(b + n, cap - n, "%s%s", n ? ", " : "", addr_text(g, p->v4[i].lo, p->v4[i].hi, 32));
+        snprintf(b + n, cap - n, "%s%s", n ? ", " : "", addr_text(g, addr_v4(p->v4[i].lo),
+                                                              addr_v4(p->v4[i].hi), 32));
     }
     if (p->relative >= 0) {
         size_t n = strlen(b);
@@ -340,7 +341,7 @@ static void wrong_group(model *m, const flow_row *r)
     for (size_t i = 0; i < registry_nmcast; i++) {
         const registry_mcast *mp = &registry_mcast_table[i];
         if (!mp->nv4 || !(mp->protos & reg_proto(r->proto)) || r->lo < mp->lo || r->hi > mp->hi ||
-            may_use(mp, r->dst.lo, r->dst.hi))
+            may_use(mp, addr_v4_value(r->dst.lo), addr_v4_value(r->dst.hi)))
             continue;
         char g[ADDR_TEXT], own[200], p[32];
         addr_text(g, r->dst.lo, r->dst.hi, 32);
@@ -348,7 +349,7 @@ static void wrong_group(model *m, const flow_row *r)
         diag *d = diag_report(m->diags, SEV_WARNING, CK_WELL_KNOWN_GROUP, r->dst.ast->where,
                               "%s %s is %s's port, but %s %s is not %s's (%s)",
                               check_proto_name(r->proto), check_range_text(p, r->lo, r->hi),
-                              mp->name, r->dst.lo == r->dst.hi ? "group" : "group range", g,
+                              mp->name, addr_eq(r->dst.lo, r->dst.hi) ? "group" : "group range", g,
                               mp->name, own);
         check_tag(d, r, NULL, NULL);
         return;
@@ -364,8 +365,9 @@ static int row_order(const void *pa, const void *pb)
                                        ? (a->decl->where.src->index < b->decl->where.src->index ? -1 : 1)
                                        : (a->decl->where.line < b->decl->where.line ? -1 : 1);
     if (a->dst.ast != b->dst.ast) return a->dst.ast->where.col < b->dst.ast->where.col ? -1 : 1;
-    if (a->dst.lo != b->dst.lo) return a->dst.lo < b->dst.lo ? -1 : 1;
-    if (a->dst.hi != b->dst.hi) return a->dst.hi < b->dst.hi ? -1 : 1;
+    int c = addr_cmp(a->dst.lo, b->dst.lo);
+    if (c) return c;
+    if ((c = addr_cmp(a->dst.hi, b->dst.hi))) return c;
     if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
     if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
     if (a->hi != b->hi) return a->hi < b->hi ? -1 : 1;
@@ -375,14 +377,15 @@ static int row_order(const void *pa, const void *pb)
 
 static bool same_use(const flow_row *a, const flow_row *b)
 {
-    return a->decl == b->decl && a->dst.ast == b->dst.ast && a->dst.lo == b->dst.lo &&
-           a->dst.hi == b->dst.hi && a->proto == b->proto && a->lo == b->lo && a->hi == b->hi;
+    return a->decl == b->decl && a->dst.ast == b->dst.ast && addr_eq(a->dst.lo, b->dst.lo) &&
+           addr_eq(a->dst.hi, b->dst.hi) && a->proto == b->proto && a->lo == b->lo && a->hi == b->hi;
 }
 
-/* A row to a group on given ports: what well-known-group looks at. */
+/* A row to a group on given ports: what well-known-group looks at (IPv4
+ * groups: the registry's IPv6 groups are text for messages only). */
 static bool to_group(const flow_row *r)
 {
-    return r->dst.kind == EP_GROUP && r->lo && reg_proto(r->proto);
+    return r->dst.kind == EP_GROUP && !addr_is_v6(r->dst.lo) && r->lo && reg_proto(r->proto);
 }
 
 static void groups(model *m)

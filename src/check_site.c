@@ -39,41 +39,62 @@ static const char *net_name(model *m, const network *n)
     return zone_text(m, n->inst->name, n->zone);
 }
 
-static uint32_t host_bits(int prefix) { return prefix >= 32 ? 0 : 0xffffffffu >> prefix; }
+/* ---- host addresses: a dual-stack host has one per family ---- */
+
+typedef struct {
+    const host *h;
+    addr a;
+    const expr *written;         /* where the address is written */
+} host_addr;
+
+/* Every (host, address) pair of the model. */
+static host_addr *host_addrs(model *m, size_t *n)
+{
+    host_addr *v = arena_alloc(m->mem, (2 * m->nhosts + 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < m->nhosts; i++) {
+        const host *h = m->hosts[i];
+        for (int j = 0; j < h->naddrs; j++) {
+            const expr *e = j && h->decl->value2 ? h->decl->value2 : h->decl->value;
+            v[k++] = (host_addr){h, h->addrs[j], e};
+        }
+    }
+    *n = k;
+    return v;
+}
 
 /* ---- duplicate-address and idle-host ---- */
 
 static int host_cmp(const void *pa, const void *pb)
 {
-    const host *a = *(const host *const *)pa, *b = *(const host *const *)pb;
-    int c = site_order(a->site, b->site);
+    const host_addr *a = pa, *b = pb;
+    int c = site_order(a->h->site, b->h->site);
     if (c) return c;
-    if (a->addr != b->addr) return a->addr < b->addr ? -1 : 1;
-    return loc_order(a->decl->where, b->decl->where);
+    if ((c = addr_cmp(a->a, b->a))) return c;
+    return loc_order(a->written->where, b->written->where);
 }
 
-static void report_duplicate(model *m, const host *first, const host *h)
+static void report_duplicate(model *m, const host_addr *first, const host_addr *x)
 {
     char a[ADDR_TEXT];
-    diag *d = diag_report(m->diags, SEV_ERROR, CK_DUPLICATE_ADDRESS, h->decl->value->where,
+    const host *h = x->h;
+    diag *d = diag_report(m->diags, SEV_ERROR, CK_DUPLICATE_ADDRESS, x->written->where,
                           "hosts '%s' and '%s' of site '%s' have the same address %s",
-                          first->decl->name, h->decl->name, h->site->name,
-                          addr_text(a, h->addr, h->addr, 32));
-    diag_add_note(m->diags, d, first->decl->value->where, "'%s' has it here", first->decl->name);
+                          first->h->decl->name, h->decl->name, h->site->name, addr_str(a, x->a));
+    diag_add_note(m->diags, d, first->written->where, "'%s' has it here", first->h->decl->name);
     check_tag(d, NULL, NULL, h);
 }
 
-/* Hosts sorted by (site, address, position): equal addresses are neighbours,
- * and the first declared is the one the others repeat. */
+/* Host addresses sorted by (site, address, position): equal addresses are
+ * neighbours, and the first declared is the one the others repeat. */
 static void check_duplicate_addresses(model *m)
 {
-    if (!m->nhosts) return;
-    const host **v = arena_alloc(m->mem, m->nhosts * sizeof *v);
-    memcpy(v, m->hosts, m->nhosts * sizeof *v);
-    if (m->nhosts > 1) qsort(v, m->nhosts, sizeof *v, host_cmp);
-    for (size_t i = 0, j; i < m->nhosts; i = j)
-        for (j = i + 1; j < m->nhosts && v[j]->site == v[i]->site && v[j]->addr == v[i]->addr; j++)
-            report_duplicate(m, v[i], v[j]);
+    size_t n;
+    host_addr *v = host_addrs(m, &n);
+    if (n > 1) qsort(v, n, sizeof *v, host_cmp);
+    for (size_t i = 0, j; i < n; i = j)
+        for (j = i + 1; j < n && v[j].h->site == v[i].h->site && addr_eq(v[j].a, v[i].a); j++)
+            report_duplicate(m, &v[i], &v[j]);
 }
 
 /* A host whose `runs` did not resolve was reported already. */
@@ -94,7 +115,7 @@ static void check_idle_hosts(model *m)
 
 typedef struct {
     const site_decl *site;
-    int64_t lo, hi;
+    addr lo, hi;
     const network *net;
 } span;
 
@@ -103,8 +124,8 @@ static int span_cmp(const void *pa, const void *pb)
     const span *a = pa, *b = pb;
     int c = site_order(a->site, b->site);
     if (c) return c;
-    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
-    if (a->hi != b->hi) return a->hi < b->hi ? -1 : 1;
+    if ((c = addr_cmp(a->lo, b->lo))) return c;
+    if ((c = addr_cmp(a->hi, b->hi))) return c;
     return loc_order(a->net->where, b->net->where);
 }
 
@@ -114,8 +135,8 @@ static span *network_spans(model *m)
     span *v = arena_alloc(m->mem, (m->nnetworks + 1) * sizeof *v);
     for (size_t i = 0; i < m->nnetworks; i++) {
         const network *n = &m->networks[i];
-        uint32_t bits = host_bits(n->prefix);
-        v[i] = (span){n->inst->site, n->addr & ~bits, n->addr | bits, n};
+        v[i] = (span){n->inst->site, addr_first(n->addr, n->prefix),
+                      addr_last(n->addr, n->prefix), n};
     }
     if (m->nnetworks > 1) qsort(v, m->nnetworks, sizeof *v, span_cmp);
     return v;
@@ -132,17 +153,24 @@ static const char *net_text(const network *n, char buf[ADDR_TEXT])
  * bindings at each end, for naming the nearest network. */
 typedef struct {
     const site_decl *site;
-    int64_t lo, hi;
+    addr lo, hi;
     const network *near_lo, *near_hi;
 } cover;
+
+static bool adjacent(addr hi, addr lo)
+{
+    addr next;
+    return hi.fam == lo.fam &&
+           (addr_cmp(lo, hi) <= 0 || (addr_add(hi, 1, &next) && addr_cmp(lo, next) <= 0));
+}
 
 static size_t merge_spans(const span *v, size_t n, cover *out)
 {
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
         cover *last = w ? &out[w - 1] : NULL;
-        if (last && last->site == v[i].site && v[i].lo <= last->hi + 1) {
-            if (v[i].hi > last->hi) last->hi = v[i].hi, last->near_hi = v[i].net;
+        if (last && last->site == v[i].site && adjacent(last->hi, v[i].lo)) {
+            if (addr_cmp(v[i].hi, last->hi) > 0) last->hi = v[i].hi, last->near_hi = v[i].net;
             continue;
         }
         out[w++] = (cover){v[i].site, v[i].lo, v[i].hi, v[i].net, v[i].net};
@@ -150,44 +178,57 @@ static size_t merge_spans(const span *v, size_t n, cover *out)
     return w;
 }
 
-/* The number of runs at or before (site, addr) in sort order. */
-static size_t covers_upto(const cover *c, size_t n, const site_decl *site, uint32_t addr)
+/* The number of runs at or before (site, a) in sort order. */
+static size_t covers_upto(const cover *c, size_t n, const site_decl *site, addr a)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         int k = site_order(c[mid].site, site);
-        if (k < 0 || (k == 0 && c[mid].lo <= addr)) lo = mid + 1;
+        if (k < 0 || (k == 0 && addr_cmp(c[mid].lo, a) <= 0)) lo = mid + 1;
         else hi = mid;
     }
     return lo;
 }
 
-static void report_outside(model *m, const host *h, const network *near)
+/* b - a as 128 bits (b >= a, one family), for comparing distances. */
+static addr distance(addr a, addr b)
+{
+    addr d = addr_v6(b.hi - a.hi - (b.lo < a.lo), b.lo - a.lo);
+    return d;
+}
+
+static void report_outside(model *m, const host_addr *x, const network *near)
 {
     char a[ADDR_TEXT], b[ADDR_TEXT];
-    diag *d = diag_report(m->diags, SEV_WARNING, CK_HOST_OUTSIDE_NETWORKS, h->decl->value->where,
+    const host *h = x->h;
+    diag *d = diag_report(m->diags, SEV_WARNING, CK_HOST_OUTSIDE_NETWORKS, x->written->where,
                           "host '%s' (%s) is outside every network bound in site '%s'",
-                          h->decl->name, addr_text(a, h->addr, h->addr, 32), h->site->name);
+                          h->decl->name, addr_str(a, x->a), h->site->name);
     diag_add_note(m->diags, d, near->where, "the nearest is %s, bound to %s here",
                   net_text(near, b), net_name(m, near));
     check_tag(d, NULL, NULL, h);
 }
 
-/* A host of a site that binds networks, in none of them. Sites without
- * networks describe no addresses and are not checked. */
+/* A host address of a site that binds networks of its family, in none of
+ * them. Sites without networks of that family describe no such addresses
+ * and are not checked (an IPv4 plan says nothing of a host's IPv6 side). */
 static void check_hosts_outside(model *m, const span *v)
 {
     cover *c = arena_alloc(m->mem, (m->nnetworks + 1) * sizeof *c);
-    size_t n = merge_spans(v, m->nnetworks, c);
-    for (size_t i = 0; i < m->nhosts; i++) {
-        const host *h = m->hosts[i];
-        size_t k = covers_upto(c, n, h->site, h->addr);
-        const cover *before = k && c[k - 1].site == h->site ? &c[k - 1] : NULL;
-        const cover *after = k < n && c[k].site == h->site ? &c[k] : NULL;
-        if ((!before && !after) || (before && before->hi >= h->addr)) continue;
-        bool pick_before = before && (!after || h->addr - before->hi <= after->lo - h->addr);
-        report_outside(m, h, pick_before ? before->near_hi : after->near_lo);
+    size_t n = merge_spans(v, m->nnetworks, c), na;
+    host_addr *ha = host_addrs(m, &na);
+    for (size_t i = 0; i < na; i++) {
+        const host *h = ha[i].h;
+        addr a = ha[i].a;
+        size_t k = covers_upto(c, n, h->site, a);
+        const cover *before = k && c[k - 1].site == h->site && c[k - 1].lo.fam == a.fam
+                              ? &c[k - 1] : NULL;
+        const cover *after = k < n && c[k].site == h->site && c[k].lo.fam == a.fam ? &c[k] : NULL;
+        if ((!before && !after) || (before && addr_cmp(before->hi, a) >= 0)) continue;
+        bool pick_before = before && (!after || addr_cmp(distance(before->hi, a),
+                                                         distance(a, after->lo)) <= 0);
+        report_outside(m, &ha[i], pick_before ? before->near_hi : after->near_lo);
     }
 }
 
@@ -197,6 +238,7 @@ typedef struct {
     model *m;
     const span *v;
 } nest_ctx;
+
 
 static int report_nested(void *ctx, const interval *ia, const interval *ib, int64_t lo,
                          int64_t hi)
@@ -225,14 +267,17 @@ static int report_nested(void *ctx, const interval *ia, const interval *ib, int6
 static void check_overlapping_networks(model *m, const span *v)
 {
     interval *iv = arena_alloc(m->mem, (m->nnetworks + 1) * sizeof *iv);
-    size_t n = 0;
+    addr *rank = arena_alloc(m->mem, (2 * m->nnetworks + 1) * sizeof *rank);
+    size_t n = 0, nr = 0;
+    for (size_t i = 0; i < m->nnetworks; i++) rank[nr++] = v[i].lo, rank[nr++] = v[i].hi;
+    nr = addr_ranks_build(rank, nr);          /* addresses of both families as int64 */
     uint64_t key = 0;
     for (size_t i = 0; i < m->nnetworks; i++) {
         if (i && v[i].site != v[i - 1].site) key++;
-        if (v[i].net->prefix == 0 ||
-            (i && v[i].site == v[i - 1].site && v[i].lo == v[i - 1].lo && v[i].hi == v[i - 1].hi))
+        if (v[i].net->prefix == 0 || (i && v[i].site == v[i - 1].site &&
+                                      addr_eq(v[i].lo, v[i - 1].lo) && addr_eq(v[i].hi, v[i - 1].hi)))
             continue;
-        iv[n++] = (interval){key, v[i].lo, v[i].hi, i, IV_ALL};
+        iv[n++] = (interval){key, addr_rank(rank, nr, v[i].lo), addr_rank(rank, nr, v[i].hi), i, IV_ALL};
     }
     nest_ctx c = {m, v};
     interval_sweep(iv, n, report_nested, &c);

@@ -75,8 +75,8 @@ const check_info check_table[CK_COUNT] = {
         "protocol's, or that protocol's port used with another group"},
     [CK_INVALID_ADDRESS] = {"invalid-address", SEV_ERROR, true,
         "a host, network or literal address no host can have there: 0.0.0.0/8, 127.0.0.0/8 "
-        "outside local flows, 240.0.0.0/4 (255.255.255.255 only as a destination), a "
-        "multicast network"},
+        "outside local flows, 240.0.0.0/4 (255.255.255.255 only as a destination); :: (a "
+        "source only), ::1 outside local flows, ::ffff:0:0/96; a multicast network"},
     [CK_SOCKET_INPUT] = {"socket-input", SEV_ERROR, false,
         "audit: a line of the --sockets file that is neither `ss -lntuH` nor `netstat -ano` output", true},
     [CK_UNDECLARED_LISTENER] = {"undeclared-listener", SEV_ERROR, true,

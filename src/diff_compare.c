@@ -78,8 +78,16 @@ static const char **one_string(arena *mem, const char *s)
 
 static const char *host_addr(arena *mem, const host *h)
 {
-    char a[ADDR_TEXT];
-    return arena_strdup(mem, addr_text(a, h->addr, h->addr, 32));
+    char a[2 * ADDR_TEXT];
+    return arena_strdup(mem, host_addr_text(a, h));
+}
+
+static bool same_addrs(const host *a, const host *b)
+{
+    if (a->naddrs != b->naddrs) return false;
+    for (int i = 0; i < a->naddrs; i++)
+        if (!addr_eq(a->addrs[i], b->addrs[i])) return false;
+    return true;
 }
 
 /* ---- items from the host views ---- */
@@ -178,7 +186,7 @@ static void add_site(cmp *c, int side, model *m, const site_decl *s, const site_
             diff_change *d = push(c, DIFF_HOST_REMOVED, s->name, h->decl->name);
             d->old = one_string(c->mem, host_addr(c->mem, h));
             d->nold = 1;
-        } else if (side && o->addr != h->addr) {
+        } else if (side && !same_addrs(o, h)) {
             diff_change *d = push(c, DIFF_ADDRESS, s->name, h->decl->name);
             d->old = one_string(c->mem, host_addr(c->mem, o));
             d->new_ = one_string(c->mem, host_addr(c->mem, h));
@@ -211,8 +219,8 @@ static int peer_cmp(const void *pa, const void *pb)
 static int group_cmp(const hv_addrset *a, const hv_addrset *b)
 {
     for (size_t i = 0; i < a->n && i < b->n; i++) {
-        if (a->v[i].lo != b->v[i].lo) return a->v[i].lo < b->v[i].lo ? -1 : 1;
-        if (a->v[i].hi != b->v[i].hi) return a->v[i].hi < b->v[i].hi ? -1 : 1;
+        int k = addr_cmp(a->v[i].lo, b->v[i].lo);
+        if (k || (k = addr_cmp(a->v[i].hi, b->v[i].hi))) return k;
     }
     return (a->n > b->n) - (a->n < b->n);
 }
@@ -250,7 +258,7 @@ static const char *groups_text(arena *mem, const hv_addrset *s)
     sb_init(&b);
     for (size_t i = 0; i < s->n; i++) {
         char a[ADDR_TEXT];
-        sb_printf(&b, "%s%s", i ? ", " : "", addr_text(a, s->v[i].lo, s->v[i].hi, 32));
+        sb_printf(&b, "%s%s", i ? ", " : "", addr_text(a, s->v[i].lo, s->v[i].hi, addr_bits(s->v[i].lo)));
     }
     const char *t = b.failed ? "?" : arena_strndup(mem, b.data ? b.data : "", b.len);
     sb_free(&b);

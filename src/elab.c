@@ -202,7 +202,7 @@ static bool eval_address(model *m, instance *in, const expr *e, bool group, valu
 
 static bool eval_end(model *m, instance *in, const endpoint *e, flow_end *out)
 {
-    *out = (flow_end){e->kind, e->target, 0, 0, 32, e};
+    *out = (flow_end){e->kind, e->target, addr_v4(0), addr_v4(0), 32, e};
     if (e->kind == EP_NAME) return e->target != NULL;
     if (e->kind == EP_ANY) return true;
     value lo, hi;
@@ -210,22 +210,29 @@ static bool eval_end(model *m, instance *in, const endpoint *e, flow_end *out)
     if (!eval_address(m, in, e->lo, group, &lo)) return false;
     hi = lo;
     if (e->hi && !eval_address(m, in, e->hi, group, &hi)) return false;
-    uint32_t host_mask = lo.prefix >= 32 ? 0 : 0xffffffffu >> lo.prefix;
-    out->lo = (uint32_t)lo.lo;
-    out->hi = e->hi ? (uint32_t)hi.hi : (uint32_t)lo.hi | host_mask;
-    out->prefix = e->hi || lo.lo != lo.hi ? 32 : lo.prefix;
-    if (out->lo > out->hi) {
+    if (e->hi && lo.alo.fam != hi.ahi.fam) {
+        char a[ADDR_TEXT], b[ADDR_TEXT];
+        diag_report(m->diags, SEV_ERROR, CK_TYPE, e->where,
+                    "address range %s - %s mixes IPv4 and IPv6; a range is within one family",
+                    addr_str(a, lo.alo), addr_str(b, hi.ahi));
+        return false;
+    }
+    out->lo = lo.alo;
+    out->hi = e->hi ? hi.ahi : addr_last(lo.ahi, lo.prefix);
+    bool one = !e->hi && addr_eq(lo.alo, lo.ahi);
+    out->prefix = one ? lo.prefix : addr_bits(lo.alo);
+    if (addr_cmp(out->lo, out->hi) > 0) {
         diag_report(m->diags, SEV_ERROR, CK_REVERSED_RANGE, e->where,
                     "reversed address range: the first address is above the last");
         return false;
     }
     bool mc_lo = addr_is_multicast(out->lo), mc_hi = addr_is_multicast(out->hi);
     if (e->kind == EP_GROUP && (!mc_lo || !mc_hi)) {
-        uint32_t a = !mc_lo ? out->lo : out->hi;
+        addr a = !mc_lo ? out->lo : out->hi;
         char t[ADDR_TEXT];
         diag_report(m->diags, SEV_ERROR, CK_NOT_MULTICAST, !mc_lo ? lo.origin : hi.origin,
-                    "%s is not a multicast group: groups are in 224.0.0.0/4 "
-                    "(224.0.0.0-239.255.255.255)", addr_text(t, a, a, 32));
+                    "%s is not a multicast group: groups are in %s", addr_str(t, a),
+                    addr_mcast_space(a.fam));
         return false;
     }
     if (mc_lo && mc_hi) out->kind = EP_GROUP;

@@ -20,15 +20,12 @@ static bool fail(model *m, check_id ck, loc where, const char *fmt, ...)
     return false;
 }
 
-const char *addr_text(char buf[ADDR_TEXT], uint32_t lo, uint32_t hi, int prefix)
+const char *host_addr_text(char buf[2 * ADDR_TEXT], const host *h)
 {
-    int n = snprintf(buf, ADDR_TEXT, "%u.%u.%u.%u", lo >> 24, lo >> 16 & 255, lo >> 8 & 255,
-                     lo & 255);
-    if (prefix < 32)
-        snprintf(buf + n, (size_t)(ADDR_TEXT - n), "/%d", prefix);
-    else if (hi != lo)
-        snprintf(buf + n, (size_t)(ADDR_TEXT - n), "-%u.%u.%u.%u", hi >> 24, hi >> 16 & 255,
-                 hi >> 8 & 255, hi & 255);
+    char a[ADDR_TEXT], b[ADDR_TEXT];
+    addr_str(a, h->addrs[0]);
+    if (h->naddrs > 1) snprintf(buf, 2 * ADDR_TEXT, "%s, %s", a, addr_str(b, h->addrs[1]));
+    else snprintf(buf, 2 * ADDR_TEXT, "%s", a);
     return buf;
 }
 
@@ -56,24 +53,41 @@ const char *row_port_text(char buf[PORT_TEXT], const flow_row *r, bool source)
                      r->flags & ROW_EPHEMERAL);
 }
 
+bool host_has_addr(const host *h, addr a)
+{
+    for (int i = 0; i < h->naddrs; i++)
+        if (addr_eq(h->addrs[i], a)) return true;
+    return false;
+}
+
+static bool is_pool(const value *v)
+{
+    return v->kind == V_ADDR ? !addr_eq(v->alo, v->ahi) : v->lo != v->hi;
+}
+
 static bool arith(model *m, const expr *e, const value *a, const value *b, value *out)
 {
-    if (a->lo != a->hi || b->lo != b->hi)
+    if (is_pool(a) || is_pool(b))
         return fail(m, CK_TYPE, e->where, "a pool is a range of values; it cannot take part "
                     "in arithmetic");
     if (b->kind == V_ADDR || (a->kind == V_ADDR && e->kind == EX_MUL))
         return fail(m, CK_TYPE, e->where, "addresses can only be counted up or down by a "
                     "number, as in $start + 1");
+    if (a->kind == V_ADDR) {
+        addr r;
+        if (!addr_add(a->alo, e->kind == EX_ADD ? b->lo : -b->lo, &r))
+            return fail(m, CK_OVERFLOW, e->where, "address arithmetic leaves the %s space",
+                        addr_is_v6(a->alo) ? "IPv6" : "IPv4");
+        *out = (value){V_ADDR, 0, 0, r, r, a->prefix, e->where};
+        return true;
+    }
     int64_t r = e->kind == EX_ADD ? a->lo + b->lo : e->kind == EX_SUB ? a->lo - b->lo
                                                                       : a->lo * b->lo;
     /* Operands are at most 2^32 in magnitude, so r cannot overflow int64. */
-    int64_t max = a->kind == V_ADDR ? 0xffffffffLL : INT_LIMIT;
-    int64_t min = a->kind == V_ADDR ? 0 : -INT_LIMIT;
-    if (r > max || r < min)
-        return fail(m, CK_OVERFLOW, e->where, "%s", a->kind == V_ADDR
-                    ? "address arithmetic leaves the IPv4 space"
-                    : "arithmetic overflow: the result is beyond +-2147483647");
-    *out = (value){a->kind, r, r, a->prefix, e->where};
+    if (r > INT_LIMIT || r < -INT_LIMIT)
+        return fail(m, CK_OVERFLOW, e->where, "%s",
+                    "arithmetic overflow: the result is beyond +-2147483647");
+    *out = (value){a->kind, r, r, {0, 0, 0}, {0, 0, 0}, a->prefix, e->where};
     return true;
 }
 
@@ -82,10 +96,10 @@ bool eval_expr(model *m, instance *in, const expr *e, value *out)
     value a, b;
     switch (e->kind) {
     case EX_NUM:
-        *out = (value){V_INT, e->num, e->num, 0, e->where};
+        *out = (value){V_INT, e->num, e->num, {0, 0, 0}, {0, 0, 0}, 0, e->where};
         return true;
     case EX_ADDR:
-        *out = (value){V_ADDR, e->num, e->num, e->prefix, e->where};
+        *out = (value){V_ADDR, 0, 0, e->a, e->a, e->prefix, e->where};
         return true;
     case EX_PARAM:
         return e->target && eval_param(m, in, e->target, e->where, out);
@@ -128,10 +142,10 @@ static bool check_type(model *m, decl *p, value *v)
         diag_add_note(m->diags, d, p->name_loc, "'%s' is declared here", p->name);
         return false;
     }
-    if (t == TY_GROUP && (!addr_is_multicast((uint32_t)v->lo) ||
-                          !addr_is_multicast((uint32_t)v->hi)))
+    if (t == TY_GROUP && (!addr_is_multicast(v->alo) || !addr_is_multicast(v->ahi)))
         return fail(m, CK_NOT_MULTICAST, v->origin,
-                    "'%s' must be a multicast group (224.0.0.0/4)", p->name);
+                    "'%s' must be a multicast group (%s)", p->name,
+                    addr_is_v6(v->alo) ? "ff00::/8" : "224.0.0.0/4");
     return true;
 }
 
@@ -139,7 +153,7 @@ static bool eval_pool(model *m, instance *in, decl *p, value *out)
 {
     value start, count;
     if (!eval_expr(m, in, p->value, &start) | !eval_expr(m, in, p->count, &count)) return false;
-    if (start.lo != start.hi)
+    if (is_pool(&start))
         return fail(m, CK_TYPE, p->value->where, "a pool must start from one value");
     if (count.kind != V_INT)
         return fail(m, CK_TYPE, p->count->where, "a pool's count must be a number");
@@ -149,14 +163,21 @@ static bool eval_pool(model *m, instance *in, decl *p, value *out)
                     (long long)count.lo, MODEL_MAX_POOL);
         return false;
     }
+    if (start.kind == V_ADDR) {
+        addr hi;
+        if (!addr_add(start.alo, count.lo - 1, &hi))
+            return fail(m, CK_OVERFLOW, p->where, "pool '%s' runs past %s", p->name,
+                        addr_is_v6(start.alo) ? "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+                                              : "255.255.255.255");
+        *out = (value){V_ADDR, 0, 0, start.alo, hi, start.prefix, p->where};
+        if (addr_is_multicast(start.alo) && !addr_is_multicast(hi))
+            return fail(m, CK_NOT_MULTICAST, p->where,
+                        "pool '%s' runs out of the multicast space %s", p->name,
+                        addr_is_v6(hi) ? "ff00::/8" : "224.0.0.0/4");
+        return true;
+    }
     int64_t hi = start.lo + count.lo - 1;
-    if (start.kind == V_ADDR && hi > 0xffffffffLL)
-        return fail(m, CK_OVERFLOW, p->where, "pool '%s' runs past 255.255.255.255", p->name);
-    *out = (value){start.kind, start.lo, hi, start.prefix, p->where};
-    if (start.kind == V_ADDR && addr_is_multicast((uint32_t)start.lo) &&
-        !addr_is_multicast((uint32_t)hi))
-        return fail(m, CK_NOT_MULTICAST, p->where,
-                    "pool '%s' runs out of the multicast space 224.0.0.0/4", p->name);
+    *out = (value){start.kind, start.lo, hi, {0, 0, 0}, {0, 0, 0}, start.prefix, p->where};
     return true;
 }
 

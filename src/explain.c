@@ -24,7 +24,7 @@ typedef struct {
     const char *host;            /* --host, or NULL */
     const char *from;            /* --from as written, or NULL */
     bool from_addr;
-    uint32_t addr;
+    addr addr;
     const char *role_qual, *role_name;   /* --from [QUAL.]ROLE */
 } query;
 
@@ -72,17 +72,13 @@ typedef struct {
 
 /* ---- the query ---- */
 
-static bool parse_addr(const char *s, uint32_t *out)
+/* One address, IPv4 or IPv6, without a prefix (addr.c's parser). */
+static bool parse_addr(const char *s, addr *out)
 {
-    uint32_t a = 0;
-    for (int part = 0; part < 4; part++) {
-        int v = 0, digits = 0;
-        for (; *s >= '0' && *s <= '9' && digits < 3; s++, digits++) v = v * 10 + (*s - '0');
-        if (!digits || v > 255 || (part < 3 && *s++ != '.')) return false;
-        a = a << 8 | (uint32_t)v;
-    }
-    *out = a;
-    return *s == '\0';
+    char why[ADDR_WHY];
+    int prefix;
+    return addr_parse(s, strlen(s), out, &prefix, why) && prefix == addr_bits(*out) &&
+           !strchr(s, '/');
 }
 
 static bool role_declared(const model *m, const char *qual, const char *name)
@@ -105,10 +101,10 @@ static bool role_declared(const model *m, const char *qual, const char *name)
 static int parse_from(explain_ctx *c, const char *from)
 {
     query *q = &c->q;
-    if (from[0] >= '0' && from[0] <= '9') {
+    if ((from[0] >= '0' && from[0] <= '9') || strchr(from, ':')) {
         q->from_addr = parse_addr(from, &q->addr);
         if (q->from_addr) return 0;
-        fprintf(stderr, "berth: --from '%s' is neither an IPv4 address nor a role\n", from);
+        fprintf(stderr, "berth: --from '%s' is neither an address (IPv4 or IPv6) nor a role\n", from);
         return 2;
     }
     const char *dot = strrchr(from, '.');
@@ -138,10 +134,11 @@ static bool row_admits(const query *q, const flow_row *r)
            (overlaps(q, r->lo, r->hi, r->stride) || overlaps(q, r->slo, r->shi, r->sstride));
 }
 
-static bool set_has(const hv_addrset *s, uint32_t a)
+static bool set_has(const hv_addrset *s, addr a)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (s->v[i].lo <= a && a <= s->v[i].hi) return true;
+        if (s->v[i].lo.fam == a.fam && addr_cmp(s->v[i].lo, a) <= 0 && addr_cmp(a, s->v[i].hi) <= 0)
+            return true;
     return s->n == 0;
 }
 
@@ -159,7 +156,8 @@ static bool role_fits(const query *q, const flow_row *r)
 static bool rule_fits(const query *q, const host *h, const hv_rule *rule)
 {
     if (!q->from || !q->from_addr) return true;
-    return rule->out ? h->addr == q->addr : set_has(rule->saddrs, q->addr);
+    if (rule->fam != q->addr.fam) return false;
+    return rule->out ? host_has_addr(h, q->addr) : set_has(rule->saddrs, q->addr);
 }
 
 /* ---- gathering entries ---- */
@@ -564,7 +562,8 @@ static void print_peers(FILE *out, const hv_rule *rule)
 
 static void value_text(char buf[ADDR_TEXT], const value *v)
 {
-    if (v->kind == V_ADDR) addr_text(buf, (uint32_t)v->lo, (uint32_t)v->hi, v->lo == v->hi ? v->prefix : 32);
+    if (v->kind == V_ADDR)
+        addr_text(buf, v->alo, v->ahi, addr_eq(v->alo, v->ahi) ? v->prefix : addr_bits(v->alo));
     else if (v->lo == v->hi) snprintf(buf, ADDR_TEXT, "%lld", (long long)v->lo);
     else snprintf(buf, ADDR_TEXT, "%lld-%lld", (long long)v->lo, (long long)v->hi);
 }
@@ -632,8 +631,8 @@ static void print_section_head(const explain_ctx *c, FILE *out, size_t first, si
     if (first) fputc('\n', out);
     print_query(c, out, h);
     if (h) {
-        char a[ADDR_TEXT];
-        fprintf(out, " (%s, site %s)", addr_text(a, h->addr, h->addr, 32), h->site->name);
+        char a[2 * ADDR_TEXT];
+        fprintf(out, " (%s, site %s)", host_addr_text(a, h), h->site->name);
     }
     fprintf(out, " is admitted by %zu flow%s:\n", heads, heads == 1 ? "" : "s");
 }
@@ -823,8 +822,8 @@ int cli_explain(const cli_options *o, model *m, diag_sink *diags, FILE *out)
     explain_ctx c = {0};
     c.m = m;
     c.q = (query){o->explain_proto, o->explain_lo, o->explain_hi, o->explain_ipproto,
-                  o->site ? names_get(&m->sites, o->site) : NULL, o->host, o->from, false, 0,
-                  NULL, NULL};
+                  o->site ? names_get(&m->sites, o->site) : NULL, o->host, o->from, false,
+                  addr_v4(0), NULL, NULL};
     if (o->from && parse_from(&c, o->from)) return 2;
     if (c.q.site) site_entries(&c);
     else table_entries(&c);

@@ -166,7 +166,8 @@ static void print_port_list(FILE *out, const char *word, const hv_ports *v, size
 static void print_rule(model *m, FILE *out, const hv_rule *r)
 {
     char pt[PROTO_TEXT];
-    fprintf(out, "%-3s %s", r->out ? "out" : "in", proto_type_text(pt, r->ipproto, r->icmp_type));
+    fprintf(out, "%-3s %s%s", r->out ? "out" : "in", proto_type_text(pt, r->ipproto, r->icmp_type),
+            r->fam == ADDR_V6 ? " ipv6" : "");
     if (r->proto != PROTO_IP) print_port_list(out, "dport", r->dports, r->ndports);
     if (r->nsports) print_port_list(out, "sport", r->sports, r->nsports);
     print_addrs(out, "saddr", r->saddrs);
@@ -202,9 +203,9 @@ int cli_host_flows(const cli_options *o, model *m, diag_sink *diags, FILE *out)
             hostview_walk(m, v, &x, &json_sink, &w);
             fputc('\n', out);
         } else {
-            char a[ADDR_TEXT];
+            char a[2 * ADDR_TEXT];
             fprintf(out, "# host %s %s in site %s: %zu rules\n", v->h->decl->name,
-                    addr_text(a, v->h->addr, v->h->addr, 32), site->name, v->nrules);
+                    host_addr_text(a, v->h), site->name, v->nrules);
             for (size_t k = 0; k < v->nrules; k++) print_rule(m, out, &v->rules[k]);
         }
     }

@@ -419,26 +419,42 @@ static void emit_ip_source(cgen *cg)
 
 /* ---- the header ---- */
 
-static void emit_scalar(cgen *cg, const char *name, value_kind kind, int64_t x)
+/* An address as text and as a number: IPv4 as a host-order 0x...u
+ * (NAME_ADDR), IPv6 as the 16 network-order bytes of an initializer
+ * (NAME_ADDR6, for `unsigned char a[16] = NAME_ADDR6;` or s6_addr). */
+static void emit_addr(cgen *cg, const char *name, addr x)
 {
-    if (kind == V_INT) {
-        sb_printf(cg->h, "#define %s %lld\n", name, (long long)x);
+    char a[ADDR_TEXT];
+    addr_str(a, x);
+    if (!addr_is_v6(x)) {
+        sb_printf(cg->h, "#define %s \"%s\"\n#define %s 0x%08Xu\n", name, a,
+                  derived_name(cg, name, "ADDR"), addr_v4_value(x));
         return;
     }
-    char a[ADDR_TEXT];
-    addr_text(a, (uint32_t)x, (uint32_t)x, 32);
-    sb_printf(cg->h, "#define %s \"%s\"\n#define %s 0x%08Xu\n", name, a,
-              derived_name(cg, name, "ADDR"), (uint32_t)x);
+    uint8_t b[16];
+    addr_bytes(x, b);
+    sb_printf(cg->h, "#define %s \"%s\"\n#define %s {", name, a, derived_name(cg, name, "ADDR6"));
+    for (int i = 0; i < 16; i++) sb_printf(cg->h, "%s0x%02x", i ? ", " : " ", b[i]);
+    sb_puts(cg->h, " }\n");
 }
 
 static void emit_value(cgen *cg, const char *name, const value *v)
 {
-    if (v->lo == v->hi) {
-        emit_scalar(cg, name, v->kind, v->lo);
+    if (v->kind == V_ADDR) {
+        if (addr_eq(v->alo, v->ahi)) {
+            emit_addr(cg, name, v->alo);
+            return;
+        }
+        emit_addr(cg, derived_name(cg, name, "FIRST"), v->alo);
+        emit_addr(cg, derived_name(cg, name, "LAST"), v->ahi);
         return;
     }
-    emit_scalar(cg, derived_name(cg, name, "FIRST"), v->kind, v->lo);
-    emit_scalar(cg, derived_name(cg, name, "LAST"), v->kind, v->hi);
+    if (v->lo == v->hi) {
+        sb_printf(cg->h, "#define %s %lld\n", name, (long long)v->lo);
+        return;
+    }
+    sb_printf(cg->h, "#define %s %lld\n", derived_name(cg, name, "FIRST"), (long long)v->lo);
+    sb_printf(cg->h, "#define %s %lld\n", derived_name(cg, name, "LAST"), (long long)v->hi);
 }
 
 static void emit_constants(cgen *cg)
@@ -463,23 +479,16 @@ static void emit_constants(cgen *cg)
     for (size_t i = 0; i < cg->nrows; i++) {
         const flow_row *r = cg->rows[i].r;
         if (r->dst.kind != EP_GROUP || r->reverse) continue;
-        char key[64];
-        snprintf(key, sizeof key, "%u-%u", r->dst.lo, r->dst.hi);
+        char key[2 * ADDR_TEXT];
+        addr_text(key, r->dst.lo, r->dst.hi, addr_bits(r->dst.lo));
         const char *svc = qualified(m->mem, r->inst->name, r->decl->service->name);
         const char *seen_key = qualified(m->mem, svc, key);
         if (names_get(&cg->macros, seen_key)) continue;
         names_put(m->mem, &cg->macros, seen_key, (void *)seen_key);
-        char first[ADDR_TEXT], last[ADDR_TEXT];
-        addr_text(first, r->dst.lo, r->dst.lo, 32);
-        addr_text(last, r->dst.hi, r->dst.hi, 32);
         const char *base = macro_name(cg, r->inst->name, r->decl->service->name, "GROUP");
-        sb_printf(cg->h, "#define %s \"%s\"\n#define %s 0x%08Xu\n", base, first,
-                  derived_name(cg, base, "ADDR"), r->dst.lo);
-        if (r->dst.hi != r->dst.lo) {
-            const char *lastname = derived_name(cg, base, "LAST");
-            sb_printf(cg->h, "#define %s \"%s\"\n#define %s 0x%08Xu\n", lastname, last,
-                      derived_name(cg, lastname, "ADDR"), r->dst.hi);
-        }
+        emit_addr(cg, base, r->dst.lo);
+        if (!addr_eq(r->dst.hi, r->dst.lo))
+            emit_addr(cg, derived_name(cg, base, "LAST"), r->dst.hi);
     }
 }
 

@@ -104,23 +104,30 @@ static void table_head(strbuf *b, bool *started, const char *head)
 
 /* ---- raw texts: values, ports, endpoints ---- */
 
-void docs_put_addr(strbuf *b, uint32_t a)
+void docs_put_addr(strbuf *b, addr a)
 {
     char t[ADDR_TEXT];
-    sb_puts(b, addr_text(t, a, a, 32));
+    sb_puts(b, addr_str(t, a));
 }
 
-static void put_addr_range(strbuf *b, uint32_t lo, uint32_t hi, int prefix)
+void docs_put_host_addrs(strbuf *b, const host *h)
+{
+    char t[2 * ADDR_TEXT];
+    sb_puts(b, host_addr_text(t, h));
+}
+
+static void put_addr_range(strbuf *b, addr lo, addr hi, int prefix)
 {
     docs_put_addr(b, lo);
-    if (prefix < 32) sb_printf(b, "/%d", prefix);
-    else if (hi != lo) sb_puts(b, " - "), docs_put_addr(b, hi);
+    if (prefix < addr_bits(lo)) sb_printf(b, "/%d", prefix);
+    else if (!addr_eq(hi, lo)) sb_puts(b, " - "), docs_put_addr(b, hi);
 }
 
 static void put_value(strbuf *b, const value *v)
 {
     if (v->kind == V_ADDR)
-        put_addr_range(b, (uint32_t)v->lo, (uint32_t)v->hi, v->lo == v->hi ? v->prefix : 32);
+        put_addr_range(b, v->alo, v->ahi,
+                       addr_eq(v->alo, v->ahi) ? v->prefix : addr_bits(v->alo));
     else if (v->lo == v->hi) sb_printf(b, "%lld", (long long)v->lo);
     else sb_printf(b, "%lld-%lld", (long long)v->lo, (long long)v->hi);
 }
@@ -163,7 +170,7 @@ static void put_ports(strbuf *b, docs *d, instance *in, const port_item *list, b
             continue;
         }
         if (eval_expr(d->m, in, p->lo, &lo) && eval_expr(d->m, in, p->hi ? p->hi : p->lo, &hi))
-            put_value(b, &(value){V_INT, lo.lo, p->up ? lo.lo : hi.hi, 0, lo.origin});
+            put_value(b, &(value){V_INT, lo.lo, p->up ? lo.lo : hi.hi, addr_v4(0), addr_v4(0), 0, lo.origin});
         else put_source(b, p->where);
         if (p->up) sb_puts(b, " and up");
         if (p->stride) sb_puts(b, p->stride == STRIDE_EVEN ? " even" : " odd");
@@ -416,7 +423,7 @@ static void host_table(docs *d, strbuf *b, const site_decl *site)
         const host *h = d->m->hosts[i];
         if (h->site != site) continue;
         sb_printf(b, "| `%s` | ", h->decl->name);
-        docs_put_addr(b, h->addr);
+        docs_put_host_addrs(b, h);
         sb_printf(b, " | %s | ", os_text(h->os));
         if (h->eph_lo) sb_printf(b, "%d-%d", h->eph_lo, h->eph_hi);
         sb_puts(b, " |");
@@ -458,7 +465,8 @@ static void set_table(docs *d, strbuf *b, const site_decl *site)
                 continue;
             bool has = eval_param(d->m, def, p, p->name_loc, &dv);
             if (has && v.kind == dv.kind && v.lo == dv.lo && v.hi == dv.hi &&
-                (v.kind != V_ADDR || v.prefix == dv.prefix))
+                (v.kind != V_ADDR || (v.prefix == dv.prefix && addr_eq(v.alo, dv.alo) &&
+                                      addr_eq(v.ahi, dv.ahi))))
                 continue;
             table_head(b, &any, "## Parameters\n\n| Instance | Parameter | Value | Default |\n"
                                 "|---|---|---|---|\n");
@@ -506,7 +514,7 @@ static void listen_table(docs *d, strbuf *b, const host *h)
 {
     bool any = false;
     sb_printf(b, "### `%s` (", h->decl->name);
-    docs_put_addr(b, h->addr);
+    docs_put_host_addrs(b, h);
     sb_puts(b, ")\n\n");
     port_map(d, b, h);
     for (size_t i = 0; i < d->m->ninstances; i++) {

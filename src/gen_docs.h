@@ -21,7 +21,9 @@ void docs_comment_text(strbuf *b, const char *s);
 void docs_xml(strbuf *b, const char *s);
 const char *docs_text(const strbuf *t);
 void docs_reset(strbuf *t);
-void docs_put_addr(strbuf *b, uint32_t a);
+void docs_put_addr(strbuf *b, addr a);
+/* "10.0.0.5" or, for a dual-stack host, "10.0.0.5, fd00::5". */
+void docs_put_host_addrs(strbuf *b, const host *h);
 void docs_put_named(strbuf *b, const decl *x, const system_decl *home);
 void docs_put_flow_ports(strbuf *b, docs *d, instance *in, const flow_decl *f, bool label);
 void docs_put_end(strbuf *b, const docs *d, const instance *in, const endpoint *e);

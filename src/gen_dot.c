@@ -46,7 +46,7 @@ typedef struct {
 } dnode;
 
 typedef struct {
-    uint32_t addr;               /* with --site: a subnet; else a system's box */
+    addr addr;                   /* with --site: a subnet; else a system's box */
     int prefix;
     strbuf label;
 } dcluster;
@@ -145,16 +145,17 @@ static int node(graph *gr, const char *k, int kind, int cluster)
 static int net_cmp(const void *pa, const void *pb)
 {
     const network *a = *(const network *const *)pa, *b = *(const network *const *)pb;
-    if (a->addr != b->addr) return a->addr < b->addr ? -1 : 1;
+    int k = addr_cmp(a->addr, b->addr);
+    if (k) return k;
     if (a->prefix != b->prefix) return a->prefix < b->prefix ? -1 : 1;
     return (a > b) - (a < b);                /* the model's order */
 }
 
-static dcluster *new_cluster(graph *gr, uint32_t addr, int prefix)
+static dcluster *new_cluster(graph *gr, addr a, int prefix)
 {
     gr->cl = arena_grow(gr->d->m->mem, gr->cl, sizeof *gr->cl, &gr->clcap, gr->ncl + 1);
     dcluster *c = &gr->cl[gr->ncl++];
-    *c = (dcluster){addr, prefix, {0}};
+    *c = (dcluster){a, prefix, {0}};
     sb_init(&c->label);
     return c;
 }
@@ -172,11 +173,11 @@ static void subnet_clusters(graph *gr)
     if (n > 1) qsort(v, n, sizeof *v, net_cmp);
     for (size_t i = 0; i < n; i++) {
         dcluster *c = i ? &gr->cl[gr->ncl - 1] : NULL;
-        if (!c || v[i]->addr != c->addr || v[i]->prefix != c->prefix) {
+        if (!c || !addr_eq(v[i]->addr, c->addr) || v[i]->prefix != c->prefix) {
             char t[ADDR_TEXT];
             c = new_cluster(gr, v[i]->addr, v[i]->prefix);
             sb_puts(&c->label, addr_text(t, v[i]->addr, v[i]->addr, v[i]->prefix));
-            if (v[i]->prefix == 32) sb_puts(&c->label, "/32");
+            if (v[i]->prefix == addr_bits(v[i]->addr)) sb_printf(&c->label, "/%d", v[i]->prefix);
         }
         size_t ci = gr->ncl - 1;
         remember(gr, key(gr, "z%p:%p", (void *)v[i]->inst, (void *)v[i]->zone), ci);
@@ -192,25 +193,35 @@ static void subnet_clusters(graph *gr)
 }
 
 /* The box of exactly that subnet, or -1: the boxes are sorted by it. */
-static int cluster_at(const graph *gr, uint32_t addr, int prefix)
+static int cluster_at(const graph *gr, addr a, int prefix)
 {
     size_t lo = 0, hi = gr->ncl;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const dcluster *c = &gr->cl[mid];
-        if (c->addr < addr || (c->addr == addr && c->prefix < prefix)) lo = mid + 1;
+        int k = addr_cmp(c->addr, a);
+        if (k < 0 || (k == 0 && c->prefix < prefix)) lo = mid + 1;
         else hi = mid;
     }
-    return lo < gr->ncl && gr->cl[lo].addr == addr && gr->cl[lo].prefix == prefix ? (int)lo : -1;
+    return lo < gr->ncl && addr_eq(gr->cl[lo].addr, a) && gr->cl[lo].prefix == prefix ? (int)lo : -1;
 }
 
 /* The most specific subnet holding the address, or -1: one lookup per
  * prefix length, longest first. */
-static int cluster_of(const graph *gr, uint32_t a)
+static int cluster_of(const graph *gr, addr a)
 {
-    for (int prefix = 32; prefix >= 0 && gr->ncl; prefix--) {
-        uint32_t mask = prefix ? ~(uint32_t)0 << (32 - prefix) : 0;
-        int c = cluster_at(gr, a & mask, prefix);
+    for (int prefix = addr_bits(a); prefix >= 0 && gr->ncl; prefix--) {
+        int c = cluster_at(gr, addr_first(a, prefix), prefix);
+        if (c >= 0) return c;
+    }
+    return -1;
+}
+
+/* The box of a host: that of its first address in a box. */
+static int host_cluster(const graph *gr, const host *h)
+{
+    for (int i = 0; i < h->naddrs; i++) {
+        int c = cluster_of(gr, h->addrs[i]);
         if (c >= 0) return c;
     }
     return -1;
@@ -237,10 +248,13 @@ static void host_nodes(graph *gr)
         const host *h = m->hosts[i];
         if (strcmp(h->site->name, gr->d->g->site)) continue;
         sb_printf(&gr->d->t, "%s\n", h->decl->name);
-        docs_put_addr(&gr->d->t, h->addr);
-        int k = node(gr, key(gr, "h%p", (const void *)h), NK_HOST, cluster_of(gr, h->addr));
-        const char *ak = key(gr, "a%u", (unsigned)h->addr);    /* an address endpoint */
-        if (!lookup(gr, ak)) remember(gr, ak, (size_t)k);
+        docs_put_host_addrs(&gr->d->t, h);
+        int k = node(gr, key(gr, "h%p", (const void *)h), NK_HOST, host_cluster(gr, h));
+        for (int j = 0; j < h->naddrs; j++) {
+            char t[ADDR_TEXT];
+            const char *ak = key(gr, "a%s", addr_str(t, h->addrs[j]));   /* an address endpoint */
+            if (!lookup(gr, ak)) remember(gr, ak, (size_t)k);
+        }
     }
 }
 
@@ -254,7 +268,7 @@ static void role_nodes(graph *gr)
         for (const decl *r = s->decls; r; r = r->next) {
             if (r->kind != D_ROLE) continue;
             if (ci < 0) {
-                dcluster *c = new_cluster(gr, 0, 0);
+                dcluster *c = new_cluster(gr, addr_v4(0), 0);
                 if (s->desc) sb_printf(&c->label, "%s\n", wrapped(gr, s->desc));
                 sb_puts(&c->label, s->name);
                 ci = (int)gr->ncl - 1;
@@ -314,8 +328,9 @@ static void end_nodes(graph *gr, const flow_row *r, const flow_end *e)
     } else if (e->kind == EP_ANY) {
         sb_puts(&d->t, "Any");
         add_end(gr, node(gr, "any", NK_OTHER, -1));
-    } else if (e->kind == EP_ADDR && e->lo == e->hi && lookup(gr, key(gr, "a%u", e->lo))) {
-        add_end(gr, (int)lookup(gr, key(gr, "a%u", e->lo)) - 1);   /* a host's address */
+    } else if (e->kind == EP_ADDR && addr_eq(e->lo, e->hi) &&
+               lookup(gr, key(gr, "a%s", addr_str(t, e->lo)))) {
+        add_end(gr, (int)lookup(gr, key(gr, "a%s", addr_str(t, e->lo))) - 1);   /* a host's address */
     } else {
         sb_puts(&d->t, addr_text(t, e->lo, e->hi, e->prefix));
         add_end(gr, node(gr, key(gr, "x%d:%s", e->kind, docs_text(&d->t)),
@@ -463,8 +478,8 @@ static int end_cmp(const flow_end *a, const flow_end *b)
 {
     int c = loc_cmp(a->ast, b->ast);
     if (c) return c;
-    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
-    return (a->hi > b->hi) - (a->hi < b->hi);
+    if ((c = addr_cmp(a->lo, b->lo))) return c;
+    return addr_cmp(a->hi, b->hi);
 }
 
 /* By instance, then the ends in source order: a flow's rows (one per

@@ -599,7 +599,7 @@ static void head(pmap *p, double width, double height)
 {
     strbuf *b = p->b;
     const host *h = p->h;
-    char a[ADDR_TEXT], t[96];
+    char a[2 * ADDR_TEXT], t[96];
     sb_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- ");
     docs_comment_text(b, gen_banner(p->d->g));
     sb_puts(b, " -->\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
@@ -624,7 +624,7 @@ static void head(pmap *p, double width, double height)
     sb_printf(&p->d->t, "Ports %s binds", h->decl->name);
     text(b, 12, 22, "font-size=\"15\" font-weight=\"bold\"", docs_text(&p->d->t));
     docs_reset(&p->d->t);
-    sb_printf(&p->d->t, "%s, site %s", addr_text(a, h->addr, h->addr, 32), h->site->name);
+    sb_printf(&p->d->t, "%s, site %s", host_addr_text(a, h), h->site->name);
     if (h->os) sb_printf(&p->d->t, ", %s", h->os == OS_WINDOWS ? "Windows" : "Linux");
     if (h->eph_lo) snprintf(t, sizeof t, ", ephemeral ports %d-%d", h->eph_lo, h->eph_hi);
     else snprintf(t, sizeof t, ", ephemeral range unknown (no os)");

@@ -12,7 +12,7 @@
 typedef struct {
     const host *h;
     bool out, mc;
-    uint8_t proto;
+    uint8_t proto, fam;
     const hv_addrset *s, *d;
     uint16_t slo, shi, lo, hi;
     const flow_row *row;
@@ -56,23 +56,47 @@ typedef struct {
 /* ---- address sets ---- */
 
 /* Any address: the empty set, shared by every view. */
-static const hv_addrset any_set = {NULL, 0, 0};
+static const hv_addrset any_set = {NULL, 0, 0, 0};
 
-static int addr_cmp(const void *pa, const void *pb)
+static int range_cmp(const void *pa, const void *pb)
 {
     const hv_addr *a = pa, *b = pb;
-    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
-    return (a->hi > b->hi) - (a->hi < b->hi);
+    int k = addr_cmp(a->lo, b->lo);
+    return k ? k : addr_cmp(a->hi, b->hi);
+}
+
+static bool ranges_equal(const hv_addr *a, const hv_addr *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!addr_eq(a[i].lo, b[i].lo) || !addr_eq(a[i].hi, b[i].hi)) return false;
+    return true;
+}
+
+static uint64_t fold(uint64_t h, addr a)
+{
+    h = (h ^ a.lo) * 1099511628211u;
+    h = (h ^ a.hi) * 1099511628211u;
+    return (h ^ a.fam) * 1099511628211u;
 }
 
 static uint64_t set_hash(const hv_addr *v, size_t n)
 {
     uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ v[i].lo) * 1099511628211u;
-        h = (h ^ v[i].hi) * 1099511628211u;
-    }
+    for (size_t i = 0; i < n; i++) h = fold(fold(h, v[i].lo), v[i].hi);
     return h;
+}
+
+/* Does b start at or right after a's end (same family)? */
+static bool touches(addr hi, addr lo)
+{
+    addr next;
+    if (hi.fam != lo.fam) return false;
+    return addr_cmp(lo, hi) <= 0 || (addr_add(hi, 1, &next) && addr_cmp(lo, next) <= 0);
+}
+
+static bool whole_family(const hv_addr *a)
+{
+    return addr_eq(a->lo, addr_first(a->lo, 0)) && addr_eq(a->hi, addr_last(a->lo, 0));
 }
 
 static void sets_rehash(hv_ctx *c)
@@ -95,31 +119,33 @@ static void sets_rehash(hv_ctx *c)
 static const hv_addrset *intern_tmp(hv_ctx *c)
 {
     size_t n = 0;
-    if (c->tmp_n > 1) qsort(c->tmp, c->tmp_n, sizeof *c->tmp, addr_cmp);
+    if (c->tmp_n > 1) qsort(c->tmp, c->tmp_n, sizeof *c->tmp, range_cmp);
     for (size_t i = 0; i < c->tmp_n; i++) {
-        if (n && (uint64_t)c->tmp[i].lo <= (uint64_t)c->tmp[n - 1].hi + 1) {
-            if (c->tmp[i].hi > c->tmp[n - 1].hi) c->tmp[n - 1].hi = c->tmp[i].hi;
+        if (n && touches(c->tmp[n - 1].hi, c->tmp[i].lo)) {
+            if (addr_cmp(c->tmp[i].hi, c->tmp[n - 1].hi) > 0) c->tmp[n - 1].hi = c->tmp[i].hi;
             continue;
         }
         c->tmp[n++] = c->tmp[i];
     }
-    if (n == 1 && c->tmp[0].lo == 0 && c->tmp[0].hi == 0xffffffffu) return &any_set;
+    /* 0.0.0.0/0 (or ::/0) alone is any address, as berth always read it. */
+    if (n == 1 && whole_family(&c->tmp[0])) return &any_set;
     if (2 * (c->sets_n + 1) > c->sets_cap) sets_rehash(c);
     size_t k = set_hash(c->tmp, n) & (c->sets_cap - 1);
     for (; c->sets[k]; k = (k + 1) & (c->sets_cap - 1)) {
         const hv_addrset *s = c->sets[k];
-        if (s->n == n && memcmp(s->v, c->tmp, n * sizeof *c->tmp) == 0) return s;
+        if (s->n == n && ranges_equal(s->v, c->tmp, n)) return s;
     }
     hv_addrset *s = arena_alloc(c->m->mem, sizeof *s);
     s->v = arena_alloc(c->m->mem, (n + 1) * sizeof *s->v);
     memcpy(s->v, c->tmp, n * sizeof *s->v);
     s->n = n;
+    for (size_t i = 0; i < n; i++) s->fams |= addr_is_v6(s->v[i].lo) ? HV_V6 : HV_V4;
     s->id = ++c->sets_n;
     c->sets[k] = s;
     return s;
 }
 
-static void tmp_add(hv_ctx *c, uint32_t lo, uint32_t hi)
+static void tmp_add(hv_ctx *c, addr lo, addr hi)
 {
     c->tmp = arena_grow(c->m->mem, c->tmp, sizeof *c->tmp, &c->tmp_cap, c->tmp_n + 1);
     c->tmp[c->tmp_n++] = (hv_addr){lo, hi};
@@ -127,8 +153,19 @@ static void tmp_add(hv_ctx *c, uint32_t lo, uint32_t hi)
 
 static void tmp_add_network(hv_ctx *c, const network *n)
 {
-    uint32_t mask = n->prefix >= 32 ? 0 : 0xffffffffu >> n->prefix;
-    tmp_add(c, n->addr & ~mask, n->addr | mask);
+    tmp_add(c, addr_first(n->addr, n->prefix), addr_last(n->addr, n->prefix));
+}
+
+/* The part of a set in one family: the set itself when it holds only that
+ * family (so a single-family policy interns nothing new), else interned. */
+static const hv_addrset *family_part(hv_ctx *c, const hv_addrset *s, int fam)
+{
+    unsigned bit = fam == ADDR_V6 ? HV_V6 : HV_V4;
+    if (s->fams == 0 || s->fams == bit) return s;
+    c->tmp_n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].lo.fam == fam) tmp_add(c, s->v[i].lo, s->v[i].hi);
+    return intern_tmp(c);
 }
 
 /* ---- which instances a name of another system refers to ---- */
@@ -154,9 +191,9 @@ static bool host_in_zone(const model *m, const host *h, const flow_row *r, const
 {
     for (size_t i = 0; i < m->nnetworks; i++) {
         const network *n = &m->networks[i];
-        uint32_t mask = n->prefix >= 32 ? 0 : 0xffffffffu >> n->prefix;
-        if (n->zone == zone && instance_fits(r, zone, n->inst) && (h->addr & ~mask) == (n->addr & ~mask))
-            return true;
+        if (n->zone != zone || !instance_fits(r, zone, n->inst)) continue;
+        for (int k = 0; k < h->naddrs; k++)
+            if (addr_in(n->addr, n->prefix, h->addrs[k])) return true;
     }
     return false;
 }
@@ -174,7 +211,12 @@ static bool host_is(const model *m, const host *h, const flow_row *r, const flow
     switch (e->kind) {
     case EP_NAME:
         return e->target->kind == D_ROLE ? host_runs(h, r, e->target) : host_in_zone(m, h, r, e->target);
-    case EP_ADDR: return h->addr >= e->lo && h->addr <= e->hi;
+    case EP_ADDR:
+        for (int k = 0; k < h->naddrs; k++)
+            if (h->addrs[k].fam == e->lo.fam && addr_cmp(h->addrs[k], e->lo) >= 0 &&
+                addr_cmp(h->addrs[k], e->hi) <= 0)
+                return true;
+        return false;
     case EP_GROUP: return host_in_instance(h, r->inst);
     case EP_ANY: return false;
     }
@@ -189,7 +231,10 @@ static void add_role_hosts(hv_ctx *c, const flow_row *r, const decl *role)
         const instance *in = c->m->instances[i];
         if (!instance_fits(r, role, in)) continue;
         size_t first, n = runs_hosts(&c->runs, in->index, role, &first);
-        for (size_t k = 0; k < n; k++) tmp_add(c, c->runs.v[first + k].h->addr, c->runs.v[first + k].h->addr);
+        for (size_t k = 0; k < n; k++) {
+            const host *h = c->runs.v[first + k].h;
+            for (int j = 0; j < h->naddrs; j++) tmp_add(c, h->addrs[j], h->addrs[j]);
+        }
     }
 }
 
@@ -344,12 +389,12 @@ static void own_ephemeral(const host *h, bool mine, uint16_t *lo, uint16_t *hi)
  * An alias (`service dante is dante.audio_control`) on a host that runs
  * its target's system is the target's service there: one listener, one
  * rule set, whichever system describes it. */
-static void add_fact(hv_ctx *c, const host *h, const flow_row *r, bool out, const hv_addrset *s,
-                     const hv_addrset *d)
+static void add_fact_fam(hv_ctx *c, const host *h, const flow_row *r, bool out, int fam,
+                         const hv_addrset *s, const hv_addrset *d)
 {
     const decl *svc = r->decl->service;
     const instance *in = svc->alias_of ? runs_instance_of(h, svc->alias_of->system) : NULL;
-    fact f = {h, out, d != &any_set && r->dst.kind == EP_GROUP, r->proto, s, d,
+    fact f = {h, out, d != &any_set && r->dst.kind == EP_GROUP, r->proto, (uint8_t)fam, s, d,
               r->slo, r->shi, r->lo, r->hi, r, in ? in : r->inst, in ? svc->alias_of : svc, 0,
               r->ipproto, r->icmp_type};
     if (r->flags & ROW_EPHEMERAL) own_ephemeral(h, !out, &f.lo, &f.hi);
@@ -366,6 +411,25 @@ static void add_fact(hv_ctx *c, const host *h, const flow_row *r, bool out, cons
         }
     } else {
         push_fact(c, &f);
+    }
+}
+
+/* One fact per family the host has that both sides allow: an IPv4 peer
+ * never reaches an IPv6 address, and `any` stands for each family. */
+static void add_fact(hv_ctx *c, const host *h, const flow_row *r, bool out, const hv_addrset *s,
+                     const hv_addrset *d)
+{
+    for (int k = 0; k < h->naddrs; k++) {
+        int fam = h->addrs[k].fam;
+        unsigned bit = fam == ADDR_V6 ? HV_V6 : HV_V4;
+        if ((s->fams && !(s->fams & bit)) || (d->fams && !(d->fams & bit))) continue;
+        /* ICMP is IPv4's and ICMPv6 IPv6's: no IPv6 rule for icmp, and no
+         * IPv4 rule for icmpv6 on a host with an IPv6 address (an
+         * IPv4-only host keeps the IPv4 rule it always had). */
+        if ((r->ipproto == 1 && fam == ADDR_V6) ||
+            (r->ipproto == 58 && fam == ADDR_V4 && h->naddrs > 1))
+            continue;
+        add_fact_fam(c, h, r, out, fam, family_part(c, s, fam), family_part(c, d, fam));
     }
 }
 
@@ -412,8 +476,10 @@ static bool set_contains(const hv_addrset *a, const hv_addrset *b)
     if (b->n == 0) return false;
     size_t i = 0;
     for (size_t j = 0; j < b->n; j++) {
-        while (i < a->n && a->v[i].hi < b->v[j].lo) i++;
-        if (i == a->n || a->v[i].lo > b->v[j].lo || a->v[i].hi < b->v[j].hi) return false;
+        while (i < a->n && addr_cmp(a->v[i].hi, b->v[j].lo) < 0) i++;
+        if (i == a->n || addr_cmp(a->v[i].lo, b->v[j].lo) > 0 ||
+            addr_cmp(a->v[i].hi, b->v[j].hi) < 0)
+            return false;
     }
     return true;
 }
@@ -428,6 +494,7 @@ static int cover_group_cmp(const fact *a, const fact *b)
     if (a->out != b->out) return a->out ? 1 : -1;
     if (a->mc != b->mc) return a->mc ? 1 : -1;
     if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+    if (a->fam != b->fam) return a->fam < b->fam ? -1 : 1;
     if (a->slo != b->slo) return a->slo < b->slo ? -1 : 1;
     return (a->shi > b->shi) - (a->shi < b->shi);
 }
@@ -520,6 +587,7 @@ static int key_cmp(const fact *a, const fact *b)
     if (a->ipproto != b->ipproto) return a->ipproto < b->ipproto ? -1 : 1;
     if (a->icmp_type != b->icmp_type) return a->icmp_type < b->icmp_type ? -1 : 1;
     if (a->mc != b->mc) return a->mc ? 1 : -1;
+    if (a->fam != b->fam) return a->fam < b->fam ? -1 : 1;
     if (a->s->id != b->s->id) return a->s->id < b->s->id ? -1 : 1;
     if (a->d->id != b->d->id) return a->d->id < b->d->id ? -1 : 1;
     if (a->slo != b->slo) return a->slo < b->slo ? -1 : 1;
@@ -581,8 +649,8 @@ static bool same_flow(const flow_row *a, const flow_row *b)
 /* One rule from facts [f, f + n), which share a key and are sorted by lo. */
 static hv_rule make_rule(hv_ctx *c, const fact *f, size_t n)
 {
-    hv_rule r = {f->out, f->mc, f->proto, f->s, f->d, NULL, NULL, 0, 0, NULL, 0, NULL, 0, NULL, 0,
-                 f->ipproto, f->icmp_type, false, false};
+    hv_rule r = {f->out, f->mc, f->proto, f->fam, f->s, f->d, NULL, NULL, 0, 0, NULL, 0, NULL, 0,
+                 NULL, 0, f->ipproto, f->icmp_type, false, false};
     arena *mem = c->m->mem;
     if (f->slo) {
         r.sports = arena_alloc(mem, sizeof *r.sports);
@@ -720,16 +788,17 @@ void hostview_check_peers(model *m)
 
 void hv_cidrs(hv_addr a, void (*fn)(void *ctx, const char *cidr), void *ctx)
 {
-    uint64_t lo = a.lo, hi = a.hi;
-    while (lo <= hi) {
-        int bits = 0;
-        while (bits < 32 && (lo & ((1ull << (bits + 1)) - 1)) == 0 && lo + (1ull << (bits + 1)) - 1 <= hi)
-            bits++;
-        char t[ADDR_TEXT], out[ADDR_TEXT + 4];
-        addr_text(t, (uint32_t)lo, (uint32_t)lo, 32);
-        snprintf(out, sizeof out, "%s/%d", t, 32 - bits);
+    addr lo = a.lo;
+    int width = addr_bits(lo);
+    for (;;) {
+        int p = 0;                  /* the shortest prefix starting at lo inside the range */
+        while (p < width && (!addr_eq(addr_first(lo, p), lo) || addr_cmp(addr_last(lo, p), a.hi) > 0))
+            p++;
+        char t[ADDR_TEXT], out[ADDR_TEXT + 8];
+        snprintf(out, sizeof out, "%s/%d", addr_str(t, lo), p);
         fn(ctx, out);
-        lo += 1ull << bits;
+        addr last = addr_last(lo, p);
+        if (addr_cmp(last, a.hi) >= 0 || !addr_add(last, 1, &lo)) break;
     }
 }
 
@@ -810,7 +879,7 @@ static void walk_rule(model *m, walker *w, const hv_rule *r)
         w_num(w, "protocol", r->ipproto);
         if (r->icmp_type >= 0) w_num(w, "icmp_type", r->icmp_type);
     }
-    w_str(w, "family", "ipv4");
+    w_str(w, "family", r->fam == ADDR_V6 ? "ipv6" : "ipv4");
     walk_addrs(w, "saddrs", r->saddrs);
     walk_addrs(w, "daddrs", r->daddrs);
     w_bool(w, "multicast", r->multicast);
@@ -850,7 +919,8 @@ static void walk_host(walker *w, const host *h)
     char a[ADDR_TEXT];
     w_open(w, "host", false);
     w_str(w, "name", h->decl->name);
-    w_str(w, "address", addr_text(a, h->addr, h->addr, 32));
+    w_str(w, "address", addr_str(a, h->addrs[0]));
+    if (h->naddrs > 1) w_str(w, "address6", addr_str(a, h->addrs[1]));
     w_str(w, "os", h->os == OS_WINDOWS ? "windows" : h->os == OS_LINUX ? "linux" : "");
     if (h->eph_lo) {
         w_open(w, "ephemeral", false);

@@ -8,16 +8,20 @@
 #include "model.h"
 
 typedef struct {
-    uint32_t lo, hi;
+    addr lo, hi;                 /* one family */
 } hv_addr;
 
 /* A set of address ranges, sorted and merged; interned, so equal sets are
- * one object. n == 0 means any address. */
+ * one object. n == 0 means any address. A set may hold both families
+ * (IPv4 ranges first); each rule holds one (see hv_rule.fam). */
 typedef struct {
     hv_addr *v;
     size_t n;
     size_t id;                   /* order of first use: a deterministic key */
+    unsigned fams;               /* HV_V4 | HV_V6 of the ranges; 0 for any */
 } hv_addrset;
+
+enum { HV_V4 = 1, HV_V6 = 2 };
 
 typedef struct {
     uint16_t lo, hi;
@@ -27,6 +31,9 @@ typedef struct {
     bool out;                    /* sent by the host; else accepted by it */
     bool multicast;              /* daddrs are multicast groups */
     uint8_t proto;
+    uint8_t fam;                 /* ADDR_V4 or ADDR_V6: saddrs, daddrs and the host's
+                                  * address are of this family; a flow with `any` on both
+                                  * sides gives one rule per family the host has */
     const hv_addrset *saddrs, *daddrs;
     hv_ports *sports, *dports;   /* none: any port */
     size_t nsports, ndports;
@@ -71,7 +78,8 @@ bool hostview_build(model *m, const site_decl *site, const hv_options *o, host_v
  * building views. */
 void hostview_check_peers(model *m);
 
-/* "10.0.10.0/24": the minimal CIDR blocks of one range, each passed to fn. */
+/* "10.0.10.0/24", "fd00::/64": the minimal CIDR blocks of one range, each
+ * passed to fn. */
 void hv_cidrs(hv_addr a, void (*fn)(void *ctx, const char *cidr), void *ctx);
 
 /* A sink the view is walked into: JSON text, or Lua tables. Objects and

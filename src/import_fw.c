@@ -2,7 +2,7 @@
  * an imp_system. Takes FILE.xml names; reads each file once (includes are
  * looked up beside the file that includes them) into a list of entries:
  * tcp/udp ports and source ports, includes, and notes for everything berth
- * cannot express (other protocols, helpers, IPv6 destinations, unknown
+ * cannot express (other protocols, helpers, unknown
  * markup), each also reported as a warning. Gives one service per file
  * with its includes inlined, and every note as a "not imported" comment. */
 #include <errno.h>
@@ -244,9 +244,33 @@ static const char *ipv4_endpoint(fw_ctx *c, fw_def *d, const xml_attr *a)
     return prefix == 32 ? text : imp_fmt(c->mem, "%s/%d", text, prefix);
 }
 
-static bool plausible_ipv6(const char *s)
+/* ipv6="x::y[/len]" as a berth endpoint (addr.c's parser; RFC 5952 text):
+ * a group inside ff00::/8. NULL (reported) when it is not IPv6. */
+static const char *ipv6_endpoint(fw_ctx *c, fw_def *d, const xml_attr *a)
 {
-    return strchr(s, ':') && strspn(s, "0123456789abcdefABCDEF:./") == strlen(s);
+    addr v;
+    int prefix;
+    char why[ADDR_WHY], t[ADDR_TEXT];
+    size_t n = strlen(a->value);
+    const char *slash = strchr(a->value, '/');
+    bool ok = strchr(a->value, ':') && addr_parse(a->value, n, &v, &prefix, why);
+    if (!ok && strchr(a->value, ':') && why[0] == '\1' && slash) {
+        /* Host bits set: read the address alone and keep its network. */
+        int full;
+        long len = strtol(slash + 1, NULL, 10);
+        ok = addr_parse(a->value, (size_t)(slash - a->value), &v, &full, why) && addr_is_v6(v);
+        if (ok) {
+            prefix = (int)len;
+            v = addr_first(v, prefix);
+            warn(c, a->value_at, "'%s' has host bits set: imported as the network", a->value);
+        }
+    }
+    if (!ok || !addr_is_v6(v)) {
+        error(c, d, a->value_at, "'%s' is not an IPv6 address or network", a->value);
+        return NULL;
+    }
+    return imp_fmt(c->mem, "%s%s", addr_is_multicast(v) && prefix >= 8 ? "group " : "",
+                   addr_text(t, v, v, prefix));
 }
 
 /* ---- elements ---- */
@@ -345,28 +369,11 @@ static void destination(fw_ctx *c, fw_def *d, const xml_node *el)
     } else if (v4) {
         d->dest = ipv4_endpoint(c, d, v4);
     }
-    if (v6 && !plausible_ipv6(v6->value)) {
-        error(c, d, v6->value_at, "'%s' is not an IPv6 address", v6->value);
-    } else if (v6 && d->dest6) {
+    if (v6 && d->dest6) {
         not_imported(c, d, el, "a second IPv6 destination (firewalld keeps the first)");
     } else if (v6) {
-        d->dest6 = v6->value;
+        d->dest6 = ipv6_endpoint(c, d, v6);
     }
-}
-
-/* Noted where the destination stands, once the whole file is read. */
-static void destination_note(fw_ctx *c, fw_def *d, const xml_node *el)
-{
-    const xml_attr *v6 = xml_attr_find(el, "ipv6");
-    if (!v6 || d->failed || strcmp(v6->value, d->dest6 ? d->dest6 : "") != 0) return;
-    fw_entry *e = add_entry(c, d, FE_NOTE, el);
-    e->shown = imp_fmt(c->mem, "<destination ipv6=\"%s\"/>", imp_clean(c->mem, v6->value,
-                                                                       strlen(v6->value)));
-    e->why = d->dest ? "berth addresses are IPv4 only (the ports are imported for the IPv4 "
-                       "destination)"
-                     : "berth addresses are IPv4 only, and every port of this service is for "
-                       "this IPv6 destination alone";
-    warn(c, el->at, "%s not imported: %s", e->shown, e->why);
 }
 
 static bool service_name_ok(const char *s)
@@ -408,7 +415,7 @@ static void element(fw_ctx *c, fw_def *d, const xml_node *el)
     else if (strcmp(n, "description") == 0) text_element(c, d, el, &d->desc);
     else if (strcmp(n, "port") == 0) port(c, d, el, false);
     else if (strcmp(n, "source-port") == 0) port(c, d, el, true);
-    else if (strcmp(n, "destination") == 0) destination_note(c, d, el);
+    else if (strcmp(n, "destination") == 0) { }  /* read first, by destination() */
     else if (strcmp(n, "include") == 0) named(c, d, el, "service", NULL);
     else if (strcmp(n, "helper") == 0)
         named(c, d, el, "name", "berth describes ports, not conntrack helpers");
@@ -548,11 +555,10 @@ static void include(fw_ctx *c, imp_service *svc, fw_def *from, const fw_entry *e
 
 static void inline_port(fw_ctx *c, imp_service *svc, const fw_def *d, const fw_entry *e)
 {
-    if (d->dest6 && !d->dest)
-        note(c, svc, imp_fmt(c->mem, "not imported: %s: for IPv6 destination %s only", e->shown,
-                             d->dest6));
-    else
+    /* One flow per destination family; none given: any address. */
+    if (d->dest || !d->dest6)
         imp_flow(c->sys, svc, e->proto, e->source_port, e->lo, e->hi, d->dest, NULL);
+    if (d->dest6) imp_flow(c->sys, svc, e->proto, e->source_port, e->lo, e->hi, d->dest6, NULL);
 }
 
 /* d's entries into svc, includes inlined. Lines of d itself that follow an

@@ -13,7 +13,8 @@ typedef enum { V_NONE, V_INT, V_ADDR } value_kind;
 /* An evaluated value: a number, an address, or a range of either (a pool). */
 typedef struct {
     value_kind kind;
-    int64_t lo, hi;
+    int64_t lo, hi;              /* V_INT */
+    addr alo, ahi;               /* V_ADDR */
     int prefix;                  /* V_ADDR */
     loc origin;                  /* the expression that produced it */
 } value;
@@ -39,7 +40,8 @@ typedef struct {
 typedef struct host {
     decl *decl;
     site_decl *site;
-    uint32_t addr;
+    addr addrs[2];               /* one per family, IPv4 first; naddrs of them */
+    int naddrs;
     os_kind os;
     int eph_lo, eph_hi;          /* ephemeral range, 0 when unknown */
     role_run *runs;
@@ -50,7 +52,7 @@ typedef struct host {
 typedef struct {
     instance *inst;
     decl *zone;
-    uint32_t addr;
+    addr addr;
     int prefix;
     loc where;
 } network;
@@ -59,8 +61,8 @@ typedef struct {
 typedef struct {
     endpoint_kind kind;          /* EP_NAME resolves to a role or zone */
     decl *target;
-    uint32_t lo, hi;             /* EP_ADDR, EP_GROUP */
-    int prefix;
+    addr lo, hi;                 /* EP_ADDR, EP_GROUP: one family */
+    int prefix;                  /* lo/prefix when below the width, else lo-hi */
     const endpoint *ast;
 } flow_end;
 
@@ -152,12 +154,10 @@ static inline const decl *service_software(const decl *svc)
     return svc->alias_of ? svc->alias_of : svc;
 }
 
-static inline bool addr_is_multicast(uint32_t a) { return (a >> 28) == 0xe; }
-
-enum { ADDR_TEXT = 40 };
-/* The one IPv4 formatter: "10.0.0.1", "10.0.0.0/8" (prefix below 32), or
- * "224.0.1.129-224.0.1.132" (lo below hi). Writes into buf, returns it. */
-const char *addr_text(char buf[ADDR_TEXT], uint32_t lo, uint32_t hi, int prefix);
+/* A host's addresses as text: "10.0.0.5" or "10.0.0.5, fd00::5". */
+const char *host_addr_text(char buf[2 * ADDR_TEXT], const host *h);
+/* Whether a is one of h's addresses. */
+bool host_has_addr(const host *h, addr a);
 
 enum { PORT_TEXT = 48 };
 /* The one port-item formatter, in the language's words: "any", "80",

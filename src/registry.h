@@ -132,10 +132,13 @@ enum {
     BLK_CLASS_E = 16,            /* 240/4: not usable */
     BLK_BROADCAST = 32,          /* 255.255.255.255: a destination only */
     BLK_MULTICAST = 64,          /* a multicast block */
+    BLK_MAPPED = 128,            /* ::ffff:0:0/96: an IPv4 address in IPv6 APIs, never on a wire */
+    BLK_LINK_LOCAL = 256,        /* fe80::/10: one link (a valid host address: no finding) */
+    BLK_DOCUMENTATION = 512,     /* 2001:db8::/32: examples (like TEST-NET: no finding) */
 };
 
-/* One block: its addresses as text (IPv4 now; IPv6 rows are the same text
- * in RFC 4291 form, so the tables grow without new code), its kind, its
+/* One block: its addresses as text (IPv4 dotted quads, IPv6 in RFC 4291
+ * form, so the tables grow without new code), its kind, its
  * name, the block it is part of (multicast scopes) and its reference. */
 typedef struct {
     const char *lo, *hi;
@@ -150,7 +153,9 @@ typedef struct {
 extern const registry_block registry_mcast_blocks[];
 extern const size_t registry_nmcast_blocks;
 /* The special-purpose unicast blocks that a host, network or literal
- * address in a policy must not be in (0/8, 127/8, 240/4, ...). */
+ * address in a policy must not be in (0/8, 127/8, 240/4, ::, ::1,
+ * ::ffff:0:0/96, ...), and rows that are special but fine there (fe80::/10,
+ * 2001:db8::/32). IPv4 rows first. */
 extern const registry_block registry_special_blocks[];
 extern const size_t registry_nspecial_blocks;
 

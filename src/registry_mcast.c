@@ -129,6 +129,19 @@ const registry_block registry_special_blocks[] = {
      "RFC 1112, the former class E"},
     {"255.255.255.255", "255.255.255.255", BLK_BROADCAST, "limited broadcast block 255.255.255.255/32", NULL,
      "RFC 919"},
+    /* IPv6 (research section 6). fe80::/10 is a host's own link-local
+     * address and a valid peer on one link (DHCPv6 and ND use it), and
+     * 2001:db8::/32 is documentation like TEST-NET, which is not flagged:
+     * both rows give no finding (check_addr.c). Multicast ff00::/8 is the
+     * type check's for hosts and check_addr.c's for networks. */
+    {"::", "::", BLK_THIS_NETWORK, "unspecified address ::/128", NULL, "RFC 4291"},
+    {"::1", "::1", BLK_LOOPBACK, "loopback address ::1/128", NULL, "RFC 4291"},
+    {"::ffff:0.0.0.0", "::ffff:255.255.255.255", BLK_MAPPED, "IPv4-mapped block ::ffff:0:0/96",
+     NULL, "RFC 4291"},
+    {"2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", BLK_DOCUMENTATION,
+     "documentation block 2001:db8::/32", NULL, "RFC 3849"},
+    {"fe80::", "febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff", BLK_LINK_LOCAL,
+     "link-local unicast block fe80::/10", NULL, "RFC 4291"},
 };
 const size_t registry_nspecial_blocks =
     sizeof registry_special_blocks / sizeof registry_special_blocks[0];

@@ -419,7 +419,7 @@ static void resolve_network(model *m, site_decl *site, decl *d)
     if (!z) return;
     m->networks = arena_grow(m->mem, m->networks, sizeof *m->networks, &m->networks_cap,
                              m->nnetworks + 1);
-    m->networks[m->nnetworks++] = (network){in, z, (uint32_t)d->value->num, d->value->prefix,
+    m->networks[m->nnetworks++] = (network){in, z, d->value->a, d->value->prefix,
                                             d->where};
 }
 
@@ -461,7 +461,8 @@ static void resolve_host(model *m, site_decl *site, decl *d)
     host *h = arena_alloc(m->mem, sizeof *h);
     h->decl = d;
     h->site = site;
-    h->addr = (uint32_t)d->value->num;
+    h->addrs[h->naddrs++] = d->value->a;
+    if (d->value2 && d->value2->a.fam != d->value->a.fam) h->addrs[h->naddrs++] = d->value2->a;
     h->os = d->os;
     d->host = h;
     if (d->ephemeral) host_ephemeral(m, h, d->ephemeral);

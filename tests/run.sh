@@ -59,6 +59,18 @@ golden() {  # golden BIN EXPECTED-FILE EXPECTED-RC CMD... (-g: ./berth writes it
   fi
 }
 
+# out_golden BIN EXPECTED-FILE CMD...: stdout alone is the golden (-g: ./berth writes it).
+out_golden() {
+  local bin=$1 exp=$2; shift 2
+  local out
+  out=$("$bin" "$@" 2>/dev/null)
+  [ -n "$REGEN" ] && [ "$bin" = ./berth ] && printf '%s\n' "$out" >"$exp"
+  if [ "$out" = "$(cat "$exp")" ]; then ok; else
+    bad "$bin $* differs from $exp"
+    diff <(printf '%s\n' "$out") "$exp" | head -20
+  fi
+}
+
 suite_unit() {
 # 1. Unit tests; cmocka reports each test as a TAP line.
 for t in build/unit/test_* build/asan/unit/test_*; do
@@ -109,6 +121,9 @@ for bin in $BINS; do
   # place takes the finding's), a waived finding's notes before its reason.
   golden "$bin" tests/checks/alias.err 1 check --color=never tests/checks/alias.ports
   golden "$bin" tests/checks/alias.gcc 1 check --format=gcc tests/checks/alias.ports
+  # The checks over IPv6 addresses, networks and groups, as text and as JSON.
+  golden "$bin" tests/checks/ipv6.err 1 check --color=never tests/checks/ipv6.ports
+  out_golden "$bin" tests/checks/ipv6.json check --format=json tests/checks/ipv6.ports
 done
 # The registry checks (tests/checks/registry): each file's findings, exit
 # status from its "# exit: N" line; ports-only.ports must stay clean.
@@ -177,6 +192,7 @@ sarif_case() {  # sarif_case NAME ARGS...: validate the SARIF of one check run
 sarif_case bundled policies/*.ports
 sarif_case unwaived --no-waivers policies/*.ports
 sarif_case seeds tests/seeds/igloo-seed.ports tests/seeds/omnicast-seed.ports
+sarif_case ipv6 tests/checks/ipv6.ports
 ./berth check --format=json --no-waivers policies/*.ports >"$tmp/f.json" 2>"$tmp/f.txt"
 check "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["summary"]
 t=open(sys.argv[2]).read().splitlines()[-1]
@@ -298,6 +314,23 @@ add_summary "tests/gen/writes.sh under ASan" "$(BERTH=build/asan/berth tests/gen
 ./berth gen c -o "$tmp/gen/c" --name berth_policy policies/*.ports 2>/dev/null
 ./berth gen docs -o "$tmp/gen/docs" --site example policies/*.ports 2>/dev/null
 # (generated/fw is checked by tests/fw/fw.sh)
+# IPv6 (tests/fw/ipv6.ports) in gen c, gen docs and flows: goldens in
+# tests/gen/ipv6/; the header compiles and its _ADDR6 bytes are inet_pton's.
+V6=tests/fw/ipv6.ports
+./berth gen c -o "$tmp/v6/c" "$V6" 2>/dev/null
+./berth gen docs -o "$tmp/v6/docs" --site studio6 "$V6" 2>/dev/null
+rm -f "$tmp/v6/docs/flows.svg"                  # dot's own output, not berth's
+for h in desk box2; do
+  ./berth flows --site studio6 --host "$h" "$V6" >"$tmp/v6/flows-$h.txt" 2>/dev/null
+  ./berth flows --site studio6 --host "$h" --format=json "$V6" >"$tmp/v6/flows-$h.json" 2>/dev/null
+done
+./berth flows "$V6" >"$tmp/v6/flows.txt" 2>/dev/null
+if [ -n "$REGEN" ]; then rm -rf tests/gen/ipv6 && cp -r "$tmp/v6" tests/gen/ipv6; fi
+if diff -r tests/gen/ipv6 "$tmp/v6" >/dev/null; then ok; else bad "tests/gen/ipv6 differs"; diff -r tests/gen/ipv6 "$tmp/v6" | head -20; fi
+check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/v6/c" -o "$tmp/v6t" tests/gen/ipv6.c "$tmp/v6/c/berth_policy.c"
+check "$tmp/v6t"
+check g++ -std=c++11 -Wall -Wextra -Werror -x c++ -c -o "$tmp/v6pp.o" "$tmp/v6/c/berth_policy.c"
+for f in flows-desk flows-box2; do check "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/v6/$f.json"; done
 if diff -r --exclude=fw generated "$tmp/gen" >/dev/null; then ok; else bad "generated/ is stale: run make generated"; diff -r --exclude=fw generated "$tmp/gen" | head -10; fi
 ./berth gen c -o "$tmp/gen2" --name berth_policy --depfile "$tmp/gen2.d" policies/example-site.ports 2>/dev/null
 # The depfile names both outputs, then every policy read, imports included.
@@ -455,7 +488,7 @@ add_summary tests/completion/bash.sh "$(tests/completion/bash.sh 2>&1)"
 suite_fw() {
 # 7. Firewall rules (tests/fw/fw.sh): each target's own tool, packets in
 #    network namespaces, hostile text, the template sandbox.
-add_summary tests/fw/fw.sh "$(tests/fw/fw.sh 2>&1)"
+add_summary tests/fw/fw.sh "$(tests/fw/fw.sh "${GFLAG[@]}" 2>&1)"
 add_summary "tests/fw/fw.sh under ASan" "$(BERTH=build/asan/berth FW_QUICK=1 tests/fw/fw.sh 2>&1)"
 }
 

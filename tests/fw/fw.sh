@@ -10,6 +10,7 @@
 set -u
 shopt -s nullglob
 cd "$(dirname "$0")/../.." || exit 2
+REGEN=; [ "${1:-}" = -g ] && REGEN=1     # rewrite the goldens of tests/fw/ipv6
 export LC_ALL=C NO_COLOR=1
 BERTH=${BERTH:-./berth}
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3   # Debian's, with the ufw module
@@ -164,6 +165,37 @@ for c in re.findall(rb'comment "([^"\n]*)"', open(sys.argv[1], "rb").read()):
     assert len(c) <= 128, c
 PY
 check "$PY" tests/fw/psquote.py --selftest
+
+# 3b. IPv6 (tests/fw/ipv6.ports: dual-stack and IPv6-only hosts, IPv6
+#     networks and groups): every template's output is its golden in
+#     tests/fw/ipv6/ and passes its tool; iptables -D family=ipv6 gives
+#     ip6tables-restore files that ip6tables-restore --test accepts.
+SITE=studio6
+gen_all "$tmp/ipv6" tests/fw/ipv6.ports
+"$BERTH" gen fw --template iptables -D family=ipv6 --site studio6 --os linux -o "$tmp/ipv6/ip6tables" \
+  tests/fw/ipv6.ports 2>>"$tmp/gen.err" || bad "gen fw --template iptables -D family=ipv6"
+if [ -n "$REGEN" ] && [ "$BERTH" = ./berth ]; then rm -rf tests/fw/ipv6 && cp -r "$tmp/ipv6" tests/fw/ipv6; fi
+if diff -r tests/fw/ipv6 "$tmp/ipv6" >/dev/null; then ok; else bad "tests/fw/ipv6 differs"; diff -r tests/fw/ipv6 "$tmp/ipv6" | head -20; fi
+tools_check "$tmp/ipv6"
+if [ -n "$NS" ] && command -v ip6tables-restore >/dev/null; then
+  for f in "$tmp"/ipv6/ip6tables/*.rules6; do check unshare -n ip6tables-restore --test "$f"; done
+else
+  skipped "ip6tables-restore --test: no ip6tables or no network namespaces"
+fi
+check grep -q 'ip6 saddr fd00:20::5/128 tcp dport 22' "$tmp/ipv6/nftables/desk.nft"
+# ICMP and ICMPv6 each in its own family: the dual-stack desk sends ICMP
+# to box2's IPv4 address and ICMPv6 to both boxes' IPv6 ones; the IPv6-only
+# box1 accepts ICMPv6 and ESP, never ICMP; ip6tables takes ICMPv6.
+check grep -q 'ip6 saddr 2001:db8:0:10::10/128 icmpv6 type 128' "$tmp/ipv6/nftables/box1.nft"
+check grep -q 'ip6 saddr 2001:db8:0:10::10/128 meta l4proto 50' "$tmp/ipv6/nftables/box1.nft"
+check test -z "$(grep 'icmp type' "$tmp/ipv6/nftables/box1.nft" | grep -v 'comment "ICMP"')"
+check grep -q 'ip daddr 10.20.0.22/32 icmp type 8' "$tmp/ipv6/nftables/desk.nft"
+check test -z "$(grep 'ip6 .* icmp type\|ip daddr .* icmpv6' "$tmp/ipv6/nftables/desk.nft")"
+check grep -q -- '-p ipv6-icmp -m icmp6 --icmpv6-type 128 -m comment --comment "studio.diagnostics"' \
+  "$tmp/ipv6/ip6tables/box1.rules6"
+check test -z "$(grep -- 'icmpv6\|ipv6-icmp' "$tmp/ipv6/iptables/desk.rules")"
+check grep -q '<destination ipv6="ff02::fb/128"/>' "$tmp/ipv6/firewalld/desk/services/berth-studio-discovery-2.xml"
+check test "$(grep -c '^-A' "$tmp/ipv6/iptables/box1.rules")" -lt "$(grep -c '^-A' "$tmp/ipv6/ip6tables/box1.rules6")"
 
 # 4. The sandbox: each template in tests/fw/sandbox stops with the one line of
 #    its .err, exit 1, and leaves an existing output file as it was.

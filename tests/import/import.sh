@@ -112,7 +112,7 @@ roundtrip() {
   check test "$(grep -c '^    service ' "$rt/firewalld.ports")" = "${#xml[@]}"
   "$BERTH" import firewalld "${xml[@]}" 2>/dev/null | cmp -s - "$rt/firewalld.ports" && ok || bad "firewalld import not repeatable"
   check "$BERTH" fmt --check "$rt/firewalld.ports"
-  printf 'import "firewalld.ports";\n\nsite lab "firewalld round trip" {\n    host h 192.0.2.10 { runs firewalld.server; }\n}\n' >"$rt/site.ports"
+  printf 'import "firewalld.ports";\n\nsite lab "firewalld round trip" {\n    host h 192.0.2.10, 2001:db8::10 { runs firewalld.server; }\n}\n' >"$rt/site.ports"
   "$BERTH" check "$rt/site.ports" 2>"$rt/check.err"
   check test $? = 0
   printf 'corpus: %d services imported, %d warnings; check: %s\n' "${#xml[@]}" \

@@ -4,19 +4,19 @@
 usage: roundtrip.py SERVICES-DIR IMPORTED.ports GEN-DIR EXCEPTIONS.txt
 
 For every SERVICES-DIR/*.xml, the original's ports, source ports and IPv4
-destinations (includes expanded, each included file with its own
+and IPv6 destinations (includes expanded, each included file with its own
 destination) are compared with the union of the regenerated GEN-DIR/services
 files that came from it (their <short> is "berth SYSTEM.IDENT"; IDENT maps
 back to the file through the "# firewalld service 'NAME'" comment above each
 service of IMPORTED.ports). Ports compare as sets of numbers per (kind,
 protocol, destination): the host view merges adjacent ranges.
 
-A service that cannot round-trip (a protocol berth lacks, an IPv6
-destination, or a difference) is an exception "NAME: reason; reason". The
+A service that cannot round-trip (a protocol berth lacks, or a difference) is an exception "NAME: reason; reason". The
 exceptions found must be exactly the lines of EXCEPTIONS.txt ('#' comments
 and blank lines aside). Prints a summary; exit 0 when everything matches.
 """
 import glob
+import ipaddress
 import os
 import re
 import socket
@@ -38,6 +38,11 @@ def number(proto):
     return int(proto) if proto.isdigit() else socket.getprotobyname(proto)
 
 
+def ipv6(text):
+    """RFC 5952 text with the prefix length, as berth writes it."""
+    return ipaddress.ip_network(text, strict=False).with_prefixlen
+
+
 def original(directory, name, stack=()):
     """(facts, reasons): facts are (kind, proto, lo, hi, dest) tuples."""
     root = ET.parse(os.path.join(directory, name + ".xml")).getroot()
@@ -45,29 +50,25 @@ def original(directory, name, stack=()):
     d4 = dest.get("ipv4") if dest is not None else None
     d6 = dest.get("ipv6") if dest is not None else None
     facts, reasons = set(), set()
-    if d6 and d4:
-        reasons.add("IPv6 destination %s not imported (berth addresses are IPv4; the IPv4 "
-                    "destination %s round-trips)" % (d6, d4))
-    elif d6:
-        reasons.add("IPv6 destination %s only: its ports are not imported (berth addresses "
-                    "are IPv4)" % d6)
+    dests = ([ipv4(d4)] if d4 else []) + ([ipv6(d6)] if d6 else []) or [None]
     for el in root:
         proto = el.get("protocol")
         if el.tag == "port" and proto not in ("tcp", "udp") and not el.get("port"):
             n = number(proto)                     # a protocol without ports
-            facts.add(("protocol", str(n), n, n, ipv4(d4) if d4 else None))
+            for d in dests:
+                facts.add(("protocol", str(n), n, n, d))
         elif el.tag in ("port", "source-port"):
             if proto not in ("tcp", "udp") or not el.get("port"):
                 reasons.add("protocol %s%s: berth's flows are tcp and udp"
                             % (proto, "" if el.get("port") else " (no port)"))
-            elif d6 and not d4:
-                continue                          # for IPv6 only: counted in reasons
             else:
                 lo, hi = ports(el.get("port"))
-                facts.add((el.tag, proto, lo, hi, ipv4(d4) if d4 else None))
+                for d in dests:
+                    facts.add((el.tag, proto, lo, hi, d))
         elif el.tag == "protocol":
             n = number(el.get("value"))
-            facts.add(("protocol", str(n), n, n, ipv4(d4) if d4 else None))
+            for d in dests:
+                facts.add(("protocol", str(n), n, n, d))
         elif el.tag == "include" and el.get("service") not in stack + (name,):
             f, r = original(directory, el.get("service"), stack + (name,))
             facts |= f
@@ -82,14 +83,16 @@ def regenerated(gen_dir, ident_to_name):
         ident = root.findtext("short").split(".", 1)[1]
         name = ident_to_name[ident.lower()]
         dest = root.find("destination")
-        d4 = ipv4(dest.get("ipv4")) if dest is not None else None
+        d = None
+        if dest is not None:
+            d = ipv4(dest.get("ipv4")) if dest.get("ipv4") else ipv6(dest.get("ipv6"))
         for el in root:
             if el.tag in ("port", "source-port"):
                 lo, hi = ports(el.get("port"))
-                facts.setdefault(name, set()).add((el.tag, el.get("protocol"), lo, hi, d4))
+                facts.setdefault(name, set()).add((el.tag, el.get("protocol"), lo, hi, d))
             elif el.tag == "protocol":
                 n = number(el.get("value"))
-                facts.setdefault(name, set()).add(("protocol", str(n), n, n, d4))
+                facts.setdefault(name, set()).add(("protocol", str(n), n, n, d))
     return facts
 
 

@@ -219,9 +219,9 @@ static void address_values_reach_the_ast(void **state)
     assert_int_equal(p.diags.count, 0);
     const decl *net = p.prog.sites->decls, *h = net->next;
     assert_int_equal(net->value->kind, EX_ADDR);
-    assert_int_equal(net->value->num, (10LL << 24) | (1 << 16) | (2 << 8));
+    assert_int_equal(addr_v4_value(net->value->a), (10LL << 24) | (1 << 16) | (2 << 8));
     assert_int_equal(net->value->prefix, 23);
-    assert_int_equal(h->value->num, (192LL << 24) | (168 << 16) | 7);
+    assert_int_equal(addr_v4_value(h->value->a), (192LL << 24) | (168 << 16) | 7);
     assert_int_equal(h->value->prefix, 32);
     unit_free(&p);
 }

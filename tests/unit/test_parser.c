@@ -108,10 +108,10 @@ static void param_forms(void **state)
     d = d->next;
     assert_int_equal(d->type, TY_NONE);
     assert_int_equal(d->value->kind, EX_ADDR);
-    assert_int_equal(d->value->num, 0x0a000001);
+    assert_int_equal(addr_v4_value(d->value->a), 0x0a000001);
     d = d->next;
     assert_int_equal(d->type, TY_GROUP);
-    assert_int_equal(d->value->num, 0xef010101);
+    assert_int_equal(addr_v4_value(d->value->a), 0xef010101);
     d = d->next;
     assert_int_equal(d->type, TY_GROUP);
     assert_null(d->value);
@@ -280,17 +280,17 @@ static void endpoint_kinds(void **state)
     assert_int_equal(e->kind, EP_ANY);
     e = e->next;
     assert_int_equal(e->kind, EP_ADDR);
-    assert_int_equal(e->lo->num, 0x0a000000);
+    assert_int_equal(addr_v4_value(e->lo->a), 0x0a000000);
     assert_int_equal(e->lo->prefix, 8);
     assert_null(e->hi);
     e = e->next;
     assert_int_equal(e->kind, EP_ADDR);
-    assert_int_equal(e->lo->num, 0x0a000001);
-    assert_int_equal(e->hi->num, 0x0a000009);
+    assert_int_equal(addr_v4_value(e->lo->a), 0x0a000001);
+    assert_int_equal(addr_v4_value(e->hi->a), 0x0a000009);
     assert_null(e->next);
     e = f->dst;
     assert_int_equal(e->kind, EP_GROUP);
-    assert_int_equal(e->lo->num, 0xe00000fb);
+    assert_int_equal(addr_v4_value(e->lo->a), 0xe00000fb);
     assert_null(e->hi);
     e = e->next;
     assert_int_equal(e->kind, EP_GROUP);
@@ -298,8 +298,8 @@ static void endpoint_kinds(void **state)
     assert_string_equal(e->lo->param.name, "g");
     e = e->next;
     assert_int_equal(e->kind, EP_GROUP);
-    assert_int_equal(e->lo->num, 0xe0000181);
-    assert_int_equal(e->hi->num, 0xe0000184);
+    assert_int_equal(addr_v4_value(e->lo->a), 0xe0000181);
+    assert_int_equal(addr_v4_value(e->hi->a), 0xe0000184);
     e = e->next;
     /* a plain address stays EP_ADDR in the AST; elaboration makes it a group */
     assert_int_equal(e->kind, EP_ADDR);
@@ -365,7 +365,7 @@ static void site_declarations(void **state)
     assert_int_equal(d->kind, D_NETWORK);
     assert_string_equal(d->target.qual, "igloo");
     assert_string_equal(d->target.name, "igloo_net");
-    assert_int_equal(d->value->num, 0x0a000a00);
+    assert_int_equal(addr_v4_value(d->value->a), 0x0a000a00);
     assert_int_equal(d->value->prefix, 24);
     d = d->next;
     assert_int_equal(d->kind, D_SET);
@@ -389,7 +389,7 @@ static void site_declarations(void **state)
     d = d->next;
     assert_int_equal(d->kind, D_HOST);
     assert_string_equal(d->name, "media1");
-    assert_int_equal(d->value->num, 0x0a000a0b);
+    assert_int_equal(addr_v4_value(d->value->a), 0x0a000a0b);
     assert_int_equal(d->os, OS_WINDOWS);
     assert_int_equal(d->nruns, 2);
     assert_string_equal(d->runs[0].qual, "igloo");

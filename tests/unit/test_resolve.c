@@ -316,7 +316,7 @@ static void site_networks(void **state)
     const network *n = &p.m.networks[0];
     assert_ptr_equal(n->inst, p.m.instances[3]);
     assert_ptr_equal(n->zone, decl_named(system_named(&p, "igloo"), "net"));
-    assert_int_equal(n->addr, 0x0a000a00);
+    assert_int_equal(addr_v4_value(n->addr), 0x0a000a00);
     assert_int_equal(n->prefix, 24);
     unit_free(&p);
 }
@@ -330,7 +330,8 @@ static void hosts_run_roles_of_instances(void **state)
     const host *h = p.m.hosts[0];
     assert_string_equal(h->decl->name, "media1");
     assert_ptr_equal(h->decl->host, h);
-    assert_int_equal(h->addr, 0x0a000a0b);
+    assert_int_equal(h->naddrs, 1);
+    assert_int_equal(addr_v4_value(h->addrs[0]), 0x0a000a0b);
     assert_int_equal(h->nruns, 2);
     assert_ptr_equal(h->runs[0].inst, p.m.instances[3]);
     assert_string_equal(h->runs[0].role->name, "media_server");
