@@ -137,7 +137,7 @@ static const hv_addrset *intern_tmp(hv_ctx *c)
     }
     hv_addrset *s = arena_alloc(c->m->mem, sizeof *s);
     s->v = arena_alloc(c->m->mem, (n + 1) * sizeof *s->v);
-    memcpy(s->v, c->tmp, n * sizeof *s->v);
+    if (n) memcpy(s->v, c->tmp, n * sizeof *s->v);
     s->n = n;
     for (size_t i = 0; i < n; i++) s->fams |= addr_is_v6(s->v[i].lo) ? HV_V6 : HV_V4;
     s->id = ++c->sets_n;
@@ -737,7 +737,7 @@ bool hostview_build(model *m, const site_decl *site, const hv_options *o, host_v
     host_view *views = arena_alloc(m->mem, (nhosts + 1) * sizeof *views);
     if (c.nfacts > 1) qsort(c.facts, c.nfacts, sizeof *c.facts, fact_cmp);
     fact *by_svc = arena_alloc(m->mem, (c.nfacts + 1) * sizeof *by_svc);
-    memcpy(by_svc, c.facts, c.nfacts * sizeof *by_svc);
+    if (c.nfacts) memcpy(by_svc, c.facts, c.nfacts * sizeof *by_svc);   /* facts may be NULL */
     if (c.nfacts > 1) qsort(by_svc, c.nfacts, sizeof *by_svc, fact_svc_cmp);
     size_t a = 0, b = 0;
     for (size_t i = 0; i < nhosts; i++) {
