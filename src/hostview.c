@@ -737,7 +737,10 @@ bool hostview_build(model *m, const site_decl *site, const hv_options *o, host_v
     host_view *views = arena_alloc(m->mem, (nhosts + 1) * sizeof *views);
     if (c.nfacts > 1) qsort(c.facts, c.nfacts, sizeof *c.facts, fact_cmp);
     fact *by_svc = arena_alloc(m->mem, (c.nfacts + 1) * sizeof *by_svc);
-    if (c.nfacts) memcpy(by_svc, c.facts, c.nfacts * sizeof *by_svc);   /* facts may be NULL */
+    /* A site whose hosts get no rule has no facts: an empty array, not
+     * NULL, so the per-host slices below are valid pointers. */
+    if (!c.facts) c.facts = arena_alloc(m->mem, sizeof *c.facts);
+    memcpy(by_svc, c.facts, c.nfacts * sizeof *by_svc);
     if (c.nfacts > 1) qsort(by_svc, c.nfacts, sizeof *by_svc, fact_svc_cmp);
     size_t a = 0, b = 0;
     for (size_t i = 0; i < nhosts; i++) {
