@@ -65,11 +65,14 @@ static bool same_tokens(const raw_token *a, size_t na, const raw_token *b, size_
     return true;
 }
 
-/* Both token lists beside the fuzzer's own crash file (stderr is closed
- * while fuzzing): the first difference is what to look at. */
+/* Both token lists, in the harness's temporary directory (stderr is
+ * closed while fuzzing): the first difference is what to look at. */
 static void save_tokens(const raw_token *a, size_t na, const raw_token *b, size_t nb)
 {
-    FILE *f = fopen("fmt-tokens.txt", "w");
+    char path[96];
+    snprintf(path, sizeof path, "%s/fmt-tokens.txt", dir);
+    fprintf(stderr, "fmt's token lists: %s\n", path);
+    FILE *f = fopen(path, "w");
     for (size_t i = 0; f && i < (na > nb ? na : nb); i++)
         fprintf(f, "%zu: %d [%s] | %d [%s]\n", i, i < na ? a[i].kind : -1, i < na ? a[i].text : "",
                 i < nb ? b[i].kind : -1, i < nb ? b[i].text : "");
