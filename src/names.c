@@ -56,35 +56,15 @@ void *names_get(const names *t, const char *key)
     return t->keys[i] ? t->values[i] : NULL;
 }
 
-size_t names_distance(const char *a, const char *b)
-{
-    enum { MAXLEN = 64 };
-    size_t n = strlen(a), m = strlen(b);
-    if (n > MAXLEN || m > MAXLEN) return (size_t)-1;
-    size_t d[MAXLEN + 1][MAXLEN + 1];
-    for (size_t i = 0; i <= n; i++) d[i][0] = i;
-    for (size_t j = 0; j <= m; j++) d[0][j] = j;
-    for (size_t i = 1; i <= n; i++)
-        for (size_t j = 1; j <= m; j++) {
-            size_t cost = a[i - 1] != b[j - 1];
-            size_t best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < best) best = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    return d[n][m];
-}
 
 /* The distance when it is at most max, else max + 1: rows stop as soon as
  * none of them can come back under max. */
+enum { DISTANCE_MAXLEN = 64 };
+
 static size_t distance_within(const char *a, size_t n, const char *b, size_t m, size_t max)
 {
-    enum { MAXLEN = 64 };
-    if (n > MAXLEN || m > MAXLEN) return max + 1;
-    size_t rows[3][MAXLEN + 1], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    if (n > DISTANCE_MAXLEN || m > DISTANCE_MAXLEN) return max + 1;
+    size_t rows[3][DISTANCE_MAXLEN + 1], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
     for (size_t j = 0; j <= m; j++) prev[j] = j;
     for (size_t i = 1; i <= n; i++) {
         cur[0] = i;
@@ -106,6 +86,13 @@ static size_t distance_within(const char *a, size_t n, const char *b, size_t m, 
         cur = t;
     }
     return prev[m] <= max ? prev[m] : max + 1;
+}
+
+size_t names_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > DISTANCE_MAXLEN || m > DISTANCE_MAXLEN) return (size_t)-1;
+    return distance_within(a, n, b, m, n > m ? n : m);   /* never more than the longer */
 }
 
 /* "Did you mean" looks at no more than this many names of a scope (the
