@@ -1,7 +1,10 @@
 /* elab.c: elaboration. Takes the resolved program; gives the flat flow
  * table (model.rows): every flow of every instance, with its parameters
  * substituted, expanded to one row per protocol, port item, source and
- * endpoint, sorted in a total order. Port and group errors surface here. */
+ * endpoint, sorted in a total order. Port and group errors surface here.
+ * It then freezes what it evaluated (model.h, "the frozen view"): per
+ * instance its parameter values, per flow its rows, port values and
+ * endpoint values, which the emitters read instead of evaluating again. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +157,8 @@ static void report_empty(model *m, instance *in, const port_item *p, int64_t lo,
 
 /* One port item to a span; a pool used alone gives its whole range.
  * `ephemeral` gets its numbers per row (ephemeral_of). */
-static bool eval_port(model *m, instance *in, const port_item *p, bool dynamic, port_span *out)
+static bool eval_port(model *m, instance *in, const port_item *p, bool dynamic, port_span *out,
+                      port_item_value *frozen)
 {
     *out = (port_span){0, 0, p, (uint8_t)(p->dynamic || dynamic ? ROW_DYNAMIC : 0), p->stride};
     if (p->ephemeral) {
@@ -166,6 +170,7 @@ static bool eval_port(model *m, instance *in, const port_item *p, bool dynamic, 
     if (p->hi && !port_value(m, in, p->hi, &vhi)) return false;
     if (!p->hi) vhi = vlo;
     if (p->up) vhi.hi = vlo.lo;  /* `N up`: from one port */
+    *frozen = (port_item_value){vlo.lo, vhi.hi, true};
     int64_t lo, hi;
     if (!check_bounds(m, p, &vlo, &vhi, &lo, &hi, &out->flags)) return false;
     const expr *h = p->hi;
@@ -241,30 +246,33 @@ static bool eval_end(model *m, instance *in, const endpoint *e, flow_end *out)
 
 /* Evaluate a list of port items; NULL list gives one unconstrained span.
  * A bad item is reported and left out; the good ones still count, so one
- * typo does not hide the rest of the row from the checks. */
+ * typo does not hide the rest of the row from the checks. Each item's
+ * value also goes to *frozen, in list order (NULL for no list). */
 static int eval_ports(model *m, instance *in, const port_item *list, bool dynamic,
-                      port_span **out)
+                      port_span **out, const port_item_value **frozen)
 {
     int n = (int)count_ports(list);
     *out = arena_alloc(m->mem, (size_t)(n ? n : 1) * sizeof **out);
+    port_item_value *v = n ? arena_alloc(m->mem, (size_t)n * sizeof *v) : NULL;
+    *frozen = v;
     if (!list) {
         (*out)[0] = (port_span){0, 0, NULL, 0, STRIDE_ALL};
         return 1;
     }
     int ok = 0;
-    for (const port_item *p = list; p; p = p->next)
-        if (eval_port(m, in, p, dynamic, &(*out)[ok])) ok++;
+    for (const port_item *p = list; p; p = p->next, v++)
+        if (eval_port(m, in, p, dynamic, &(*out)[ok], v)) ok++;
     return ok;
 }
 
-static int eval_ends(model *m, instance *in, const endpoint *list, flow_end **out)
+/* Every endpoint of a list, in list order; the rows take those with ok. */
+static int eval_ends(model *m, instance *in, const endpoint *list, const end_value **frozen)
 {
     int n = (int)count_ends(list);
-    *out = arena_alloc(m->mem, (size_t)n * sizeof **out);
-    int ok = 0;
-    for (const endpoint *e = list; e; e = e->next)
-        if (eval_end(m, in, e, &(*out)[ok])) ok++;
-    return ok;
+    end_value *v = arena_alloc(m->mem, (size_t)(n ? n : 1) * sizeof *v);
+    *frozen = v;
+    for (const endpoint *e = list; e; e = e->next, v++) v->ok = eval_end(m, in, e, &v->v);
+    return n;
 }
 
 static void add_row(model *m, const flow_row *r)
@@ -282,20 +290,21 @@ static void add_row(model *m, const flow_row *r)
 
 /* An IP protocol flow: one row per ICMP type (or one for every type), per
  * source and endpoint, both ways for `<->`; no ports. */
-static void elab_ip_flow(model *m, instance *in, const flow_decl *f)
+static void elab_ip_flow(model *m, instance *in, const flow_decl *f, flow_view *fv)
 {
     if (f->ipproto < 0) return;  /* reported by the parser */
-    flow_end *src, *dst;
-    int nsrc = eval_ends(m, in, f->src, &src);
-    int ndst = eval_ends(m, in, f->dst, &dst);
+    int nsrc = eval_ends(m, in, f->src, &fv->src);
+    int ndst = eval_ends(m, in, f->dst, &fv->dst);
+    const end_value *src = fv->src, *dst = fv->dst;
     const icmp_type_item every = {f->proto_loc, -1, NULL, NULL};
     for (const icmp_type_item *t = f->types ? f->types : &every; t; t = t->next)
         for (int a = 0; a < nsrc; a++)
             for (int b = 0; b < ndst; b++)
                 for (int rev = 0; rev <= (int)f->bidir; rev++) {
                     if (m->rows_capped) return;
-                    flow_row r = {f, in, PROTO_IP, rev, 0, 0, 0, 0, rev ? dst[b] : src[a],
-                                  rev ? src[a] : dst[b], NULL, NULL, (uint8_t)f->ipproto,
+                    if (!src[a].ok || !dst[b].ok) continue;
+                    flow_row r = {f, in, PROTO_IP, rev, 0, 0, 0, 0, rev ? dst[b].v : src[a].v,
+                                  rev ? src[a].v : dst[b].v, NULL, NULL, (uint8_t)f->ipproto,
                                   (int16_t)t->type, t == &every ? NULL : t, 0, STRIDE_ALL,
                                   STRIDE_ALL};
                     add_row(m, &r);
@@ -415,20 +424,21 @@ static void note_unchecked(model *m, instance *in, const flow_decl *f, bool is_d
     d->site = in->site;
 }
 
+/* One flow of an instance to rows; what it evaluated goes to its view. */
 static void elab_flow(model *m, const run_index *ix, instance *in, const flow_decl *f,
-                      bool is_deployed)
+                      bool is_deployed, flow_view *fv)
 {
     note_unchecked(m, in, f, is_deployed);
     if (f->protos == PROTO_IP) {
-        elab_ip_flow(m, in, f);
+        elab_ip_flow(m, in, f, fv);
         return;
     }
     port_span *dp, *sp;
-    flow_end *src, *dst;
-    int nd = eval_ports(m, in, f->ports, f->dynamic, &dp);
-    int ns = eval_ports(m, in, f->sports, f->dynamic, &sp);
-    int nsrc = eval_ends(m, in, f->src, &src);
-    int ndst = eval_ends(m, in, f->dst, &dst);
+    int nd = eval_ports(m, in, f->ports, f->dynamic, &dp, &fv->ports);
+    int ns = eval_ports(m, in, f->sports, f->dynamic, &sp, &fv->sports);
+    int nsrc = eval_ends(m, in, f->src, &fv->src);
+    int ndst = eval_ends(m, in, f->dst, &fv->dst);
+    const end_value *src = fv->src, *dst = fv->dst;
     for (unsigned proto = PROTO_TCP; proto <= PROTO_UDP; proto <<= 1) {
         if (!(f->protos & proto)) continue;
         for (int i = 0; i < nd; i++)
@@ -437,9 +447,10 @@ static void elab_flow(model *m, const run_index *ix, instance *in, const flow_de
                     for (int b = 0; b < ndst; b++)
                         for (int rev = 0; rev <= (int)f->bidir; rev++) {
                             if (m->rows_capped) return;
+                            if (!src[a].ok || !dst[b].ok) continue;
                             flow_row r = make_row(ix, in, f, proto, &dp[i], &sp[j],
-                                                  rev ? &dst[b] : &src[a],
-                                                  rev ? &src[a] : &dst[b], rev);
+                                                  rev ? &dst[b].v : &src[a].v,
+                                                  rev ? &src[a].v : &dst[b].v, rev);
                             add_row(m, &r);
                         }
     }
@@ -465,8 +476,9 @@ static int key_cmp(const void *pa, const void *pb)
 }
 
 /* Sort the keys, then move the rows into place by following the cycles of
- * the permutation: no second copy of the table. */
-static void sort_rows(model *m)
+ * the permutation: no second copy of the table. made[j] gets the place in
+ * the order of making of the row now at j. */
+static void sort_rows(model *m, uint32_t *made)
 {
     row_key *k = xmalloc_array(m->nrows + 1, sizeof *k);
     for (size_t i = 0; i < m->nrows; i++) {
@@ -477,6 +489,7 @@ static void sort_rows(model *m)
                              (uint64_t)r->slo << 16 | r->shi, i};
     }
     qsort(k, m->nrows, sizeof *k, key_cmp);
+    for (size_t i = 0; i < m->nrows; i++) made[i] = (uint32_t)k[i].seq;
     for (size_t i = 0; i < m->nrows; i++) {
         if (k[i].seq == i || k[i].seq == SIZE_MAX) continue;
         flow_row held = m->rows[i];
@@ -519,14 +532,83 @@ static size_t count_rows(const model *m)
     return total;
 }
 
+static size_t count_flows(const system_decl *s)
+{
+    size_t n = 0;
+    for (const decl *d = s->decls; d; d = d->next)
+        for (const flow_decl *f = d->flows; f; f = f->next) n++;
+    return n;
+}
+
+static bool same_value(const value *a, const value *b)
+{
+    return a->kind == b->kind && a->lo == b->lo && a->hi == b->hi &&
+           (a->kind != V_ADDR ||
+            (a->prefix == b->prefix && addr_eq(a->alo, b->alo) && addr_eq(a->ahi, b->ahi)));
+}
+
+/* Each instance's parameter values, and whether each is its system's
+ * default: the value of the system-level instance (which has every
+ * default of its own). */
+static void freeze_params(model *m)
+{
+    names defaults;                      /* system name: its default instance's index */
+    names_init(&defaults);
+    param_value **v = xmalloc_array(m->ninstances + 1, sizeof *v);
+    for (size_t i = 0; i < m->ninstances; i++) {
+        const instance *in = m->instances[i];
+        v[i] = eval_freeze(m, in);
+        if (!in->site && !names_get(&defaults, in->sys->name))
+            names_put(m->mem, &defaults, in->sys->name, (void *)(uintptr_t)(i + 1));
+    }
+    for (size_t i = 0; i < m->ninstances; i++) {
+        instance *in = m->instances[i];
+        size_t di = (size_t)(uintptr_t)names_get(&defaults, in->sys->name);
+        const param_value *def = di ? v[di - 1] : NULL;
+        for (int k = 0; def && k <= in->sys->nparams; k++)
+            v[i][k].is_default = v[i][k].ok && def[k].ok && same_value(&v[i][k].v, &def[k].v);
+        in->params = v[i];
+        in->defaults = di ? m->instances[di - 1] : NULL;
+    }
+    free(v);
+}
+
+/* Each flow's rows in model.flow_rows: made[j] is the place in the order
+ * of making of row j, and each flow made its rows in one run, from
+ * view.first (that place) for view.nrows. A counting sort by flow keeps
+ * each flow's rows ascending. */
+static void freeze_rows(model *m, flow_view *const *views, const uint32_t *made)
+{
+    size_t nflows = 0;
+    for (size_t i = 0; i < m->ninstances; i++) nflows += m->instances[i]->nflows;
+    uint32_t *flow_of = xmalloc_array(m->nrows + 1, sizeof *flow_of);   /* by place made */
+    size_t *start = xmalloc_array(nflows + 1, sizeof *start);
+    for (size_t i = 0, id = 0, at = 0; i < m->ninstances; i++)
+        for (size_t k = 0; k < m->instances[i]->nflows; k++, id++) {
+            flow_view *fv = &views[i][k];
+            for (size_t r = 0; r < fv->nrows; r++) flow_of[fv->first + r] = (uint32_t)id;
+            fv->first = at;
+            start[id] = at;
+            at += fv->nrows;
+        }
+    uint32_t *v = arena_alloc(m->mem, (m->nrows + 1) * sizeof *v);
+    for (size_t j = 0; j < m->nrows; j++) v[start[flow_of[made ? made[j] : j]]++] = (uint32_t)j;
+    m->flow_rows = v;
+    free(start);
+    free(flow_of);
+}
+
 void elab_program(model *m)
 {
     run_index ix = runs_index(m);
     size_t want = count_rows(m);
     m->rows = arena_grow(m->mem, m->rows, sizeof *m->rows, &m->rows_cap, want ? want : 1);
+    flow_view **views = xmalloc_array(m->ninstances + 1, sizeof *views);   /* being frozen */
     for (size_t i = 0; i < m->ninstances; i++) {
         instance *in = m->instances[i];
         bool is_deployed = !in->site && deployed(m, in->sys);
+        size_t nflows = count_flows(in->sys);
+        flow_view *fv = views[i] = arena_alloc(m->mem, (nflows + 1) * sizeof *fv);
         for (decl *d = in->sys->decls; d; d = d->next) {
             if (d->kind == D_PARAM || d->kind == D_POOL) {
                 value v;
@@ -534,9 +616,19 @@ void elab_program(model *m)
                 if (d->kind == D_POOL || d->value || in->sets[d->index])
                     (void)eval_param(m, in, d, d->name_loc, &v);
             }
-            for (const flow_decl *f = d->flows; f; f = f->next)
-                elab_flow(m, &ix, in, f, is_deployed);
+            for (const flow_decl *f = d->flows; f; f = f->next, fv++) {
+                *fv = (flow_view){f, in, m->nrows, 0, NULL, NULL, NULL, NULL};
+                elab_flow(m, &ix, in, f, is_deployed, fv);
+                fv->nrows = m->nrows - fv->first;
+            }
         }
+        in->flows = views[i];
+        in->nflows = nflows;
     }
-    if (m->nrows > 1) sort_rows(m);
+    uint32_t *made = m->nrows > 1 ? xmalloc_array(m->nrows, sizeof *made) : NULL;
+    if (made) sort_rows(m, made);
+    freeze_params(m);
+    freeze_rows(m, views, made);
+    free(made);
+    free(views);
 }

@@ -181,9 +181,13 @@ static bool eval_pool(model *m, instance *in, decl *p, value *out)
     return true;
 }
 
-const value *eval_cached(const instance *in, const decl *p)
+param_value *eval_freeze(model *m, const instance *in)
 {
-    return in->state[p->index] == ST_OK ? &in->values[p->index] : NULL;
+    size_t n = (size_t)in->sys->nparams + 1;
+    param_value *v = arena_alloc(m->mem, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        if (in->state[i] == ST_OK) v[i] = (param_value){in->values[i], true, false};
+    return v;
 }
 
 bool eval_param(model *m, instance *in, decl *p, loc use, value *out)

@@ -258,7 +258,7 @@ static void add_param(line *l, const instance *in, const decl *p, int depth)
 {
     for (size_t i = 0; i < l->nparams; i++)
         if (l->params[i].p == p) return;
-    if (!eval_cached(in, p)) return;
+    if (!inst_param(in, p)) return;
     if (l->nparams == EXPLAIN_MAX_PARAMS) {
         l->more_params = true;
         return;
@@ -592,7 +592,7 @@ static void print_params(FILE *out, const line *l, const char *indent)
         char v[ADDR_TEXT], o[160];
         loc w;
         const char *origin = param_origin(&l->params[i], o, &w);
-        value_text(v, eval_cached(l->params[i].in, l->params[i].p));
+        value_text(v, inst_param(l->params[i].in, l->params[i].p));
         fprintf(out, "%s%s = %s (%s, %s:%d)\n", indent, l->params[i].p->name, v, origin,
                 w.src->name, w.line);
     }
@@ -719,7 +719,7 @@ static void json_params(FILE *out, const line *l)
         char v[ADDR_TEXT], o[160];
         loc w;
         const char *origin = param_origin(&l->params[i], o, &w);
-        value_text(v, eval_cached(l->params[i].in, l->params[i].p));
+        value_text(v, inst_param(l->params[i].in, l->params[i].p));
         fputs(i ? ", {" : "{", out);
         json_key(out, "name", l->params[i].p->name, true);
         json_key(out, "value", v, true);

@@ -464,15 +464,13 @@ static void emit_constants(cgen *cg)
                    " * numbers, addresses as dotted quads with _ADDR numbers, pools as\n"
                    " * their first and last values. A parameter without a value is left out. */\n");
     for (size_t i = 0; i < m->ninstances; i++) {
-        instance *in = m->instances[i];
+        const instance *in = m->instances[i];
         bool wanted = cg->g->site ? in->site && strcmp(in->site->name, cg->g->site) == 0
                                   : in->site == NULL;
         if (!wanted) continue;
-        for (decl *p = in->sys->decls; p; p = p->next) {
-            value v;
-            if (p->kind != D_PARAM && p->kind != D_POOL) continue;
-            if (!eval_param(m, in, p, p->name_loc, &v)) continue;
-            emit_value(cg, macro_name(cg, in->name, p->name, ""), &v);
+        for (const decl *p = in->sys->decls; p; p = p->next) {
+            const value *v = p->kind == D_PARAM || p->kind == D_POOL ? inst_param(in, p) : NULL;
+            if (v) emit_value(cg, macro_name(cg, in->name, p->name, ""), v);
         }
     }
     sb_puts(cg->h, "\n/* Multicast groups, as dotted quads and as host-order numbers. */\n");

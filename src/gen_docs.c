@@ -156,21 +156,20 @@ static const char *os_text(os_kind os)
     return os == OS_WINDOWS ? "Windows" : os == OS_LINUX ? "Linux" : "";
 }
 
-/* "9000-9020, 10000" in the instance's values; what has none as written.
- * A pool used alone is its whole range, as elab.c reads it. The forms read
- * as a vendor table writes them: "5960 and up (dynamic)", "5004-5100 even",
- * "16384-32767 (dynamic)", "ephemeral". */
-static void put_ports(strbuf *b, docs *d, instance *in, const port_item *list, bool dynamic)
+/* "9000-9020, 10000" in the instance's values (vals: the frozen values of
+ * list's items); what has none as written. A pool used alone is its whole
+ * range, as elab.c reads it. The forms read as a vendor table writes them:
+ * "5960 and up (dynamic)", "5004-5100 even", "16384-32767 (dynamic)",
+ * "ephemeral". */
+static void put_ports(strbuf *b, const port_item *list, const port_item_value *vals, bool dynamic)
 {
-    for (const port_item *p = list; p; p = p->next) {
-        value lo, hi;
+    for (const port_item *p = list; p; p = p->next, vals++) {
         if (p != list) sb_puts(b, ", ");
         if (p->ephemeral) {
             sb_puts(b, "ephemeral");
             continue;
         }
-        if (eval_expr(d->m, in, p->lo, &lo) && eval_expr(d->m, in, p->hi ? p->hi : p->lo, &hi))
-            put_value(b, &(value){V_INT, lo.lo, p->up ? lo.lo : hi.hi, addr_v4(0), addr_v4(0), 0, lo.origin});
+        if (vals->ok) put_value(b, &(value){V_INT, vals->lo, vals->hi, addr_v4(0), addr_v4(0), 0, p->where});
         else put_source(b, p->where);
         if (p->up) sb_puts(b, " and up");
         if (p->stride) sb_puts(b, p->stride == STRIDE_EVEN ? " even" : " odd");
@@ -191,56 +190,49 @@ static void put_icmp_types(strbuf *b, const flow_decl *f)
     }
 }
 
-void docs_put_flow_ports(strbuf *b, docs *d, instance *in, const flow_decl *f, bool label)
+static void put_flow_ports(strbuf *b, const flow_view *fv, bool label)
 {
+    const flow_decl *f = fv->decl;
     if (f->protos == PROTO_IP) {
         put_icmp_types(b, f);
         return;
     }
-    put_ports(b, d, in, f->ports, f->dynamic);
+    put_ports(b, f->ports, fv->ports, f->dynamic);
     if (f->sports && (f->ports || label)) sb_puts(b, f->ports ? " from " : "from ");
-    put_ports(b, d, in, f->sports, f->dynamic);
+    put_ports(b, f->sports, fv->sports, f->dynamic);
 }
 
-static const flow_end *end_value(const docs *d, const instance *in, const endpoint *e)
+/* An endpoint in its instance's value (v, frozen), or as written. */
+static void put_end(strbuf *b, const instance *in, const endpoint *e, const end_value *v)
 {
-    for (size_t i = d->first[in->index]; i < d->first[in->index + 1]; i++) {
-        const flow_row *r = &d->m->rows[i];
-        if (r->src.ast == e) return &r->src;
-        if (r->dst.ast == e) return &r->dst;
-    }
-    return NULL;
-}
-
-void docs_put_end(strbuf *b, const docs *d, const instance *in, const endpoint *e)
-{
-    const flow_end *v = e->kind == EP_NAME || e->kind == EP_ANY ? NULL : end_value(d, in, e);
+    bool valued = e->kind != EP_NAME && e->kind != EP_ANY && v->ok;
     if (e->kind == EP_NAME && e->target) docs_put_named(b, e->target, in->sys);
     else if (e->kind == EP_ANY) sb_puts(b, "Any");
-    else if (v) put_addr_range(b, v->lo, v->hi, v->prefix);
+    else if (valued) put_addr_range(b, v->v.lo, v->v.hi, v->v.prefix);
     else if (e->lo) put_source(b, e->hi ? loc_join(e->lo->where, e->hi->where) : e->lo->where);
 }
 
-static void put_ends(strbuf *b, const docs *d, const instance *in, const endpoint *list)
+static void put_ends(strbuf *b, const instance *in, const endpoint *list, const end_value *vals)
 {
-    for (const endpoint *e = list; e; e = e->next) {
+    for (const endpoint *e = list; e; e = e->next, vals++) {
         if (e != list) sb_putc(b, '\n');
-        docs_put_end(b, d, in, e);
+        put_end(b, in, e, vals);
     }
 }
 
-bool docs_is_group(const docs *d, const instance *in, const endpoint *e)
+static bool is_group(const endpoint *e, const end_value *v)
 {
-    const flow_end *v = e->kind == EP_NAME || e->kind == EP_ANY ? NULL : end_value(d, in, e);
-    return v ? v->kind == EP_GROUP : e->kind == EP_GROUP;
+    bool valued = e->kind != EP_NAME && e->kind != EP_ANY && v->ok;
+    return valued ? v->v.kind == EP_GROUP : e->kind == EP_GROUP;
 }
 
 /* A multicast flow: every endpoint is a group. */
-static bool multicast_flow(const docs *d, const instance *in, const flow_decl *f)
+static bool multicast_flow(const flow_view *fv)
 {
-    for (const endpoint *e = f->dst; e; e = e->next)
-        if (!docs_is_group(d, in, e)) return false;
-    return f->dst != NULL;
+    const end_value *v = fv->dst;
+    for (const endpoint *e = fv->decl->dst; e; e = e->next, v++)
+        if (!is_group(e, v)) return false;
+    return fv->decl->dst != NULL;
 }
 
 const char *docs_proto_text(const flow_decl *f, bool lower, char buf[PROTO_TEXT])
@@ -321,16 +313,16 @@ static void decl_list(strbuf *b, const system_decl *s, decl_kind kind, const cha
     if (any) sb_putc(b, '\n');
 }
 
-static void param_table(docs *d, strbuf *b, const system_decl *s, instance *in)
+static void param_table(docs *d, strbuf *b, const system_decl *s, const instance *in)
 {
     bool any = false;
-    for (decl *p = s->decls; p; p = p->next) {
-        value v;
+    for (const decl *p = s->decls; p; p = p->next) {
         if (p->kind != D_PARAM && p->kind != D_POOL) continue;
         table_head(b, &any, "## Parameters\n\n| Parameter | Default | Description |\n"
                             "|---|---|---|\n");
         sb_printf(b, "| `%s` |", p->name);
-        if (eval_param(d->m, in, p, p->name_loc, &v)) put_value(&d->t, &v);
+        const value *v = inst_param(in, p);
+        if (v) put_value(&d->t, v);
         else sb_puts(&d->t, "(set per site)");
         cell(d, b);
         text_cell(d, b, p->desc);
@@ -340,22 +332,24 @@ static void param_table(docs *d, strbuf *b, const system_decl *s, instance *in)
 }
 
 /* The vendor's port table, or (mcast) its multicast table. */
-static void flow_table(docs *d, strbuf *b, const system_decl *s, instance *in, bool mcast)
+static void flow_table(docs *d, strbuf *b, const system_decl *s, const instance *in, bool mcast)
 {
     bool any = false;
-    for (const decl *sv = s->decls; sv; sv = sv->next)
-        for (const flow_decl *f = sv->flows; f; f = f->next) {
-            if (multicast_flow(d, in, f) != mcast) continue;
+    for (size_t k = 0; k < in->nflows; k++) {
+            const flow_view *fv = &in->flows[k];
+            const flow_decl *f = fv->decl;
+            const decl *sv = f->service;
+            if (multicast_flow(fv) != mcast) continue;
             table_head(b, &any, mcast ? "## Multicast\n\n| Ports | Multicast Address | "
                                         "Description | Source |\n|---|---|---|---|\n"
                                       : "## Ports\n\n| Port | Protocol | Direction | Scope | "
                                         "Description | Source | Endpoint |\n"
                                         "|---|---|---|---|---|---|---|\n");
             sb_putc(b, '|');
-            docs_put_flow_ports(&d->t, d, in, f, mcast);
+            put_flow_ports(&d->t, fv, mcast);
             cell(d, b);
             if (mcast) {
-                put_ends(&d->t, d, in, f->dst);
+                put_ends(&d->t, in, f->dst, fv->dst);
             } else {
                 char pt[PROTO_TEXT];
                 sb_printf(b, " %s | %s |", docs_proto_text(f, false, pt), direction(f));
@@ -363,9 +357,9 @@ static void flow_table(docs *d, strbuf *b, const system_decl *s, instance *in, b
             }
             cell(d, b);
             text_cell(d, b, sv->desc ? sv->desc : sv->name);
-            put_ends(&d->t, d, in, f->src);
+            put_ends(&d->t, in, f->src, fv->src);
             cell(d, b);
-            if (!mcast) put_ends(&d->t, d, in, f->dst), cell(d, b);
+            if (!mcast) put_ends(&d->t, in, f->dst, fv->dst), cell(d, b);
             sb_putc(b, '\n');
         }
     if (any) sb_putc(b, '\n');
@@ -457,23 +451,18 @@ static void set_table(docs *d, strbuf *b, const site_decl *site)
 {
     bool any = false;
     for (size_t i = 0; i < d->m->ninstances; i++) {
-        instance *in = d->m->instances[i], *def = system_instance(d->m, in->sys);
-        for (decl *p = in->sys->decls; p && in->site == site && def; p = p->next) {
-            value v, dv;
-            if ((p->kind != D_PARAM && p->kind != D_POOL) ||
-                !eval_param(d->m, in, p, p->name_loc, &v))
-                continue;
-            bool has = eval_param(d->m, def, p, p->name_loc, &dv);
-            if (has && v.kind == dv.kind && v.lo == dv.lo && v.hi == dv.hi &&
-                (v.kind != V_ADDR || (v.prefix == dv.prefix && addr_eq(v.alo, dv.alo) &&
-                                      addr_eq(v.ahi, dv.ahi))))
-                continue;
+        const instance *in = d->m->instances[i], *def = in->defaults;
+        for (const decl *p = in->sys->decls; p && in->site == site && def; p = p->next) {
+            if (p->kind != D_PARAM && p->kind != D_POOL) continue;
+            const param_value *v = &in->params[p->index];
+            if (!v->ok || v->is_default) continue;
+            const value *dv = inst_param(def, p);
             table_head(b, &any, "## Parameters\n\n| Instance | Parameter | Value | Default |\n"
                                 "|---|---|---|---|\n");
             sb_printf(b, "| `%s` | `%s` | ", in->name, p->name);
-            put_value(b, &v);
+            put_value(b, &v->v);
             sb_puts(b, " | ");
-            if (has) put_value(b, &dv);
+            if (dv) put_value(b, dv);
             else sb_puts(b, "(none)");
             sb_puts(b, " |\n");
         }
@@ -518,9 +507,11 @@ static void listen_table(docs *d, strbuf *b, const host *h)
     sb_puts(b, ")\n\n");
     port_map(d, b, h);
     for (size_t i = 0; i < d->m->ninstances; i++) {
-        instance *in = d->m->instances[i];
-        for (const decl *sv = in->sys->decls; sv && in->site == h->site; sv = sv->next)
-            for (const flow_decl *f = sv->flows; f; f = f->next) {
+        const instance *in = d->m->instances[i];
+        for (size_t k = 0; k < in->nflows && in->site == h->site; k++) {
+                const flow_view *fv = &in->flows[k];
+                const flow_decl *f = fv->decl;
+                const decl *sv = f->service;
                 bool dst = host_runs(h, in, f->dst);
                 bool admits = f->ports || f->protos == PROTO_IP;
                 if (!admits || (!dst && !(f->bidir && host_runs(h, in, f->src)))) continue;
@@ -529,7 +520,7 @@ static void listen_table(docs *d, strbuf *b, const host *h)
                 char pt[PROTO_TEXT];
                 sb_printf(b, "| %s |", docs_proto_text(f, false, pt));
                 if (f->protos == PROTO_IP) put_icmp_types(&d->t, f);
-                else put_ports(&d->t, d, in, f->ports, f->dynamic);
+                else put_ports(&d->t, f->ports, fv->ports, f->dynamic);
                 cell(d, b);
                 sb_printf(b, " `%s.%s`%s", in->name, sv->name, f->local ? " (local)" : "");
                 /* one listener with its target where the host runs both */
@@ -537,7 +528,7 @@ static void listen_table(docs *d, strbuf *b, const host *h)
                 if (same) sb_printf(b, " (same software as `%s.%s`)", same->name, sv->alias_of->name);
                 sb_puts(b, " |");
                 text_cell(d, b, sv->desc);
-                put_ends(&d->t, d, in, dst ? f->src : f->dst);
+                put_ends(&d->t, in, dst ? f->src : f->dst, dst ? fv->src : fv->dst);
                 cell(d, b);
                 sb_putc(b, '\n');
             }
@@ -596,14 +587,9 @@ static int findings_page(docs *d)
 
 int gen_docs(gen_ctx *g)
 {
-    docs d = {g, g->m, NULL, {0}, NULL};
+    docs d = {g, g->m, {0}, NULL};
     model *m = g->m;
     sb_init(&d.t);
-    d.first = arena_alloc(m->mem, (m->ninstances + 1) * sizeof *d.first);
-    for (size_t i = 0, k = 0; i <= m->ninstances; i++) {
-        while (k < m->nrows && (size_t)m->rows[k].inst->index < i) k++;
-        d.first[i] = k;
-    }
     int rc = 0;
     for (const system_decl *s = m->prog->systems; s && !rc; s = s->next)
         if (names_get(&m->systems, s->name) == s) rc = system_page(&d, s);

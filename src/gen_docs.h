@@ -11,7 +11,6 @@ typedef struct portmap_data portmap_data;
 typedef struct {
     gen_ctx *g;
     model *m;
-    size_t *first;               /* rows of instance i: [first[i], first[i + 1]) */
     strbuf t;                    /* scratch: one cell's or label's raw text */
     portmap_data *pm;            /* gen_portmap.c: the bindings, made on first use */
 } docs;
@@ -25,9 +24,6 @@ void docs_put_addr(strbuf *b, addr a);
 /* "10.0.0.5" or, for a dual-stack host, "10.0.0.5, fd00::5". */
 void docs_put_host_addrs(strbuf *b, const host *h);
 void docs_put_named(strbuf *b, const decl *x, const system_decl *home);
-void docs_put_flow_ports(strbuf *b, docs *d, instance *in, const flow_decl *f, bool label);
-void docs_put_end(strbuf *b, const docs *d, const instance *in, const endpoint *e);
-bool docs_is_group(const docs *d, const instance *in, const endpoint *e);
 const char *docs_proto_text(const flow_decl *f, bool lower, char buf[PROTO_TEXT]);
 strbuf *docs_page(docs *d, const char *prefix, const char *name, const char *suffix);
 int docs_flows_graph(docs *d);

@@ -1,6 +1,10 @@
 /* model.h: the resolved and elaborated policy that every checker and
  * emitter consumes: instances of systems with their parameter values,
- * hosts with the roles they run, and one flat, sorted table of flows. */
+ * hosts with the roles they run, and one flat, sorted table of flows.
+ * Elaboration also freezes what it evaluated into a read-only view (per
+ * instance its parameter values, per flow its rows, port values and
+ * endpoint values): emitters read that through const pointers and never
+ * evaluate an expression or scan the rows for a value. */
 #ifndef BERTH_MODEL_H
 #define BERTH_MODEL_H
 #include <stdint.h>
@@ -19,6 +23,9 @@ typedef struct {
     loc origin;                  /* the expression that produced it */
 } value;
 
+typedef struct param_value param_value;
+typedef struct flow_view flow_view;
+
 typedef struct instance {
     const char *name;
     system_decl *sys;
@@ -26,9 +33,14 @@ typedef struct instance {
     decl *decl;                  /* D_INSTANCE, or NULL for a default instance */
     loc where;
     decl **sets;                 /* per param slot: the overriding `set`, or NULL */
-    value *values;               /* per param slot, after evaluation */
-    unsigned char *state;        /* per param slot: evaluation progress */
+    value *values;               /* per param slot, after evaluation (eval.c's own) */
+    unsigned char *state;        /* per param slot: evaluation progress (eval.c's own) */
     int index;
+    /* Frozen by elab_program; read-only afterwards. */
+    const param_value *params;   /* per param slot (inst_param) */
+    const struct instance *defaults;   /* the system-level instance of its system */
+    const flow_view *flows;      /* per flow of the system, in source order */
+    size_t nflows;
 } instance;
 
 typedef struct {
@@ -98,6 +110,44 @@ typedef struct {
     uint8_t stride, sstride;     /* port_stride of lo-hi and of slo-shi */
 } flow_row;
 
+/* ---- the frozen view (elab_program fills it once; nothing writes it after) ---- */
+
+/* A parameter or pool of an instance: its value, if it has one. */
+struct param_value {
+    value v;
+    bool ok;                     /* false: unset without default, or an error was reported */
+    bool is_default;             /* the system's default instance has the same value */
+};
+
+/* A port item of a flow in an instance: its bounds as written and
+ * evaluated, before the 1-65535 check (`N up`: hi is lo). */
+typedef struct {
+    int64_t lo, hi;
+    bool ok;                     /* false: a parameter without value (or an error) */
+} port_item_value;
+
+/* An endpoint of a flow in an instance, as its rows carry it. */
+typedef struct {
+    flow_end v;
+    bool ok;                     /* false: no value (the emitters print it as written) */
+} end_value;
+
+/* One flow of one instance: what elaboration found for it. */
+struct flow_view {
+    const flow_decl *decl;
+    const instance *inst;
+    size_t first, nrows;         /* its rows: model.flow_rows[first, first + nrows) */
+    const port_item_value *ports, *sports;   /* per item of decl->ports, decl->sports */
+    const end_value *src, *dst;  /* per endpoint of decl->src, decl->dst */
+};
+
+/* The value of a parameter or pool in an instance, or NULL: reads the
+ * frozen view, never evaluates. */
+static inline const value *inst_param(const instance *in, const decl *p)
+{
+    return in->params && in->params[p->index].ok ? &in->params[p->index].v : NULL;
+}
+
 /* Rows with ports: the port checks (bind, cross-protocol, ephemeral,
  * multicast ports) and the port tables consider only these. */
 static inline bool row_has_ports(const flow_row *r) { return r->proto != PROTO_IP; }
@@ -126,6 +176,8 @@ typedef struct {
     size_t nnetworks, networks_cap;
     flow_row *rows;
     size_t nrows, rows_cap;
+    const uint32_t *flow_rows;   /* frozen: indices into rows, grouped by flow_view, each
+                                  * flow's ascending (flow_view.first, .nrows) */
     int nservices;
     int nroles;
     bool rows_capped;
@@ -138,15 +190,17 @@ bool os_ephemeral(os_kind os, int *lo, int *hi);
 void model_init(model *m, arena *mem, diag_sink *diags, program *prog);
 /* Name resolution: every ref gets its target or an error. */
 void resolve_program(model *m);
-/* Evaluate parameters per instance and build the sorted flow table. */
+/* Evaluate parameters per instance, build the sorted flow table and
+ * freeze the view (instance.params, instance.flows, model.flow_rows). */
 void elab_program(model *m);
 /* Evaluate one expression in an instance; false (reported) on errors or
- * when a parameter without default is unset at system level (unreported). */
+ * when a parameter without default is unset at system level (unreported).
+ * For elaboration and the checks; emitters read the frozen view instead. */
 bool eval_expr(model *m, instance *inst, const expr *e, value *out);
 bool eval_param(model *m, instance *inst, decl *param, loc use, value *out);
-/* The value elaboration found for a parameter or pool of an instance, or
- * NULL when it was never evaluated or failed: reads, never evaluates. */
-const value *eval_cached(const instance *inst, const decl *param);
+/* The instance's parameter values as evaluated so far, per param slot
+ * (is_default left false): elab_program's freeze. */
+param_value *eval_freeze(model *m, const instance *inst);
 
 /* The software a service describes: its alias target, or itself. */
 static inline const decl *service_software(const decl *svc)
