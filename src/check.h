@@ -81,7 +81,7 @@ void check_waive_other(model *m, diag_sink *s, const check_options *o);
 
 /* Shared by the checks: "system.service", or "instance.service" for a
  * named instance. */
-const char *check_service_name(model *m, const flow_row *r);
+const char *check_service_name(const model *m, const flow_row *r);
 const char *check_binding_name(model *m, const binding *b);
 /* "tcp" or "udp". */
 const char *check_proto_name(int proto);

@@ -98,7 +98,7 @@ binding_table check_bindings(model *m)
 
 /* ---- shared helpers ---- */
 
-const char *check_service_name(model *m, const flow_row *r)
+const char *check_service_name(const model *m, const flow_row *r)
 {
     const char *owner = r->inst->decl ? r->inst->name : r->inst->sys->name;
     size_t n = strlen(owner) + strlen(r->decl->service->name) + 2;

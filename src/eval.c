@@ -1,7 +1,9 @@
 /* eval.c: evaluates expressions in one instance of a system. Takes resolved
  * expressions and the instance's `set`s; gives typed values (number,
  * address, or a range of either from a pool), with overflow, cycle, type
- * and pool-size errors reported where the offending value was written. */
+ * and pool-size errors reported where the offending value was written.
+ * Used by elaboration and the checks only: eval_freeze hands what it found
+ * to the frozen view, which the emitters read instead. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,8 @@
  * Takes the checked model, its findings and the query (protocol, port or
  * range; with --site, the host views gen fw reads, else the flow table);
  * gives every flow whose ports hold it, with file:line:col, service,
- * direction, peers and the parameter values behind the port, then the
+ * direction, peers and the parameter values behind the port (read from
+ * the frozen view, never evaluated again), then the
  * findings about those flows and ports. Exit 0, or 1 when nothing admits it. */
 #include <stdlib.h>
 #include <string.h>

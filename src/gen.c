@@ -1,5 +1,5 @@
-/* gen.c: output files in memory, banner, atomic write-if-changed, depfile
- * (see gen.h). */
+/* gen.c: output files in memory, banner, atomic write-if-changed, depfile,
+ * and the few texts every page writer shares (see gen.h). */
 #include "gen.h"
 #include "output.h"
 #include <errno.h>
@@ -250,4 +250,29 @@ void gen_free(gen_ctx *g)
 {
     for (size_t i = 0; i < g->nfiles; i++) sb_free(&g->files[i]->text);
     g->nfiles = 0;
+}
+
+strbuf *gen_page(gen_ctx *g, const char *prefix, const char *name, const char *suffix)
+{
+    size_t n = strlen(prefix) + strlen(name) + strlen(suffix) + 1;
+    char *file = arena_alloc(g->m->mem, n);
+    snprintf(file, n, "%s%s%s", prefix, name, suffix);
+    strbuf *b = gen_file_new(g, file);
+    if (!b) fprintf(stderr, "berth: more than %d output files\n", GEN_MAX_FILES);
+    return b;
+}
+
+void gen_comment_text(strbuf *b, const char *s)
+{
+    for (; *s; s++) {
+        sb_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
+        if (*s == '-' && s[1] == '-') sb_putc(b, ' ');
+    }
+}
+
+void gen_put_named(strbuf *b, const decl *x, const system_decl *home)
+{
+    if (x->desc) sb_puts(b, x->desc);
+    else if (x->system && x->system != home) sb_printf(b, "%s.%s", x->system->name, x->name);
+    else sb_puts(b, x->name);
 }

@@ -459,7 +459,7 @@ static void emit_value(cgen *cg, const char *name, const value *v)
 
 static void emit_constants(cgen *cg)
 {
-    model *m = cg->g->m;
+    const model *m = cg->g->m;
     sb_puts(cg->h, "\n/* Parameters and pools of each instance, as deployed: numbers as\n"
                    " * numbers, addresses as dotted quads with _ADDR numbers, pools as\n"
                    " * their first and last values. A parameter without a value is left out. */\n");

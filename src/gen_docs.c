@@ -1,12 +1,15 @@
-/* gen_docs.c: `berth gen docs`. Takes the checked model; gives Markdown
- * port tables in the vendors' shape (one page per system, one per site),
- * the findings, and the flows as a Graphviz graph (plus SVG when `dot` is
- * installed). Every policy text is escaped for the language it lands in. */
+/* gen_docs.c: `berth gen docs`. Takes the checked model and reads only
+ * its frozen view for values (instance.params, instance.flows: nothing is
+ * evaluated again, no row is scanned for a value); gives Markdown port
+ * tables in the vendors' shape (one page per system, one per site), the
+ * findings, a port map per host (gen_portmap.c) and the flow diagram
+ * (gen_dot.c). Every policy text is escaped for the language it lands in. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "gen_docs.h"
+#include "gen_dot.h"
 #include "runs.h"
 
 
@@ -61,32 +64,18 @@ void docs_xml(strbuf *b, const char *s)
     }
 }
 
-/* The inside of an HTML, XML or DOT line comment: one line, never "--". */
-void docs_comment_text(strbuf *b, const char *s)
-{
-    for (; *s; s++) {
-        sb_putc(b, *s == '\n' || *s == '\r' ? ' ' : *s);
-        if (*s == '-' && s[1] == '-') sb_putc(b, ' ');
-    }
-}
 
 
-const char *docs_text(const strbuf *t) { return t->data && !t->failed ? t->data : ""; }
 
-void docs_reset(strbuf *t)
-{
-    t->len = 0;
-    if (t->data) t->data[0] = '\0';
-}
 
 /* The scratch text as one escaped Markdown cell; clears the scratch. */
 static void cell(docs *d, strbuf *b)
 {
     sb_putc(b, ' ');
-    md(b, docs_text(&d->t));
+    md(b, sb_text(&d->t));
     sb_puts(b, " |");
     if (d->t.failed) b->failed = true;
-    docs_reset(&d->t);
+    sb_clear(&d->t);
 }
 
 static void text_cell(docs *d, strbuf *b, const char *s)
@@ -104,13 +93,13 @@ static void table_head(strbuf *b, bool *started, const char *head)
 
 /* ---- raw texts: values, ports, endpoints ---- */
 
-void docs_put_addr(strbuf *b, addr a)
+static void put_addr(strbuf *b, addr a)
 {
     char t[ADDR_TEXT];
     sb_puts(b, addr_str(t, a));
 }
 
-void docs_put_host_addrs(strbuf *b, const host *h)
+static void put_host_addrs(strbuf *b, const host *h)
 {
     char t[2 * ADDR_TEXT];
     sb_puts(b, host_addr_text(t, h));
@@ -118,9 +107,9 @@ void docs_put_host_addrs(strbuf *b, const host *h)
 
 static void put_addr_range(strbuf *b, addr lo, addr hi, int prefix)
 {
-    docs_put_addr(b, lo);
+    put_addr(b, lo);
     if (prefix < addr_bits(lo)) sb_printf(b, "/%d", prefix);
-    else if (!addr_eq(hi, lo)) sb_puts(b, " - "), docs_put_addr(b, hi);
+    else if (!addr_eq(hi, lo)) sb_puts(b, " - "), put_addr(b, hi);
 }
 
 static void put_value(strbuf *b, const value *v)
@@ -143,13 +132,6 @@ static void put_source(strbuf *b, loc w)
     if (from < to) sb_putn(b, line + from, to - from);
 }
 
-/* A role's or zone's description, else its name (qualified when foreign). */
-void docs_put_named(strbuf *b, const decl *x, const system_decl *home)
-{
-    if (x->desc) sb_puts(b, x->desc);
-    else if (x->system && x->system != home) sb_printf(b, "%s.%s", x->system->name, x->name);
-    else sb_puts(b, x->name);
-}
 
 static const char *os_text(os_kind os)
 {
@@ -206,7 +188,7 @@ static void put_flow_ports(strbuf *b, const flow_view *fv, bool label)
 static void put_end(strbuf *b, const instance *in, const endpoint *e, const end_value *v)
 {
     bool valued = e->kind != EP_NAME && e->kind != EP_ANY && v->ok;
-    if (e->kind == EP_NAME && e->target) docs_put_named(b, e->target, in->sys);
+    if (e->kind == EP_NAME && e->target) gen_put_named(b, e->target, in->sys);
     else if (e->kind == EP_ANY) sb_puts(b, "Any");
     else if (valued) put_addr_range(b, v->v.lo, v->v.hi, v->v.prefix);
     else if (e->lo) put_source(b, e->hi ? loc_join(e->lo->where, e->hi->where) : e->lo->where);
@@ -235,7 +217,7 @@ static bool multicast_flow(const flow_view *fv)
     return fv->decl->dst != NULL;
 }
 
-const char *docs_proto_text(const flow_decl *f, bool lower, char buf[PROTO_TEXT])
+static const char *proto_text_of(const flow_decl *f, bool lower, char buf[PROTO_TEXT])
 {
     unsigned protos = f->protos;
     if (protos == PROTO_IP) {
@@ -264,7 +246,7 @@ static void put_scopes(strbuf *b, const flow_decl *f, const system_decl *home)
     if (!f->scopes) sb_puts(b, f->local ? "Same host" : "Any");
     for (const scope *s = f->scopes; s; s = s->next) {
         if (s != f->scopes) sb_puts(b, ", ");
-        if (s->target) docs_put_named(b, s->target, home);
+        if (s->target) gen_put_named(b, s->target, home);
         else sb_puts(b, s->zone.name);
         if (s->optional) sb_puts(b, " (Optional)");
     }
@@ -272,20 +254,11 @@ static void put_scopes(strbuf *b, const flow_decl *f, const system_decl *home)
 
 /* ---- system pages ---- */
 
-strbuf *docs_page(docs *d, const char *prefix, const char *name, const char *suffix)
-{
-    size_t n = strlen(prefix) + strlen(name) + strlen(suffix) + 1;
-    char *file = arena_alloc(d->m->mem, n);
-    snprintf(file, n, "%s%s%s", prefix, name, suffix);
-    strbuf *b = gen_file_new(d->g, file);
-    if (!b) fprintf(stderr, "berth: more than %d output files\n", GEN_MAX_FILES);
-    return b;
-}
 
 static void md_head(docs *d, strbuf *b, const char *desc, const char *kind, const char *name)
 {
     sb_puts(b, "<!-- ");
-    docs_comment_text(b, gen_banner(d->g));
+    gen_comment_text(b, gen_banner(d->g));
     sb_puts(b, " -->\n\n# ");
     md(b, desc ? desc : name);
     sb_puts(b, "\n\n");
@@ -352,7 +325,7 @@ static void flow_table(docs *d, strbuf *b, const system_decl *s, const instance 
                 put_ends(&d->t, in, f->dst, fv->dst);
             } else {
                 char pt[PROTO_TEXT];
-                sb_printf(b, " %s | %s |", docs_proto_text(f, false, pt), direction(f));
+                sb_printf(b, " %s | %s |", proto_text_of(f, false, pt), direction(f));
                 put_scopes(&d->t, f, s);
             }
             cell(d, b);
@@ -395,7 +368,7 @@ static int system_page(docs *d, const system_decl *s)
 {
     instance *in = system_instance(d->m, s);
     /* "findings" would collide with the findings page. */
-    strbuf *b = docs_page(d, strcmp(s->name, "findings") ? "" : "system-", s->name, ".md");
+    strbuf *b = gen_page(d->g, strcmp(s->name, "findings") ? "" : "system-", s->name, ".md");
     if (!b || !in) return b ? 0 : 2;
     md_head(d, b, s->desc, "System", s->name);
     decl_list(b, s, D_ZONE, "## Zones\n\n");
@@ -417,7 +390,7 @@ static void host_table(docs *d, strbuf *b, const site_decl *site)
         const host *h = d->m->hosts[i];
         if (h->site != site) continue;
         sb_printf(b, "| `%s` | ", h->decl->name);
-        docs_put_host_addrs(b, h);
+        put_host_addrs(b, h);
         sb_printf(b, " | %s | ", os_text(h->os));
         if (h->eph_lo) sb_printf(b, "%d-%d", h->eph_lo, h->eph_hi);
         sb_puts(b, " |");
@@ -440,7 +413,7 @@ static void network_table(docs *d, strbuf *b, const site_decl *site)
         sb_printf(b, "| `%s.%s` |", n->inst->name, n->zone->name);
         text_cell(d, b, n->zone->desc);
         sb_putc(b, ' ');
-        docs_put_addr(b, n->addr);
+        put_addr(b, n->addr);
         sb_printf(b, "/%d |\n", n->prefix);
     }
     if (any) sb_putc(b, '\n');
@@ -488,7 +461,7 @@ static void port_map(docs *d, strbuf *b, const host *h)
     size_t n = strlen(h->site->name) + 8;
     char *dir = arena_alloc(d->m->mem, n);
     snprintf(dir, n, "site-%s/", h->site->name);
-    strbuf *svg = docs_page(d, dir, h->decl->name, "-ports.svg");
+    strbuf *svg = gen_page(d->g, dir, h->decl->name, "-ports.svg");
     if (!svg) {
         b->failed = true;
         return;
@@ -503,7 +476,7 @@ static void listen_table(docs *d, strbuf *b, const host *h)
 {
     bool any = false;
     sb_printf(b, "### `%s` (", h->decl->name);
-    docs_put_host_addrs(b, h);
+    put_host_addrs(b, h);
     sb_puts(b, ")\n\n");
     port_map(d, b, h);
     for (size_t i = 0; i < d->m->ninstances; i++) {
@@ -518,7 +491,7 @@ static void listen_table(docs *d, strbuf *b, const host *h)
                 table_head(b, &any, "| Protocol | Ports | Service | Description | Source |\n"
                                     "|---|---|---|---|---|\n");
                 char pt[PROTO_TEXT];
-                sb_printf(b, "| %s |", docs_proto_text(f, false, pt));
+                sb_printf(b, "| %s |", proto_text_of(f, false, pt));
                 if (f->protos == PROTO_IP) put_icmp_types(&d->t, f);
                 else put_ports(&d->t, f->ports, fv->ports, f->dynamic);
                 cell(d, b);
@@ -538,7 +511,7 @@ static void listen_table(docs *d, strbuf *b, const host *h)
 
 static int site_page(docs *d, const site_decl *site)
 {
-    strbuf *b = docs_page(d, "site-", site->name, ".md");
+    strbuf *b = gen_page(d->g, "site-", site->name, ".md");
     if (!b) return 2;
     md_head(d, b, site->desc, "Site", site->name);
     host_table(d, b, site);
@@ -555,7 +528,7 @@ static int site_page(docs *d, const site_decl *site)
 static int findings_page(docs *d)
 {
     const diag_sink *s = d->m->diags;
-    strbuf *b = docs_page(d, "", "findings", ".md");
+    strbuf *b = gen_page(d->g, "", "findings", ".md");
     if (!b) return 2;
     md_head(d, b, "Findings", NULL, "findings");
     if (!s->count) sb_puts(b, "No findings.\n");
@@ -588,7 +561,7 @@ static int findings_page(docs *d)
 int gen_docs(gen_ctx *g)
 {
     docs d = {g, g->m, {0}, NULL};
-    model *m = g->m;
+    const model *m = g->m;
     sb_init(&d.t);
     int rc = 0;
     for (const system_decl *s = m->prog->systems; s && !rc; s = s->next)
@@ -597,7 +570,7 @@ int gen_docs(gen_ctx *g)
         if (names_get(&m->sites, s->name) == s && (!g->site || strcmp(g->site, s->name) == 0))
             rc = site_page(&d, s);
     if (!rc) rc = findings_page(&d);
-    if (!rc) rc = docs_flows_graph(&d);
+    if (!rc) rc = dot_flows_graph(g);
     if (!rc && d.t.failed) rc = 2, fputs("berth: out of memory\n", stderr);
     sb_free(&d.t);
     return rc;

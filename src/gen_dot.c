@@ -1,18 +1,27 @@
-/* gen_dot.c: the flow diagram of `berth gen docs`. Takes the model's flow
- * rows and the pages' helpers (gen_docs.h); gives flows.dot, and flows.svg
- * when `dot` is installed: with --site one box per subnet holding the hosts
- * whose address it contains, without one box per system holding its roles;
- * one edge per (source, destination) pair, labelled with service names.
- * Labels pass through dot_str(), the one DOT escaper. */
+/* gen_dot.c: the flow diagram of `berth gen docs` (gen_dot.h). Takes the
+ * frozen model, read only: its flow rows, hosts and networks; gives
+ * flows.dot, and flows.svg when `dot` is installed and the graph is within
+ * the layout bound: with --site one box per subnet holding the hosts whose
+ * address it contains, without one box per system holding its roles; one
+ * edge per (source, destination) pair, labelled with service names. Work
+ * is O(n log n) in the rows plus the output: rows sorted once, nodes and
+ * edges found by hash, no allocation per row. Labels pass through
+ * dot_str(), the one DOT escaper. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
-#include "gen_docs.h"
-#include "xalloc.h"
+#include "check.h"
+#include "gen_dot.h"
 #include "runs.h"
+#include "xalloc.h"
 
 /* A quoted DOT string, its lines centred (or left-aligned): the one DOT
  * escaper. */
@@ -32,7 +41,8 @@ static void dot_str(strbuf *b, const char *s) { dot_text(b, s, false); }
 
 enum { NK_HOST, NK_ROLE, NK_ZONE, NK_OTHER, NK_GROUP };
 enum {
-    GRAPH_MAX_NODES = 400, GRAPH_MAX_EDGES = 600, GRAPH_MAX_BYTES = 200000,   /* beyond: no SVG */
+    GRAPH_MAX_NODES = 400, GRAPH_MAX_EDGES = 500, GRAPH_MAX_BYTES = 200000,   /* beyond: a note */
+    GRAPH_MAX_SECONDS = 5,      /* CPU time dot may take (backs up the bound above) */
     LABEL_NAMES = 4,             /* service names on an edge before "+N more" */
     WRAP_COLUMN = 28,            /* node and box labels break at a space after it */
 };
@@ -64,7 +74,9 @@ typedef struct {
 } dsvc;
 
 typedef struct {
-    docs *d;
+    gen_ctx *g;
+    const model *m;
+    strbuf t;                    /* scratch: one node's label */
     dnode *v;
     size_t n, cap;
     dcluster *cl;
@@ -75,6 +87,9 @@ typedef struct {
     size_t ns, scap;
     int *ends;                   /* scratch: the nodes of one row's end */
     size_t nends, ends_cap;
+    int *srcs;                   /* scratch: the source end's nodes, kept for the pairs */
+    size_t srcs_cap;
+    const instance **by_sys;     /* instances sorted by (site, system, index) */
     names index;                 /* keys of nodes, edges, edge names, rows seen */
     char kbuf[128];              /* the last key() */
     run_index runs;
@@ -93,7 +108,7 @@ static const char *key(graph *gr, const char *fmt, ...)
     int n = vsnprintf(gr->kbuf, sizeof gr->kbuf, fmt, ap);
     va_end(ap);
     if (n < 0 || (size_t)n < sizeof gr->kbuf) return gr->kbuf;
-    char *k = arena_alloc(gr->d->m->mem, (size_t)n + 1);     /* a long name: rare */
+    char *k = arena_alloc(gr->m->mem, (size_t)n + 1);     /* a long name: rare */
     va_start(ap, fmt);
     vsnprintf(k, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -108,13 +123,13 @@ static size_t lookup(const graph *gr, const char *k)
 
 static void remember(graph *gr, const char *k, size_t i)
 {
-    names_put(gr->d->m->mem, &gr->index, arena_strdup(gr->d->m->mem, k), (void *)(uintptr_t)(i + 1));
+    names_put(gr->m->mem, &gr->index, arena_strdup(gr->m->mem, k), (void *)(uintptr_t)(i + 1));
 }
 
 /* "Dante device (IMP/Media Server, ...)" broken at spaces into short lines. */
 static const char *wrapped(graph *gr, const char *s)
 {
-    char *w = arena_strdup(gr->d->m->mem, s);
+    char *w = arena_strdup(gr->m->mem, s);
     size_t col = 0;
     for (char *p = w; *p; p++) {
         col = *p == '\n' ? 0 : col + 1;
@@ -127,16 +142,15 @@ static const char *wrapped(graph *gr, const char *s)
  * label; clears the scratch. */
 static int node(graph *gr, const char *k, int kind, int cluster)
 {
-    docs *d = gr->d;
-    size_t i = lookup(gr, k);
+        size_t i = lookup(gr, k);
     if (!i) {
-        gr->v = arena_grow(d->m->mem, gr->v, sizeof *gr->v, &gr->cap, gr->n + 1);
-        gr->v[gr->n] = (dnode){kind, wrapped(gr, docs_text(&d->t)), cluster, -1};
+        gr->v = arena_grow(gr->m->mem, gr->v, sizeof *gr->v, &gr->cap, gr->n + 1);
+        gr->v[gr->n] = (dnode){kind, wrapped(gr, sb_text(&gr->t)), cluster, -1};
         remember(gr, k, gr->n++);
         i = gr->n;
     }
-    if (d->t.failed) gr->failed = true;
-    docs_reset(&d->t);
+    if (gr->t.failed) gr->failed = true;
+    sb_clear(&gr->t);
     return (int)i - 1;
 }
 
@@ -153,7 +167,7 @@ static int net_cmp(const void *pa, const void *pb)
 
 static dcluster *new_cluster(graph *gr, addr a, int prefix)
 {
-    gr->cl = arena_grow(gr->d->m->mem, gr->cl, sizeof *gr->cl, &gr->clcap, gr->ncl + 1);
+    gr->cl = arena_grow(gr->m->mem, gr->cl, sizeof *gr->cl, &gr->clcap, gr->ncl + 1);
     dcluster *c = &gr->cl[gr->ncl++];
     *c = (dcluster){a, prefix, {0}};
     sb_init(&c->label);
@@ -164,11 +178,11 @@ static dcluster *new_cluster(graph *gr, addr a, int prefix)
  * over the zones bound to it (each description once). */
 static void subnet_clusters(graph *gr)
 {
-    model *m = gr->d->m;
+    const model *m = gr->m;
     const network **v = arena_alloc(m->mem, (m->nnetworks + 1) * sizeof *v);
     size_t n = 0;
     for (size_t i = 0; i < m->nnetworks; i++)
-        if (m->networks[i].inst->site && !strcmp(m->networks[i].inst->site->name, gr->d->g->site))
+        if (m->networks[i].inst->site && !strcmp(m->networks[i].inst->site->name, gr->g->site))
             v[n++] = &m->networks[i];
     if (n > 1) qsort(v, n, sizeof *v, net_cmp);
     for (size_t i = 0; i < n; i++) {
@@ -183,12 +197,12 @@ static void subnet_clusters(graph *gr)
         remember(gr, key(gr, "z%p:%p", (void *)v[i]->inst, (void *)v[i]->zone), ci);
         if (!lookup(gr, key(gr, "z*:%p", (void *)v[i]->zone)))
             remember(gr, key(gr, "z*:%p", (void *)v[i]->zone), ci);
-        docs_put_named(&gr->d->t, v[i]->zone, NULL);
-        if (!lookup(gr, key(gr, "l%zu:%s", ci, docs_text(&gr->d->t)))) {
-            remember(gr, key(gr, "l%zu:%s", ci, docs_text(&gr->d->t)), 0);
-            sb_printf(&c->label, "\n%s", wrapped(gr, docs_text(&gr->d->t)));
+        gen_put_named(&gr->t, v[i]->zone, NULL);
+        if (!lookup(gr, key(gr, "l%zu:%s", ci, sb_text(&gr->t)))) {
+            remember(gr, key(gr, "l%zu:%s", ci, sb_text(&gr->t)), 0);
+            sb_printf(&c->label, "\n%s", wrapped(gr, sb_text(&gr->t)));
         }
-        docs_reset(&gr->d->t);
+        sb_clear(&gr->t);
     }
 }
 
@@ -243,12 +257,13 @@ static int scope_cluster(graph *gr, const flow_row *r)
 /* Every host of the site, unlinked ones too, in its subnet's box. */
 static void host_nodes(graph *gr)
 {
-    model *m = gr->d->m;
+    const model *m = gr->m;
     for (size_t i = 0; i < m->nhosts; i++) {
         const host *h = m->hosts[i];
-        if (strcmp(h->site->name, gr->d->g->site)) continue;
-        sb_printf(&gr->d->t, "%s\n", h->decl->name);
-        docs_put_host_addrs(&gr->d->t, h);
+        if (strcmp(h->site->name, gr->g->site)) continue;
+        sb_printf(&gr->t, "%s\n", h->decl->name);
+        char at[2 * ADDR_TEXT];
+        sb_puts(&gr->t, host_addr_text(at, h));
         int k = node(gr, key(gr, "h%p", (const void *)h), NK_HOST, host_cluster(gr, h));
         for (int j = 0; j < h->naddrs; j++) {
             char t[ADDR_TEXT];
@@ -261,7 +276,7 @@ static void host_nodes(graph *gr)
 /* Without --site: a box per system, holding every role of it. */
 static void role_nodes(graph *gr)
 {
-    model *m = gr->d->m;
+    const model *m = gr->m;
     for (const system_decl *s = m->prog->systems; s; s = s->next) {
         if (names_get(&m->systems, s->name) != s) continue;
         int ci = -1;
@@ -273,7 +288,7 @@ static void role_nodes(graph *gr)
                 sb_puts(&c->label, s->name);
                 ci = (int)gr->ncl - 1;
             }
-            docs_put_named(&gr->d->t, r, s);
+            gen_put_named(&gr->t, r, s);
             node(gr, key(gr, "r%p", (const void *)r), NK_ROLE, ci);
         }
     }
@@ -283,57 +298,85 @@ static void role_nodes(graph *gr)
 
 static void add_end(graph *gr, int n)
 {
-    gr->ends = arena_grow(gr->d->m->mem, gr->ends, sizeof *gr->ends, &gr->ends_cap, gr->nends + 1);
+    gr->ends = arena_grow(gr->m->mem, gr->ends, sizeof *gr->ends, &gr->ends_cap, gr->nends + 1);
     gr->ends[gr->nends++] = n;
 }
 
 /* The hosts of the site that run a row's role: the role of the row's own
  * system in this instance, another system's role in any instance of it at
  * the site (as the bind checks read it). */
+static void inst_hosts(graph *gr, const instance *in, const decl *role)
+{
+    size_t first, n = runs_hosts(&gr->runs, in->index, role, &first);
+    for (size_t k = 0; k < n; k++)
+        add_end(gr, (int)lookup(gr, key(gr, "h%p", (const void *)gr->runs.v[first + k].h)) - 1);
+}
+
+/* Site, then system (as numbers: any order groups them), then index. */
+static int site_sys_cmp(const site_decl *site, const system_decl *sys, const instance *b)
+{
+    uintptr_t x = (uintptr_t)site, y = (uintptr_t)b->site;
+    if (x != y) return x < y ? -1 : 1;
+    x = (uintptr_t)sys, y = (uintptr_t)b->sys;
+    return (x > y) - (x < y);
+}
+
+static int by_sys_cmp(const void *pa, const void *pb)
+{
+    const instance *a = *(const instance *const *)pa, *b = *(const instance *const *)pb;
+    int c = site_sys_cmp(a->site, a->sys, b);
+    return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+/* The hosts of the site that run a row's role: the role of the row's own
+ * system in this instance, another system's role in any instance of it at
+ * the site (as the bind checks read it), in the order of the instances:
+ * a binary search in gr->by_sys, not a walk over every instance. */
 static void role_hosts(graph *gr, const flow_row *r, const decl *role)
 {
-    model *m = gr->d->m;
-    for (size_t i = 0; i < m->ninstances; i++) {
-        const instance *in = m->instances[i];
-        bool mine = role->system == r->inst->sys
-                        ? in == r->inst
-                        : in->site == r->inst->site && in->sys == role->system;
-        size_t first, n = mine ? runs_hosts(&gr->runs, in->index, role, &first) : 0;
-        for (size_t k = 0; k < n; k++)
-            add_end(gr, (int)lookup(gr, key(gr, "h%p", (const void *)gr->runs.v[first + k].h)) - 1);
+    if (role->system == r->inst->sys) {
+        inst_hosts(gr, r->inst, role);
+        return;
     }
+    size_t lo = 0, hi = gr->m->ninstances;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (site_sys_cmp(r->inst->site, role->system, gr->by_sys[mid]) > 0) lo = mid + 1;
+        else hi = mid;
+    }
+    for (; lo < gr->m->ninstances && !site_sys_cmp(r->inst->site, role->system, gr->by_sys[lo]); lo++)
+        inst_hosts(gr, gr->by_sys[lo], role);
 }
 
 /* The nodes of one end of a row into gr->ends. */
 static void end_nodes(graph *gr, const flow_row *r, const flow_end *e)
 {
-    docs *d = gr->d;
-    const decl *x = e->kind == EP_NAME ? e->target : NULL;
+        const decl *x = e->kind == EP_NAME ? e->target : NULL;
     char t[ADDR_TEXT];
     gr->nends = 0;
-    if (x && x->kind == D_ROLE && d->g->site) {
+    if (x && x->kind == D_ROLE && gr->g->site) {
         role_hosts(gr, r, x);
         if (gr->nends) return;
-        docs_put_named(&d->t, x, r->inst->sys);
-        sb_puts(&d->t, "\n(no host)");
+        gen_put_named(&gr->t, x, r->inst->sys);
+        sb_puts(&gr->t, "\n(no host)");
         add_end(gr, node(gr, key(gr, "o%p", (const void *)x), NK_OTHER, scope_cluster(gr, r)));
     } else if (x && x->kind == D_ROLE) {
-        docs_put_named(&d->t, x, r->inst->sys);
+        gen_put_named(&gr->t, x, r->inst->sys);
         add_end(gr, node(gr, key(gr, "r%p", (const void *)x), NK_ROLE, -1));
     } else if (x) {
-        docs_put_named(&d->t, x, r->inst->sys);
-        sb_puts(&d->t, "\n(every address)");
+        gen_put_named(&gr->t, x, r->inst->sys);
+        sb_puts(&gr->t, "\n(every address)");
         add_end(gr, node(gr, key(gr, "z%p", (const void *)x), NK_ZONE,
-                         d->g->site ? zone_cluster(gr, r->inst, x) : -1));
+                         gr->g->site ? zone_cluster(gr, r->inst, x) : -1));
     } else if (e->kind == EP_ANY) {
-        sb_puts(&d->t, "Any");
+        sb_puts(&gr->t, "Any");
         add_end(gr, node(gr, "any", NK_OTHER, -1));
     } else if (e->kind == EP_ADDR && addr_eq(e->lo, e->hi) &&
                lookup(gr, key(gr, "a%s", addr_str(t, e->lo)))) {
         add_end(gr, (int)lookup(gr, key(gr, "a%s", addr_str(t, e->lo))) - 1);   /* a host's address */
     } else {
-        sb_puts(&d->t, addr_text(t, e->lo, e->hi, e->prefix));
-        add_end(gr, node(gr, key(gr, "x%d:%s", e->kind, docs_text(&d->t)),
+        sb_puts(&gr->t, addr_text(t, e->lo, e->hi, e->prefix));
+        add_end(gr, node(gr, key(gr, "x%d:%s", e->kind, sb_text(&gr->t)),
                          e->kind == EP_GROUP ? NK_GROUP : NK_OTHER, -1));
     }
 }
@@ -342,7 +385,7 @@ static void end_nodes(graph *gr, const flow_row *r, const flow_end *e)
  * once. */
 static void edge(graph *gr, int s, int t, const flow_row *r)
 {
-    model *m = gr->d->m;
+    const model *m = gr->m;
     const char *ek = key(gr, "e%d>%d", s, t);
     size_t i = lookup(gr, ek);
     if (!i) {
@@ -366,13 +409,14 @@ static void row_edges(graph *gr, const flow_row *r)
 {
     end_nodes(gr, r, &r->src);
     size_t ns = gr->nends;
-    int *src = arena_alloc(gr->d->m->mem, (ns + 1) * sizeof *src);
+    gr->srcs = arena_grow(gr->m->mem, gr->srcs, sizeof *gr->srcs, &gr->srcs_cap, ns + 1);
+    int *src = gr->srcs;                     /* reused: no allocation per row */
     memcpy(src, gr->ends, ns * sizeof *src);
     end_nodes(gr, r, &r->dst);
     for (size_t a = 0; a < ns; a++)
         for (size_t b = 0; b < gr->nends; b++) {
             bool self = src[a] == gr->ends[b];
-            if (gr->d->g->site && self != r->decl->local) continue;
+            if (gr->g->site && self != r->decl->local) continue;
             edge(gr, src[a], gr->ends[b], r);
         }
 }
@@ -394,7 +438,7 @@ static int sender_cmp(const void *pa, const void *pb)
  * when it sends itself (then it stays alone). */
 static const char **group_signatures(graph *gr)
 {
-    model *m = gr->d->m;
+    const model *m = gr->m;
     sender *v = arena_alloc(m->mem, (gr->ne + 1) * sizeof *v);
     const char **sig = arena_alloc(m->mem, (gr->n + 1) * sizeof *sig);
     bool *sends = arena_alloc(m->mem, gr->n + 1);
@@ -410,7 +454,7 @@ static const char **group_signatures(graph *gr)
         for (j = i; j < n && v[j].dst == v[i].dst; j++) sb_printf(&b, "%d,", v[j].src);
         if (!sends[v[i].dst] && !b.failed) sig[v[i].dst] = arena_strdup(m->mem, b.data);
         if (b.failed) gr->failed = true;
-        docs_reset(&b);
+        sb_clear(&b);
     }
     sb_free(&b);
     return sig;
@@ -423,7 +467,7 @@ enum { GROUP_LINES = 8 };        /* addresses shown on a merged group's node */
  * not eighteen. Their edges' names join the first group's edges. */
 static void merge_groups(graph *gr)
 {
-    model *m = gr->d->m;
+    const model *m = gr->m;
     const char **sig = group_signatures(gr);
     int *next = arena_alloc(m->mem, (gr->n + 1) * sizeof *next);
     int *last = arena_alloc(m->mem, (gr->n + 1) * sizeof *last);
@@ -444,9 +488,9 @@ static void merge_groups(graph *gr)
             if (shown < GROUP_LINES) sb_printf(&b, "%s%s", shown++ ? "\n" : "", gr->v[k].label);
             else more++;
         if (more) sb_printf(&b, "\n+%d more", more);
-        gr->v[g].label = arena_strdup(m->mem, docs_text(&b));
+        gr->v[g].label = arena_strdup(m->mem, sb_text(&b));
         if (b.failed) gr->failed = true;
-        docs_reset(&b);
+        sb_clear(&b);
     }
     sb_free(&b);
     for (size_t i = 0; i < gr->ne; i++) {
@@ -500,12 +544,12 @@ static bool same_ends(const flow_row *a, const flow_row *b)
 }
 
 /* The rows the diagram shows, sorted by_ends; free() the array. */
-static const flow_row **rows_by_ends(docs *d, size_t *n)
+static const flow_row **rows_by_ends(graph *gr, size_t *n)
 {
-    const flow_row **v = xmalloc_array(d->m->nrows + 1, sizeof *v);
+    const flow_row **v = xmalloc_array(gr->m->nrows + 1, sizeof *v);
     *n = 0;
-    for (size_t i = 0; i < d->m->nrows; i++)
-        if (gen_row_selected(d->g, &d->m->rows[i])) v[(*n)++] = &d->m->rows[i];
+    for (size_t i = 0; i < gr->m->nrows; i++)
+        if (gen_row_selected(gr->g, &gr->m->rows[i])) v[(*n)++] = &gr->m->rows[i];
     if (*n > 1) qsort(v, *n, sizeof *v, by_ends);
     return v;
 }
@@ -569,7 +613,7 @@ static void edge_label(strbuf *b, const graph *gr, const dedge *e)
     for (size_t i = 0; i < shown; i++)
         sb_printf(&t, "%s%s", i ? "\n" : "", gr->s[e->first + i].name);
     if (shown < e->count) sb_printf(&t, "\n+%zu more", e->count - shown);
-    dot_str(b, docs_text(&t));
+    dot_str(b, sb_text(&t));
     if (t.failed) b->failed = true;
     sb_free(&t);
 }
@@ -597,7 +641,7 @@ static void cluster_head(strbuf *b, const graph *gr, size_t c)
 {
     sb_printf(b, "  subgraph cluster_%zu {\n    style=\"rounded,filled\"; "
                  "color=\"#9fb3c8\"; fillcolor=\"#f2f6fa\"; labeljust=l;\n    label=", c);
-    dot_text(b, docs_text(&gr->cl[c].label), true);
+    dot_text(b, sb_text(&gr->cl[c].label), true);
     sb_puts(b, ";\n");
     if (gr->cl[c].label.failed) b->failed = true;
 }
@@ -607,7 +651,7 @@ static void cluster_head(strbuf *b, const graph *gr, size_t c)
  * Returns the number of edges. */
 static size_t dot_write(strbuf *b, graph *gr)
 {
-    model *m = gr->d->m;
+    const model *m = gr->m;
     size_t *start = arena_alloc(m->mem, (gr->ncl + 2) * sizeof *start);
     size_t *order = arena_alloc(m->mem, (gr->n + 1) * sizeof *order);
     for (size_t i = 0; i < gr->n; i++) start[gr->v[i].cluster + 2]++;   /* -1 first */
@@ -630,29 +674,77 @@ static size_t dot_write(strbuf *b, graph *gr)
     return edges;
 }
 
-static void dot_head(docs *d, strbuf *b)
+static void dot_head(graph *gr, strbuf *b)
 {
     sb_puts(b, "// ");
-    docs_comment_text(b, gen_banner(d->g));
+    gen_comment_text(b, gen_banner(gr->g));
     sb_puts(b, "\ndigraph flows {\n  graph [rankdir=LR, fontname=\"" FONT "\", fontsize=12, "
                "labelloc=t, nodesep=0.45, ranksep=1.1, label=");
-    sb_printf(&d->t, d->g->site ? "Site %s" : "Every system at its defaults", d->g->site);
-    dot_str(b, docs_text(&d->t));
-    docs_reset(&d->t);
+    sb_printf(&gr->t, gr->g->site ? "Site %s" : "Every system at its defaults", gr->g->site);
+    dot_str(b, sb_text(&gr->t));
+    sb_clear(&gr->t);
     sb_puts(b, "];\n"
                "  node [fontname=\"" FONT "\", fontsize=11, color=\"#4a5a6a\"];\n"
                "  edge [fontname=\"" FONT "\", fontsize=9, color=\"#6a7a8a\", "
                "fontcolor=\"#303a44\", arrowsize=0.7];\n");
 }
 
-/* Render with `dot` from a private temporary file (never the terminal);
- * no SVG, silently, when dot is missing or fails. */
-static int render_svg(docs *d, const strbuf *dot)
+/* flows.svg in the picture's place: what was not drawn and why, made by
+ * berth (with or without dot), so the same policy gives the same file. */
+static int svg_note(graph *gr, const char *why)
 {
-    char tmp[] = "/tmp/berth-dot-XXXXXX", cmd[96], buf[8192];
+    strbuf *b = gen_page(gr->g, "", "flows", ".svg");
+    if (!b) return 2;
+    sb_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n<!-- ");
+    gen_comment_text(b, gen_banner(gr->g));
+    sb_printf(b, " -->\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"64\" "
+                 "viewBox=\"0 0 720 64\" font-family=\"" FONT "\" font-size=\"13\">\n"
+                 "<text x=\"12\" y=\"26\">The flow diagram is not drawn: %s.</text>\n"
+                 "<text x=\"12\" y=\"46\">flows.dot holds the graph; the pages list every "
+                 "flow.</text>\n</svg>\n", why);
+    return 0;
+}
+
+/* Run `dot -Tsvg FILE` into svg under a CPU-time limit (load on the
+ * machine does not count against it): true when it finished in time and
+ * succeeded; *late when the limit stopped it. */
+static bool run_dot(const char *file, strbuf *svg, bool *late)
+{
+    int fd[2];
+    *late = false;
+    if (pipe(fd) != 0) return false;
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit cpu = {GRAPH_MAX_SECONDS, GRAPH_MAX_SECONDS};
+        int null = open("/dev/null", O_RDWR);
+        dup2(fd[1], 1);
+        if (null >= 0) dup2(null, 0), dup2(null, 2);
+        close(fd[0]);
+        setrlimit(RLIMIT_CPU, &cpu);
+        execlp("dot", "dot", "-Tsvg", file, (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    char buf[8192];
+    for (ssize_t n; pid > 0 && (n = read(fd[0], buf, sizeof buf)) != 0;)
+        if (n > 0) sb_putn(svg, buf, (size_t)n);
+        else if (errno != EINTR) break;
+    close(fd[0]);
+    int st = 0;
+    while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    *late = pid > 0 && WIFSIGNALED(st) && (WTERMSIG(st) == SIGXCPU || WTERMSIG(st) == SIGKILL);
+    return pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Render with `dot` from a private temporary file (never the terminal);
+ * no SVG, silently, when dot is missing or fails; a note when it ran out
+ * of time. */
+static int render_svg(graph *gr, const strbuf *dot)
+{
+    char tmp[] = "/tmp/berth-dot-XXXXXX";
     int fd = dot->failed ? -1 : mkstemp(tmp);
     if (fd < 0) return 0;
-    bool ok = true;
+    bool ok = true, late = false;
     for (size_t done = 0, n; ok && done < dot->len; done += n) {
         ssize_t w = write(fd, dot->data + done, dot->len - done);
         ok = w > 0;
@@ -661,70 +753,92 @@ static int render_svg(docs *d, const strbuf *dot)
     ok = close(fd) == 0 && ok;
     strbuf svg;
     sb_init(&svg);
-    snprintf(cmd, sizeof cmd, "dot -Tsvg %s </dev/null 2>/dev/null", tmp);
-    FILE *p = ok ? popen(cmd, "r") : NULL;
-    for (size_t n; p && (n = fread(buf, 1, sizeof buf, p)) > 0;) sb_putn(&svg, buf, n);
-    ok = p && pclose(p) == 0 && !svg.failed && svg.len;
+    ok = ok && run_dot(tmp, &svg, &late) && !svg.failed && svg.len;
     unlink(tmp);
+    if (late) {
+        sb_free(&svg);
+        fprintf(stderr, "berth: flows.svg not rendered: dot needed more than %d s of CPU; "
+                        "flows.dot is written\n", GRAPH_MAX_SECONDS);
+        sb_printf(&gr->t, "Graphviz needed more than %d s to lay it out", GRAPH_MAX_SECONDS);
+        int rc = svg_note(gr, sb_text(&gr->t));
+        sb_clear(&gr->t);
+        return rc;
+    }
     /* Our banner after the XML declaration; graphviz's version comment out. */
     const char *body = ok ? strstr(svg.data, "?>\n") : NULL;
     const char *ver = body ? strstr(body, "<!-- Generated by graphviz") : NULL;
     const char *ver_end = ver ? strstr(ver, "-->\n") : NULL;
-    strbuf *b = body ? docs_page(d, "", "flows", ".svg") : NULL;
+    strbuf *b = body ? gen_page(gr->g, "", "flows", ".svg") : NULL;
     if (b) {
         sb_putn(b, svg.data, (size_t)(body + 3 - svg.data));
         sb_puts(b, "<!-- ");
-        docs_comment_text(b, gen_banner(d->g));
+        gen_comment_text(b, gen_banner(gr->g));
         sb_puts(b, " -->\n");
         sb_putn(b, body + 3, ver_end ? (size_t)(ver - body - 3) : strlen(body + 3));
         if (ver_end) sb_puts(b, ver_end + 4);
     }
     sb_free(&svg);
-    if (!body) gen_retire(d->g, "flows.svg");     /* dot missing or failed */
+    if (!body) gen_retire(gr->g, "flows.svg");     /* dot missing or failed */
     return body && !b ? 2 : 0;
 }
 
 static void graph_free(graph *gr)
 {
     for (size_t i = 0; i < gr->ncl; i++) sb_free(&gr->cl[i].label);
+    sb_free(&gr->t);
 }
 
-int docs_flows_graph(docs *d)
+/* Graphviz's layout is far from linear in nodes and edges (1,500 edges
+ * took 2.5-10 s): past the bound, a note instead of the picture. The
+ * bound is on what the graph holds, so the same policy always gets the
+ * same file; the CPU limit in run_dot only backs it up. */
+static int bounded_svg(graph *gr, const strbuf *b, size_t edges)
+{
+    if (gr->n <= GRAPH_MAX_NODES && edges <= GRAPH_MAX_EDGES && b->len <= GRAPH_MAX_BYTES)
+        return render_svg(gr, b);
+    fprintf(stderr, "berth: flows.svg not rendered: the graph has %zu nodes (limit %d), "
+                    "%zu edges (limit %d) and %zu bytes (limit %d); flows.dot is written\n",
+            gr->n, GRAPH_MAX_NODES, edges, GRAPH_MAX_EDGES, b->len, GRAPH_MAX_BYTES);
+    sb_printf(&gr->t, "%zu nodes, %zu edges and %zu bytes of graph (limits %d, %d and %d)",
+              gr->n, edges, b->len, GRAPH_MAX_NODES, GRAPH_MAX_EDGES, GRAPH_MAX_BYTES);
+    int rc = svg_note(gr, sb_text(&gr->t));
+    sb_clear(&gr->t);
+    return rc;
+}
+
+int dot_flows_graph(gen_ctx *g)
 {
     graph gr = {0};
-    gr.d = d;
+    gr.g = g;
+    gr.m = g->m;
+    sb_init(&gr.t);
     names_init(&gr.index);
-    if (d->g->site) {
-        gr.runs = runs_index(d->m);
+    if (g->site) {
+        gr.runs = runs_index(gr.m);
+        gr.by_sys = arena_alloc(gr.m->mem, (gr.m->ninstances + 1) * sizeof *gr.by_sys);
+        memcpy(gr.by_sys, gr.m->instances, gr.m->ninstances * sizeof *gr.by_sys);
+        if (gr.m->ninstances > 1)
+            qsort(gr.by_sys, gr.m->ninstances, sizeof *gr.by_sys, by_sys_cmp);
         subnet_clusters(&gr);
         host_nodes(&gr);
     } else {
         role_nodes(&gr);
     }
     size_t n;
-    const flow_row **rows = rows_by_ends(d, &n);
+    const flow_row **rows = rows_by_ends(&gr, &n);
     for (size_t i = 0; i < n; i++)
         if (!i || !same_ends(rows[i - 1], rows[i])) row_edges(&gr, rows[i]);
     free(rows);
     merge_groups(&gr);
     edge_names(&gr);
-    strbuf *b = docs_page(d, "", "flows", ".dot");
+    strbuf *b = gen_page(g, "", "flows", ".dot");
     size_t edges = 0;
     if (b) {
-        dot_head(d, b);
+        dot_head(&gr, b);
         edges = dot_write(b, &gr);
         if (gr.failed) b->failed = true;
     }
+    int rc = b ? bounded_svg(&gr, b, edges) : 2;
     graph_free(&gr);
-    if (!b) return 2;
-    /* Graphviz's layout is far from linear: a graph this large would stall
-     * the build, and nobody reads it as a picture anyway. */
-    if (gr.n > GRAPH_MAX_NODES || edges > GRAPH_MAX_EDGES || b->len > GRAPH_MAX_BYTES) {
-        fprintf(stderr, "berth: flows.svg not rendered: the graph has %zu nodes (limit %d), "
-                        "%zu edges (limit %d) and %zu bytes (limit %d); flows.dot is written\n",
-                gr.n, GRAPH_MAX_NODES, edges, GRAPH_MAX_EDGES, b->len, GRAPH_MAX_BYTES);
-        gen_retire(d->g, "flows.svg");
-        return 0;
-    }
-    return render_svg(d, b);
+    return rc;
 }

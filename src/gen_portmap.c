@@ -298,7 +298,7 @@ static const char *pair_text(pmap *p, const bind_overlap *v, size_t n)
     for (size_t i = 0; i < n && i < MAX_RANGES_SHOWN; i++)
         sb_printf(&t, "%s%s", i ? ", " : "", check_range_text(r, v[i].lo, v[i].hi));
     if (n > MAX_RANGES_SHOWN) sb_printf(&t, " and %zu more", n - MAX_RANGES_SHOWN);
-    const char *s = arena_strdup(m->mem, docs_text(&t));
+    const char *s = arena_strdup(m->mem, sb_text(&t));
     sb_free(&t);
     return s;
 }
@@ -350,7 +350,7 @@ static void ephemeral_bands(pmap *p, const portmap_data *pd)
             sb_init(&t);
             sb_printf(&t, "%s listens inside the ephemeral range: %s %s", p->lanes[l].name,
                       check_proto_name(y->proto), check_range_text(r, lo, hi));
-            y->text = arena_strdup(p->d->m->mem, docs_text(&t));
+            y->text = arena_strdup(p->d->m->mem, sb_text(&t));
             sb_free(&t);
         }
 }
@@ -490,8 +490,8 @@ static void draw_lanes(pmap *p)
         double y = lane_y(p, l);
         sb_printf(b, "<g class=\"lane %s\">\n", check_proto_name(x->proto));
         sb_printf(&p->d->t, "%s %s", check_proto_name(x->proto), x->name);
-        text(b, p->plot_x - 10, y + 12, "text-anchor=\"end\"", docs_text(&p->d->t));
-        docs_reset(&p->d->t);
+        text(b, p->plot_x - 10, y + 12, "text-anchor=\"end\"", sb_text(&p->d->t));
+        sb_clear(&p->d->t);
         rect(b, p->plot_x, y, PLOT_W, LANE_H, "fill=\"#000000\" fill-opacity=\"0.025\"/>\n");
         for (size_t i = x->first; i < x->first + x->n; i++) {
             const bar *k = &p->bars[i];
@@ -508,8 +508,8 @@ static void draw_lanes(pmap *p)
                 snprintf(attrs, sizeof attrs, "class=\"listen\" fill=\"%s\">",
                          proto_fill(x->proto));
             range_rect(p, k->lo, k->hi, y, LANE_H, attrs);
-            title(b, docs_text(&p->d->t));
-            docs_reset(&p->d->t);
+            title(b, sb_text(&p->d->t));
+            sb_clear(&p->d->t);
             sb_puts(b, "</rect>\n");
         }
         sb_puts(b, "</g>\n");
@@ -561,8 +561,8 @@ static void draw_band(pmap *p, size_t i)
                    &right);
     snprintf(attrs, sizeof attrs, "text-anchor=\"end\" font-weight=\"bold\" fill=\"%s\"", x->ink);
     sb_printf(&p->d->t, "%s%s", x->check, x->waived ? " (waived)" : "");
-    text(b, p->plot_x - 10, y + 12, attrs, docs_text(&p->d->t));
-    docs_reset(&p->d->t);
+    text(b, p->plot_x - 10, y + 12, attrs, sb_text(&p->d->t));
+    sb_clear(&p->d->t);
     double end = p->plot_x + PLOT_W;
     bool after = end - right >= text_w(x->text, SMALL_PX) + 6 || end - right > left - p->plot_x;
     text(b, after ? right + 4 : left - 4, y + 12,
@@ -601,7 +601,7 @@ static void head(pmap *p, double width, double height)
     const host *h = p->h;
     char a[2 * ADDR_TEXT], t[96];
     sb_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- ");
-    docs_comment_text(b, gen_banner(p->d->g));
+    gen_comment_text(b, gen_banner(p->d->g));
     sb_puts(b, " -->\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
     num(b, width);
     sb_puts(b, "\" height=\"");
@@ -622,8 +622,8 @@ static void head(pmap *p, double width, double height)
                   check_proto_name(proto), proto_fill(proto));
     sb_puts(b, "</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
     sb_printf(&p->d->t, "Ports %s binds", h->decl->name);
-    text(b, 12, 22, "font-size=\"15\" font-weight=\"bold\"", docs_text(&p->d->t));
-    docs_reset(&p->d->t);
+    text(b, 12, 22, "font-size=\"15\" font-weight=\"bold\"", sb_text(&p->d->t));
+    sb_clear(&p->d->t);
     sb_printf(&p->d->t, "%s, site %s", host_addr_text(a, h), h->site->name);
     if (h->os) sb_printf(&p->d->t, ", %s", h->os == OS_WINDOWS ? "Windows" : "Linux");
     if (h->eph_lo) snprintf(t, sizeof t, ", ephemeral ports %d-%d", h->eph_lo, h->eph_hi);
@@ -631,8 +631,8 @@ static void head(pmap *p, double width, double height)
     sb_puts(&p->d->t, t);
     sb_printf(&p->d->t, "; %zu service%s, %zu finding%s", p->nlanes, p->nlanes == 1 ? "" : "s",
               p->nbands, p->nbands == 1 ? "" : "s");
-    text(b, 12, 40, "fill=\"#4a5a6a\"", docs_text(&p->d->t));
-    docs_reset(&p->d->t);
+    text(b, 12, 40, "fill=\"#4a5a6a\"", sb_text(&p->d->t));
+    sb_clear(&p->d->t);
 }
 
 void docs_port_map(docs *d, const host *h, strbuf *out)
@@ -650,8 +650,8 @@ void docs_port_map(docs *d, const host *h, strbuf *out)
                          "the site page lists them",
                   p.nlanes, p.nbands, PORTMAP_MAX_ROWS);
         p.nlanes = p.nbands = 0;
-        p.note = arena_strdup(d->m->mem, docs_text(&d->t));
-        docs_reset(&d->t);
+        p.note = arena_strdup(d->m->mem, sb_text(&d->t));
+        sb_clear(&d->t);
     }
     size_t longest = 26;                 /* "ephemeral-range (waived)" */
     for (size_t i = 0; i < p.nlanes; i++)

@@ -35,7 +35,7 @@ typedef struct {
 } memo_slot;
 
 typedef struct {
-    model *m;
+    const model *m;
     const site_decl *site;
     const hv_options *o;
     host **hosts;                /* the site's */
@@ -716,7 +716,7 @@ static void build_services(hv_ctx *c, host_view *v, const fact *f, size_t n)
     }
 }
 
-bool hostview_build(model *m, const site_decl *site, const hv_options *o, host_view **out,
+bool hostview_build(const model *m, const site_decl *site, const hv_options *o, host_view **out,
                     size_t *nout)
 {
     hv_ctx c = {0};
@@ -864,7 +864,7 @@ static void walk_ports(walker *w, const char *k, const hv_ports *v, size_t n)
 }
 
 /* "dante.audio_control": the target an alias names. */
-static const char *same_name(model *m, const decl *svc)
+static const char *same_name(const model *m, const decl *svc)
 {
     size_t n = strlen(svc->system->name) + strlen(svc->name) + 2;
     char *s = arena_alloc(m->mem, n);
@@ -872,7 +872,7 @@ static const char *same_name(model *m, const decl *svc)
     return s;
 }
 
-static void walk_rule(model *m, walker *w, const hv_rule *r)
+static void walk_rule(const model *m, walker *w, const hv_rule *r)
 {
     w_open(w, NULL, false);
     w_str(w, "direction", r->out ? "out" : "in");
@@ -910,7 +910,7 @@ static void walk_rule(model *m, walker *w, const hv_rule *r)
     w_close(w, false);
 }
 
-static void walk_rules(model *m, walker *w, const hv_rule *v, size_t n)
+static void walk_rules(const model *m, walker *w, const hv_rule *v, size_t n)
 {
     w_open(w, "rules", true);
     for (size_t i = 0; i < n; i++) walk_rule(m, w, &v[i]);
@@ -941,7 +941,7 @@ static void walk_host(walker *w, const host *h)
     w_close(w, false);
 }
 
-static void walk_service(model *m, walker *w, const hv_service *s)
+static void walk_service(const model *m, walker *w, const hv_service *s)
 {
     const flow_row *r = s->first;
     w_open(w, NULL, false);
@@ -954,7 +954,7 @@ static void walk_service(model *m, walker *w, const hv_service *s)
     w_close(w, false);
 }
 
-void hostview_walk(model *m, const host_view *v, const hv_extra *x, const hv_sink *s, void *ctx)
+void hostview_walk(const model *m, const host_view *v, const hv_extra *x, const hv_sink *s, void *ctx)
 {
     walker w = {s, ctx};
     const site_decl *site = v->h->site;

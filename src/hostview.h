@@ -71,7 +71,7 @@ typedef struct {
 
 /* The views of every host of the site, in declaration order. Returns false
  * when a peer resolved to nothing and unknown_sev is an error (reported). */
-bool hostview_build(model *m, const site_decl *site, const hv_options *o, host_view **out,
+bool hostview_build(const model *m, const site_decl *site, const hv_options *o, host_view **out,
                     size_t *nout);
 /* The unknown-peer check: warn about peers of the flows of sites that bind
  * networks which resolve to no address (gen fw refuses them), without
@@ -100,7 +100,7 @@ typedef struct {
 } hv_extra;
 
 /* The view as documented in docs/templates.md. */
-void hostview_walk(model *m, const host_view *v, const hv_extra *x, const hv_sink *s,
+void hostview_walk(const model *m, const host_view *v, const hv_extra *x, const hv_sink *s,
                    void *ctx);
 
 #endif

@@ -119,7 +119,10 @@ static const struct {
      "  --name NAME          gen c: base name of the outputs (default: berth_policy)\n"
      "  --prefix PREFIX      gen c: prefix of C identifiers (default: berth)\n"
      "  --site SITE          describe that deployment (default: the systems' defaults)\n"
-     "  --depfile FILE       write a make-style dependency file\n"},
+     "  --depfile FILE       write a make-style dependency file\n"
+     "gen docs renders flows.svg with dot for a graph of at most 400 nodes, 500\n"
+     "edges and 200,000 bytes, in 5 s of dot's CPU time; past that flows.svg is a\n"
+     "note saying so, and flows.dot still holds the graph.\n"},
     {OPT_FW,
      "gen fw options:\n"
      "  --template NAME      a bundled template (nftables, iptables, windows, firewalld,\n"

@@ -18,7 +18,7 @@ static int run_cmp(const void *pa, const void *pb)
     return (a->h->index > b->h->index) - (a->h->index < b->h->index);
 }
 
-run_index runs_index(model *m)
+run_index runs_index(const model *m)
 {
     size_t n = 0;
     for (size_t i = 0; i < m->nhosts; i++) n += (size_t)m->hosts[i]->nruns;

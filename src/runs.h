@@ -16,7 +16,7 @@ typedef struct {
     size_t n;
 } run_index;
 
-run_index runs_index(model *m);
+run_index runs_index(const model *m);
 /* The hosts running role of instance inst: entries [*first, *first + count). */
 size_t runs_hosts(const run_index *ix, int inst, const decl *role, size_t *first);
 

@@ -17,6 +17,14 @@ void sb_free(strbuf *b)
     sb_init(b);
 }
 
+const char *sb_text(const strbuf *b) { return b->data && !b->failed ? b->data : ""; }
+
+void sb_clear(strbuf *b)
+{
+    b->len = 0;
+    if (b->data) b->data[0] = '\0';
+}
+
 static bool reserve(strbuf *b, size_t extra)
 {
     if (b->failed) return false;

@@ -20,6 +20,10 @@ void sb_putc(strbuf *b, char c);
 void sb_puts(strbuf *b, const char *s);
 void sb_putn(strbuf *b, const char *s, size_t n);
 void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The text so far: "" when empty or failed. */
+const char *sb_text(const strbuf *b);
+/* Empty the buffer for reuse, keeping its memory. */
+void sb_clear(strbuf *b);
 
 /* FNV-1a over s and its end, from h (TEXT_HASH_SEED to start): the one
  * stable text hash (GitLab fingerprints, note sets). */

@@ -382,6 +382,13 @@ check test ! -e "$tmp/svg/flows.svg"
 echo "not ours" >"$tmp/svg/flows.svg"
 PATH=/nonexistent ./berth gen docs -o "$tmp/svg" --site example policies/*.ports 2>/dev/null
 check grep -q "not ours" "$tmp/svg/flows.svg"
+# dot stopped by its CPU limit (a stand-in that gets SIGXCPU at once):
+# flows.svg is the note saying so, and the run still succeeds.
+mkdir -p "$tmp/slowdot" && printf '#!/bin/sh\nkill -XCPU $$\n' >"$tmp/slowdot/dot" && chmod +x "$tmp/slowdot/dot"
+PATH="$tmp/slowdot:$PATH" ./berth gen docs -o "$tmp/slow" --site example policies/*.ports 2>"$tmp/slow.err"
+check test $? = 0
+check grep -q 'not drawn: Graphviz needed more than 5 s' "$tmp/slow/flows.svg"
+check grep -q 'dot needed more than 5 s of CPU' "$tmp/slow.err"
 # Hostile descriptions leave every Markdown table row with its columns.
 ./berth gen docs -o "$tmp/hostile-docs" tests/gen/hostile.ports 2>/dev/null
 check "$PY" - "$tmp/hostile-docs/evil.md" <<'PYEOF'
