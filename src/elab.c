@@ -170,7 +170,9 @@ static bool eval_port(model *m, instance *in, const port_item *p, bool dynamic, 
     if (p->hi && !port_value(m, in, p->hi, &vhi)) return false;
     if (!p->hi) vhi = vlo;
     if (p->up) vhi.hi = vlo.lo;  /* `N up`: from one port */
-    *frozen = (port_item_value){vlo.lo, vhi.hi, true};
+    /* Out of int32 only through a pool past 2147483647: reported below. */
+    if (vlo.lo >= INT32_MIN && vlo.lo <= INT32_MAX && vhi.hi >= INT32_MIN && vhi.hi <= INT32_MAX)
+        *frozen = (port_item_value){(int32_t)vlo.lo, (int32_t)vhi.hi, true};
     int64_t lo, hi;
     if (!check_bounds(m, p, &vlo, &vhi, &lo, &hi, &out->flags)) return false;
     const expr *h = p->hi;
@@ -244,24 +246,35 @@ static bool eval_end(model *m, instance *in, const endpoint *e, flow_end *out)
     return true;
 }
 
-/* Evaluate a list of port items; NULL list gives one unconstrained span.
- * A bad item is reported and left out; the good ones still count, so one
- * typo does not hide the rest of the row from the checks. Each item's
- * value also goes to *frozen, in list order (NULL for no list). */
+/* A flow's port spans: scratch reused from flow to flow. */
+typedef struct {
+    port_span *v;
+    size_t cap;
+} span_buf;
+
+/* Evaluate a list of port items into buf; NULL list gives one
+ * unconstrained span. A bad item is reported and left out; the good ones
+ * still count, so one typo does not hide the rest of the row from the
+ * checks. Each item's value also goes to *frozen, in list order (NULL for
+ * no list). */
 static int eval_ports(model *m, instance *in, const port_item *list, bool dynamic,
-                      port_span **out, const port_item_value **frozen)
+                      span_buf *buf, const port_item_value **frozen)
 {
     int n = (int)count_ports(list);
-    *out = arena_alloc(m->mem, (size_t)(n ? n : 1) * sizeof **out);
+    if ((size_t)n + 1 > buf->cap) {
+        buf->cap = (size_t)n + 1;
+        buf->v = xrealloc_array(buf->v, buf->cap, sizeof *buf->v);
+    }
+    port_span *out = buf->v;
     port_item_value *v = n ? arena_alloc(m->mem, (size_t)n * sizeof *v) : NULL;
     *frozen = v;
     if (!list) {
-        (*out)[0] = (port_span){0, 0, NULL, 0, STRIDE_ALL};
+        out[0] = (port_span){0, 0, NULL, 0, STRIDE_ALL};
         return 1;
     }
     int ok = 0;
     for (const port_item *p = list; p; p = p->next, v++)
-        if (eval_port(m, in, p, dynamic, &(*out)[ok], v)) ok++;
+        if (eval_port(m, in, p, dynamic, &out[ok], v)) ok++;
     return ok;
 }
 
@@ -426,16 +439,16 @@ static void note_unchecked(model *m, instance *in, const flow_decl *f, bool is_d
 
 /* One flow of an instance to rows; what it evaluated goes to its view. */
 static void elab_flow(model *m, const run_index *ix, instance *in, const flow_decl *f,
-                      bool is_deployed, flow_view *fv)
+                      bool is_deployed, flow_view *fv, span_buf spans[2])
 {
     note_unchecked(m, in, f, is_deployed);
     if (f->protos == PROTO_IP) {
         elab_ip_flow(m, in, f, fv);
         return;
     }
-    port_span *dp, *sp;
-    int nd = eval_ports(m, in, f->ports, f->dynamic, &dp, &fv->ports);
-    int ns = eval_ports(m, in, f->sports, f->dynamic, &sp, &fv->sports);
+    int nd = eval_ports(m, in, f->ports, f->dynamic, &spans[0], &fv->ports);
+    int ns = eval_ports(m, in, f->sports, f->dynamic, &spans[1], &fv->sports);
+    const port_span *dp = spans[0].v, *sp = spans[1].v;
     int nsrc = eval_ends(m, in, f->src, &fv->src);
     int ndst = eval_ends(m, in, f->dst, &fv->dst);
     const end_value *src = fv->src, *dst = fv->dst;
@@ -587,7 +600,7 @@ static void freeze_rows(model *m, flow_view *const *views, const uint32_t *made)
         for (size_t k = 0; k < m->instances[i]->nflows; k++, id++) {
             flow_view *fv = &views[i][k];
             for (size_t r = 0; r < fv->nrows; r++) flow_of[fv->first + r] = (uint32_t)id;
-            fv->first = at;
+            fv->first = (uint32_t)at;
             start[id] = at;
             at += fv->nrows;
         }
@@ -604,6 +617,7 @@ void elab_program(model *m)
     size_t want = count_rows(m);
     m->rows = arena_grow(m->mem, m->rows, sizeof *m->rows, &m->rows_cap, want ? want : 1);
     flow_view **views = xmalloc_array(m->ninstances + 1, sizeof *views);   /* being frozen */
+    span_buf spans[2] = {{NULL, 0}, {NULL, 0}};
     for (size_t i = 0; i < m->ninstances; i++) {
         instance *in = m->instances[i];
         bool is_deployed = !in->site && deployed(m, in->sys);
@@ -617,14 +631,16 @@ void elab_program(model *m)
                     (void)eval_param(m, in, d, d->name_loc, &v);
             }
             for (const flow_decl *f = d->flows; f; f = f->next, fv++) {
-                *fv = (flow_view){f, in, m->nrows, 0, NULL, NULL, NULL, NULL};
-                elab_flow(m, &ix, in, f, is_deployed, fv);
-                fv->nrows = m->nrows - fv->first;
+                *fv = (flow_view){f, (uint32_t)m->nrows, 0, NULL, NULL, NULL, NULL};
+                elab_flow(m, &ix, in, f, is_deployed, fv, spans);
+                fv->nrows = (uint32_t)(m->nrows - fv->first);
             }
         }
         in->flows = views[i];
         in->nflows = nflows;
     }
+    free(spans[0].v);
+    free(spans[1].v);
     uint32_t *made = m->nrows > 1 ? xmalloc_array(m->nrows, sizeof *made) : NULL;
     if (made) sort_rows(m, made);
     freeze_params(m);

@@ -122,7 +122,7 @@ struct param_value {
 /* A port item of a flow in an instance: its bounds as written and
  * evaluated, before the 1-65535 check (`N up`: hi is lo). */
 typedef struct {
-    int64_t lo, hi;
+    int32_t lo, hi;              /* evaluation keeps numbers within +-2147483647 */
     bool ok;                     /* false: a parameter without value (or an error) */
 } port_item_value;
 
@@ -134,9 +134,8 @@ typedef struct {
 
 /* One flow of one instance: what elaboration found for it. */
 struct flow_view {
-    const flow_decl *decl;
-    const instance *inst;
-    size_t first, nrows;         /* its rows: model.flow_rows[first, first + nrows) */
+    const flow_decl *decl;       /* its instance is the one whose flows hold it */
+    uint32_t first, nrows;       /* its rows: model.flow_rows[first, first + nrows) */
     const port_item_value *ports, *sports;   /* per item of decl->ports, decl->sports */
     const end_value *src, *dst;  /* per endpoint of decl->src, decl->dst */
 };
