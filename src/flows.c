@@ -163,7 +163,7 @@ static void print_port_list(FILE *out, const char *word, const hv_ports *v, size
 }
 
 /* One rule a line: "in udp dport 9000-9020 saddr 10.0.10.11/32  # igloo.osc (file:line)". */
-static void print_rule(model *m, FILE *out, const hv_rule *r)
+static void print_rule(const model *m, FILE *out, const hv_rule *r)
 {
     char pt[PROTO_TEXT];
     fprintf(out, "%-3s %s%s", r->out ? "out" : "in", proto_type_text(pt, r->ipproto, r->icmp_type),
