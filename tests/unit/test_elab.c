@@ -1,7 +1,7 @@
 /* test_elab.c: elaboration through unit_run(): the row expansion of
  * protocols, ports, sources, endpoints and `<->`, the sort order, parameter
- * substitution per instance, pools, source ports, and the port, overflow,
- * cycle, type and multicast errors. */
+ * substitution per instance, pools, source ports, the port, overflow,
+ * cycle, type and multicast errors, and the frozen view the emitters read. */
 #include "unit.h"
 
 static void expect_message(const diag *d, const char *part)
@@ -615,6 +615,76 @@ static void rows_carry_their_instance_and_flow(void **state)
     unit_free(&p);
 }
 
+/* The instance of that name (site instances: in_site). */
+static const instance *instance_named(const pipeline *p, const char *name, bool in_site)
+{
+    for (size_t i = 0; i < p->m.ninstances; i++)
+        if (!strcmp(p->m.instances[i]->name, name) && (p->m.instances[i]->site != NULL) == in_site)
+            return p->m.instances[i];
+    fail_msg("no instance '%s'", name);
+    return NULL;
+}
+
+static const param_value *param_named(const instance *in, const char *name)
+{
+    for (const decl *d = in->sys->decls; d; d = d->next)
+        if ((d->kind == D_PARAM || d->kind == D_POOL) && !strcmp(d->name, name))
+            return &in->params[d->index];
+    fail_msg("no parameter '%s'", name);
+    return NULL;
+}
+
+/* What elaboration freezes for the emitters: per flow its rows (each row
+ * in exactly one flow, ascending), its port and endpoint values in list
+ * order; per instance its parameter values and whether each is the
+ * system's default. */
+static void frozen_view(void **state)
+{
+    (void)state;
+    pipeline p;
+    unit_run(&p, "system s { role a; param port = 5000; param g = 239.1.1.1;\n"
+                 " service v { udp $port a -> group $g, 10.0.0.0/24; tcp 80, 81 up a -> a; } }\n"
+                 "site k { instance t of s { set port = 5001; } instance u of s; }\n");
+    assert_int_equal(p.diags.count, 0);
+    const instance *t = instance_named(&p, "t", true), *u = instance_named(&p, "u", true);
+    size_t rows = 0;
+    for (size_t i = 0; i < p.m.ninstances; i++) {
+        const instance *in = p.m.instances[i];
+        assert_int_equal(in->nflows, 2);
+        for (size_t k = 0; k < in->nflows; k++) {
+            const flow_view *fv = &in->flows[k];
+            for (size_t j = 0; j < fv->nrows; j++) {
+                uint32_t r = p.m.flow_rows[fv->first + j];
+                assert_ptr_equal(p.m.rows[r].decl, fv->decl);
+                assert_ptr_equal(p.m.rows[r].inst, in);
+                if (j) assert_true(p.m.flow_rows[fv->first + j - 1] < r);
+            }
+            rows += fv->nrows;
+        }
+    }
+    assert_int_equal(rows, p.m.nrows);
+    const flow_view *mc = &t->flows[0], *up = &t->flows[1];
+    assert_int_equal(mc->nrows, 2);
+    assert_true(mc->ports[0].ok);
+    assert_int_equal(mc->ports[0].lo, 5001);
+    assert_int_equal(mc->ports[0].hi, 5001);
+    assert_int_equal(u->flows[0].ports[0].lo, 5000);
+    assert_true(mc->dst[0].ok && mc->dst[1].ok);
+    assert_int_equal(mc->dst[0].v.kind, EP_GROUP);
+    assert_true(addr_eq(mc->dst[0].v.lo, addr_v4(0xef010101)));
+    assert_int_equal(mc->dst[1].v.kind, EP_ADDR);
+    assert_int_equal(mc->dst[1].v.prefix, 24);
+    assert_int_equal(up->ports[1].lo, 81);                /* `81 up` as written: one port */
+    assert_int_equal(up->ports[1].hi, 81);
+    assert_int_equal(up->nrows, 2);
+    assert_int_equal(param_named(t, "port")->v.lo, 5001);
+    assert_false(param_named(t, "port")->is_default);
+    assert_true(param_named(u, "port")->is_default);
+    assert_true(param_named(t, "g")->is_default);
+    assert_ptr_equal(t->defaults, instance_named(&p, "s", false));
+    unit_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -651,6 +721,7 @@ int main(void)
         cmocka_unit_test(reversed_address_range),
         cmocka_unit_test(unresolved_endpoint_drops_only_its_flow),
         cmocka_unit_test(rows_carry_their_instance_and_flow),
+        cmocka_unit_test(frozen_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
