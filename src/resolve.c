@@ -2,8 +2,10 @@
  * target (role, zone, param, instance, host, service), one instance record
  * per deployed system, one host record per host, or a diagnostic with a
  * "did you mean" and a note at the first declaration. */
+#include <stdlib.h>
 #include <string.h>
 #include "model.h"
+#include "xalloc.h"
 
 static const char *kind_name(decl_kind k)
 {
@@ -456,6 +458,66 @@ static void host_ephemeral(model *m, host *h, const port_item *p)
     h->eph_hi = (int)hi->num;
 }
 
+/* The role a `runs` entry names, or NULL after saying why not. */
+static decl *runs_role(model *m, site_decl *site, const ref *r, instance **in)
+{
+    if (!(*in = ref_instance(m, site, r, "runs", ""))) return NULL;
+    const system_decl *sys = (*in)->sys;
+    decl *role = names_get(sys->scope, r->name);
+    if (role && role->kind == D_ROLE) return role;
+    const char *sug = names_suggest(sys->scope, r->name);
+    decl *sd = sug ? names_get(sys->scope, sug) : NULL;
+    if (sd && sd->kind == D_ROLE)
+        diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, r->where,
+                    "unknown role '%s' in system '%s'; did you mean '%s'?", r->name, sys->name,
+                    sug);
+    else
+        diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, r->where,
+                    "unknown role '%s' in system '%s'", r->name, sys->name);
+    return NULL;
+}
+
+typedef struct {
+    int inst, role, pos;         /* indices; pos in the host's runs */
+} run_key;
+
+static int run_key_cmp(const void *pa, const void *pb)
+{
+    const run_key *a = pa, *b = pb;
+    if (a->inst != b->inst) return a->inst < b->inst ? -1 : 1;
+    if (a->role != b->role) return a->role < b->role ? -1 : 1;
+    return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/* A role named twice on one host is an error at the repeat, with a note at
+ * the first. Sorting finds the repeats in O(n log n) (a host may run
+ * 40,000 roles); the host keeps its runs in source order without them. */
+static void drop_repeated_runs(model *m, host *h)
+{
+    if (h->nruns < 2) return;
+    size_t n = (size_t)h->nruns;
+    run_key *k = xmalloc_array(n, sizeof *k);
+    for (size_t i = 0; i < n; i++)
+        k[i] = (run_key){h->runs[i].inst->index, h->runs[i].role->index, (int)i};
+    qsort(k, n, sizeof *k, run_key_cmp);
+    bool *repeat = xcalloc(n, sizeof *repeat);
+    for (size_t i = 1, first = 0; i < n; i++) {
+        if (k[i].inst != k[first].inst || k[i].role != k[first].role) {
+            first = i;
+            continue;
+        }
+        const role_run *r = &h->runs[k[i].pos];
+        duplicate(m, "role on this host", r->role->name, r->where, h->runs[k[first].pos].where);
+        repeat[k[i].pos] = true;
+    }
+    int w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!repeat[i]) h->runs[w++] = h->runs[i];
+    h->nruns = w;
+    free(repeat);
+    free(k);
+}
+
 static void resolve_host(model *m, site_decl *site, decl *d)
 {
     host *h = arena_alloc(m->mem, sizeof *h);
@@ -468,32 +530,14 @@ static void resolve_host(model *m, site_decl *site, decl *d)
     if (d->ephemeral) host_ephemeral(m, h, d->ephemeral);
     h->runs = arena_alloc(m->mem, ((size_t)d->nruns + 1) * sizeof *h->runs);
     for (int i = 0; i < d->nruns; i++) {
-        const ref *r = &d->runs[i];
-        instance *in = ref_instance(m, site, r, "runs", "");
-        if (!in) continue;
-        decl *role = names_get(in->sys->scope, r->name);
-        if (!role || role->kind != D_ROLE) {
-            const char *sug = names_suggest(in->sys->scope, r->name);
-            decl *sd = sug ? names_get(in->sys->scope, sug) : NULL;
-            if (sd && sd->kind == D_ROLE)
-                diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, r->where,
-                            "unknown role '%s' in system '%s'; did you mean '%s'?", r->name,
-                            in->sys->name, sug);
-            else
-                diag_report(m->diags, SEV_ERROR, CK_UNKNOWN_NAME, r->where,
-                            "unknown role '%s' in system '%s'", r->name, in->sys->name);
-            continue;
-        }
-        for (int j = 0; j < h->nruns; j++)
-            if (h->runs[j].inst == in && h->runs[j].role == role) {
-                duplicate(m, "role on this host", r->name, r->where, h->runs[j].where);
-                role = NULL;
-                break;
-            }
+        instance *in;
+        decl *role = runs_role(m, site, &d->runs[i], &in);
         if (!role) continue;
+        /* A repeat has its first's role, so it sets the same os. */
         if (h->os == OS_NONE) h->os = role->os;
-        h->runs[h->nruns++] = (role_run){in, role, r->where};
+        h->runs[h->nruns++] = (role_run){in, role, d->runs[i].where};
     }
+    drop_repeated_runs(m, h);
     if (!h->eph_lo) os_ephemeral(h->os, &h->eph_lo, &h->eph_hi);
     h->index = (int)m->nhosts;
     m->hosts = arena_grow(m->mem, m->hosts, sizeof *m->hosts, &m->hosts_cap, m->nhosts + 1);
