@@ -152,35 +152,93 @@ typedef struct {
     const flow_row *first;       /* the kept flow that opened this segment */
 } segment;
 
-/* Index of the segment containing x in the sorted disjoint list, or -1. */
-static long find_segment(const segment *s, size_t n, int x)
+/* The union of the kept rows of one group of sides, as maximal runs of
+ * covered slots. The group's starts and ends (lo, hi + 1) cut the ports
+ * into slots; each slot is covered at most once, and two union-find
+ * forests skip covered slots to the right (next) and to the left (prev),
+ * so a group of g rows costs O(g log g) (the sort) whatever order its
+ * rows come in. A run's kept flow is stored at its leftmost slot. */
+typedef struct {
+    long *b;                     /* slot s: ports b[s] to b[s + 1] - 1 */
+    size_t nb;
+    size_t *next;                /* next[s]: toward the first uncovered slot >= s */
+    size_t *prev;                /* prev[s + 1]: toward the last uncovered slot <= s, +1 */
+    const flow_row **first;      /* per slot: the kept flow of the run starting there */
+} cover;
+
+static size_t find_root(size_t *p, size_t x)
+{
+    size_t r = x;
+    while (p[r] != r) r = p[r];
+    while (p[x] != r) {
+        size_t up = p[x];
+        p[x] = r;
+        x = up;
+    }
+    return r;
+}
+
+/* The first uncovered slot at or after s (nb - 1 when none). */
+static size_t next_open(cover *c, size_t s) { return find_root(c->next, s); }
+
+/* The leftmost slot of the run that holds covered slot s. */
+static size_t run_start(cover *c, size_t s) { return find_root(c->prev, s + 1); }
+
+static int long_cmp(const void *pa, const void *pb)
+{
+    long a = *(const long *)pa, b = *(const long *)pb;
+    return (a > b) - (a < b);
+}
+
+static size_t bound_index(const long *b, size_t n, long x)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (s[mid].hi < x) lo = mid + 1;
+        if (b[mid] < x) lo = mid + 1;
         else hi = mid;
     }
-    return lo < n && s[lo].lo <= x ? (long)lo : -1;
+    return lo;
 }
 
-/* Add [lo, hi] to the union, merging what it touches. */
-static size_t insert_segment(segment *s, size_t n, int lo, int hi, const flow_row *r)
+/* Empty the union and cut the ports at the starts and ends of v[0..n). */
+static void cover_reset(cover *c, const flow_row *const *v, size_t n)
 {
-    size_t i = 0;
-    while (i < n && s[i].hi + 1 < lo) i++;
-    size_t j = i;
-    segment merged = {lo, hi, r};
-    while (j < n && s[j].lo <= hi + 1) {
-        if (s[j].lo < merged.lo) merged.lo = s[j].lo, merged.first = s[j].first;
-        if (s[j].hi > merged.hi) merged.hi = s[j].hi;
-        j++;
-    }
-    memmove(s + i + 1, s + j, (n - j) * sizeof *s);
-    s[i] = merged;
-    return n - (j - i) + 1;
+    for (size_t i = 0; i < n; i++) c->b[2 * i] = v[i]->lo, c->b[2 * i + 1] = (long)v[i]->hi + 1;
+    qsort(c->b, 2 * n, sizeof *c->b, long_cmp);
+    c->nb = 0;
+    for (size_t i = 0; i < 2 * n; i++)
+        if (!c->nb || c->b[c->nb - 1] != c->b[i]) c->b[c->nb++] = c->b[i];
+    for (size_t s = 0; s < c->nb; s++) c->next[s] = s, c->prev[s] = s;
 }
 
+/* The run that covers all of r's ports, or false. */
+static bool cover_holds(cover *c, const flow_row *r, segment *by)
+{
+    size_t from = bound_index(c->b, c->nb, r->lo), to = bound_index(c->b, c->nb, (long)r->hi + 1);
+    if (next_open(c, from) < to) return false;
+    size_t start = run_start(c, from);
+    *by = (segment){(int)c->b[start], (int)c->b[next_open(c, to)] - 1, c->first[start]};
+    return true;
+}
+
+/* Add r's ports, merging the runs they overlap or touch. The merged run
+ * keeps the flow of a run that started before r, else r. */
+static void cover_add(cover *c, const flow_row *r)
+{
+    size_t from = bound_index(c->b, c->nb, r->lo), to = bound_index(c->b, c->nb, (long)r->hi + 1);
+    size_t start = from;
+    const flow_row *first = r;
+    if (from > 0 && next_open(c, from - 1) != from - 1) {
+        start = run_start(c, from - 1);
+        first = c->first[start];
+    }
+    for (size_t s = next_open(c, from); s < to; s = next_open(c, s + 1)) {
+        c->next[s] = s + 1;
+        c->prev[s + 1] = s;
+    }
+    c->first[start] = first;
+}
 /* A row found redundant, reported once every group has been looked at:
  * the two rows of a `<->` flow are redundant together or not at all. */
 typedef struct {
@@ -230,23 +288,6 @@ static int by_lo(const void *pa, const void *pb)
     const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
     if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
     return loc_order(a->decl->where, b->decl->where);
-}
-
-static int long_cmp(const void *pa, const void *pb)
-{
-    long a = *(const long *)pa, b = *(const long *)pb;
-    return (a > b) - (a < b);
-}
-
-static size_t bound_index(const long *b, size_t n, long x)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (b[mid] < x) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
 }
 
 typedef struct {
@@ -440,29 +481,35 @@ void check_redundant(model *m)
     redundant_list found = {0};
     size_t n;
     const flow_row **v = text_rows(m, &n);
-    segment *seg = xmalloc_array(n + 1, sizeof *seg);
+    cover c = {xmalloc_array(2 * n + 1, sizeof *c.b), 0, xmalloc_array(2 * n + 1, sizeof *c.next),
+               xmalloc_array(2 * n + 2, sizeof *c.prev), xmalloc_array(2 * n + 1, sizeof *c.first)};
     const flow_row **kept = xmalloc_array(n + 1, sizeof *kept);
     qsort(v, n, sizeof *v, by_sides_then_size);
     for (size_t i = 0, j; i < n; i = j) {
-        size_t nseg = 0, nkept = 0;
-        for (j = i; j < n && same_sides(v[i], v[j]) == 0; j++) {
-            const flow_row *r = v[j];
-            long k = find_segment(seg, nseg, r->lo);
-            if (k >= 0 && seg[k].hi >= r->hi) {
+        for (j = i + 1; j < n && same_sides(v[i], v[j]) == 0; j++) {}
+        cover_reset(&c, v + i, j - i);
+        size_t nkept = 0;
+        for (size_t k = i; k < j; k++) {
+            const flow_row *r = v[k];
+            segment by;
+            if (cover_holds(&c, r, &by)) {
                 /* A `<->` row and its mirror are one flow; a repeat from one
                  * declaration is not the author's mistake twice. */
-                if (r->decl != seg[k].first->decl || r->lo != seg[k].first->lo)
-                    note_redundant(m, &found, r, &seg[k]);
+                if (r->decl != by.first->decl || r->lo != by.first->lo)
+                    note_redundant(m, &found, r, &by);
                 continue;
             }
-            nseg = insert_segment(seg, nseg, r->lo, r->hi, r);
+            cover_add(&c, r);
             kept[nkept++] = r;
         }
         covered_by_others(m, &found, kept, nkept);
     }
     report_found(m, &found);
     free(kept);
-    free(seg);
+    free(c.b);
+    free(c.next);
+    free(c.prev);
+    free(c.first);
     free(v);
 }
 

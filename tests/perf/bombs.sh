@@ -106,4 +106,13 @@ awk 'BEGIN { print "system s {"; for (i = 0; i < 40000; i++) printf "role r%d;\n
   print "} }" }' >"$tmp/runs.ports"
 bomb runs-lines 1 200 0 "$BERTH" check "$tmp/runs.ports"
 
+# redundant-flow: six flows of 32,768 disjoint ports each, one per pair of
+# roles: the union of kept ranges was a sorted array scanned and moved per
+# insertion (1.85 s cpu); now union-find over the group's slots (0.54 s).
+awk 'BEGIN { print "system s { role a; role b; role c; service v {"
+  for (k = 0; k < 6; k++) { printf "tcp 1"; for (i = 1; i < 32768; i++) printf ", %d", 2 * i + 1
+    printf " %s -> %s;\n", substr("aabbcc", k + 1, 1), substr("bcacab", k + 1, 1) }
+  print "} }" }' >"$tmp/redundant.ports"
+bomb redundant-disjoint 1 200 0 "$BERTH" check "$tmp/redundant.ports"
+
 summary
