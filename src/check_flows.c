@@ -515,84 +515,241 @@ void check_redundant(model *m)
 
 /* ---- instance-defaults ---- */
 
-static bool host_runs_instance(const host *h, const instance *in)
+/* Where instances meet, indexed once. A place is a host (its index) or a
+ * network of a site (nhosts + the index of the first network declared
+ * with that address and prefix there: later ones read the same). Each
+ * instance gets the sorted list of its places: the hosts that run it and
+ * the networks holding one of them. Two instances meet at the first place
+ * their lists share (hosts before networks, as they are declared): a merge
+ * of two short lists instead of a scan of every host and network. */
+typedef struct {
+    size_t *start;               /* instance i: place[start[i]] to place[start[i + 1] - 1] */
+    size_t *place;
+} places;
+
+typedef struct {
+    uintptr_t site;
+    int fam, prefix;
+    addr first;                  /* the network's first address */
+    size_t index;                /* in m->networks */
+} net_key;
+
+static int net_key_cmp(const void *pa, const void *pb)
 {
-    for (int k = 0; k < h->nruns; k++)
-        if (h->runs[k].inst == in) return true;
-    return false;
+    const net_key *a = pa, *b = pb;
+    CMP(a->site, b->site);
+    CMP(a->fam, b->fam);
+    CMP(a->prefix, b->prefix);
+    int c = addr_cmp(a->first, b->first);
+    if (c) return c;
+    CMP(a->index, b->index);
+    return 0;
 }
 
-static bool in_network(const network *n, const host *h)
+/* The site's networks sorted by (site, family, prefix, first address), the
+ * first declared of equal ones first: a host's network of one prefix is
+ * found by one binary search. */
+static net_key *network_keys(const model *m)
 {
-    for (int k = 0; k < h->naddrs; k++)
-        if (addr_in(n->addr, n->prefix, h->addrs[k])) return true;
-    return false;
+    net_key *k = xmalloc_array(m->nnetworks + 1, sizeof *k);
+    for (size_t i = 0; i < m->nnetworks; i++) {
+        const network *n = &m->networks[i];
+        k[i] = (net_key){(uintptr_t)n->inst->site, n->addr.fam, n->prefix,
+                         addr_first(n->addr, n->prefix), i};
+    }
+    if (m->nnetworks > 1) qsort(k, m->nnetworks, sizeof *k, net_key_cmp);
+    return k;
+}
+
+typedef struct {
+    size_t inst, place;
+} inst_place;
+
+static int inst_place_cmp(const void *pa, const void *pb)
+{
+    const inst_place *a = pa, *b = pb;
+    CMP(a->inst, b->inst);
+    CMP(a->place, b->place);
+    return 0;
+}
+
+typedef struct {
+    inst_place *v;
+    size_t n, cap;
+} inst_place_list;
+
+/* The place is one of every instance h runs. */
+static void add_place(inst_place_list *l, const host *h, size_t place)
+{
+    for (int k = 0; k < h->nruns; k++) {
+        if (l->n == l->cap) l->v = xrealloc_array(l->v, l->cap = 2 * l->cap + 16, sizeof *l->v);
+        l->v[l->n++] = (inst_place){(size_t)h->runs[k].inst->index, place};
+    }
+}
+
+/* The first key at or after want in k[lo, hi). */
+static size_t lower_key(const net_key *k, size_t lo, size_t hi, const net_key *want)
+{
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (net_key_cmp(&k[mid], want) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* The networks of h's site that hold h: one binary search per (family,
+ * prefix) the site's networks use, at most 162. */
+static void host_networks(const model *m, const net_key *k, inst_place_list *l, const host *h)
+{
+    net_key site = {(uintptr_t)h->site, INT_MIN, INT_MIN, {0}, 0};
+    for (size_t i = lower_key(k, 0, m->nnetworks, &site); i < m->nnetworks && k[i].site == site.site;) {
+        size_t j = i + 1;
+        while (j < m->nnetworks && k[j].site == k[i].site && k[j].fam == k[i].fam &&
+               k[j].prefix == k[i].prefix)
+            j++;
+        for (int a = 0; a < h->naddrs; a++) {
+            if (h->addrs[a].fam != k[i].fam) continue;
+            net_key want = {k[i].site, k[i].fam, k[i].prefix,
+                            addr_first(h->addrs[a], k[i].prefix), 0};
+            size_t at = lower_key(k, i, j, &want);
+            if (at < j && addr_eq(k[at].first, want.first)) add_place(l, h, m->nhosts + k[at].index);
+        }
+        i = j;
+    }
+}
+
+static places places_build(const model *m)
+{
+    net_key *k = network_keys(m);
+    inst_place_list l = {0};
+    for (size_t i = 0; i < m->nhosts; i++) {
+        add_place(&l, m->hosts[i], i);
+        host_networks(m, k, &l, m->hosts[i]);
+    }
+    if (l.n > 1) qsort(l.v, l.n, sizeof *l.v, inst_place_cmp);
+    places p = {xcalloc(m->ninstances + 1, sizeof *p.start), xmalloc_array(l.n + 1, sizeof *p.place)};
+    size_t n = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        if (n && l.v[i].inst == l.v[i - 1].inst && l.v[i].place == l.v[i - 1].place) continue;
+        p.place[n++] = l.v[i].place;
+        p.start[l.v[i].inst + 1]++;
+    }
+    for (size_t i = 0; i < m->ninstances; i++) p.start[i + 1] += p.start[i];
+    free(l.v);
+    free(k);
+    return p;
 }
 
 /* Where two instances meet: a shared host, or a network of their site that
  * holds a host of each. Gives a description, or NULL when they do not. */
-static const char *meeting_place(model *m, const instance *a, const instance *b)
+static const char *meeting_place(model *m, const places *p, const instance *a,
+                                 const instance *b)
 {
-    for (size_t i = 0; i < m->nhosts; i++) {
-        const host *h = m->hosts[i];
-        if (h->site == a->site && host_runs_instance(h, a) && host_runs_instance(h, b)) {
-            size_t n = strlen(h->decl->name) + 8;
-            char *s = arena_alloc(m->mem, n);
-            snprintf(s, n, "host '%s'", h->decl->name);
-            return s;
-        }
+    size_t i = p->start[a->index], ie = p->start[a->index + 1];
+    size_t j = p->start[b->index], je = p->start[b->index + 1];
+    while (i < ie && j < je && p->place[i] != p->place[j]) {
+        if (p->place[i] < p->place[j]) i++;
+        else j++;
     }
-    for (size_t k = 0; k < m->nnetworks; k++) {
-        const network *net = &m->networks[k];
-        if (net->inst->site != a->site) continue;
-        bool has_a = false, has_b = false;
-        for (size_t i = 0; i < m->nhosts; i++) {
-            const host *h = m->hosts[i];
-            if (h->site != a->site || !in_network(net, h)) continue;
-            has_a |= host_runs_instance(h, a);
-            has_b |= host_runs_instance(h, b);
-        }
-        if (has_a && has_b) {
-            char a[ADDR_TEXT], *s = arena_alloc(m->mem, ADDR_TEXT + 8);
-            snprintf(s, ADDR_TEXT + 8, "network %s", addr_text(a, net->addr, net->addr, net->prefix));
-            return s;
-        }
+    if (i == ie || j == je) return NULL;
+    size_t at = p->place[i];
+    if (at < m->nhosts) {
+        const char *name = m->hosts[at]->decl->name;
+        size_t n = strlen(name) + 8;
+        char *s = arena_alloc(m->mem, n);
+        snprintf(s, n, "host '%s'", name);
+        return s;
     }
-    return NULL;
+    const network *net = &m->networks[at - m->nhosts];
+    char t[ADDR_TEXT], *s = arena_alloc(m->mem, ADDR_TEXT + 8);
+    snprintf(s, ADDR_TEXT + 8, "network %s", addr_text(t, net->addr, net->addr, net->prefix));
+    return s;
 }
 
-static void compare_instances(model *m, instance *a, instance *b, const char *where)
+static void report_default(model *m, instance *a, instance *b, const char *where,
+                           const decl *p, const value *v)
 {
-    for (decl *p = a->sys->decls; p; p = p->next) {
+    instance *later = a->decl ? a : b;
+    diag *d = diag_report(m->diags, SEV_ERROR, CK_INSTANCE_DEFAULTS, later->where,
+                          "instances '%s' and '%s' of %s meet on %s and both keep the "
+                          "default %s = %lld", a->name, b->name, a->sys->name, where,
+                          p->name, (long long)v->lo);
+    diag_add_note(m->diags, d, p->name_loc,
+                  "'%s' is declared here; set a different value in one instance", p->name);
+    d->site = a->site;
+    d->svc_inst[0] = a->name;
+    d->svc_inst[1] = b->name;
+    /* A parameter may serve flows of either protocol. */
+    diag_add_ports(m->diags, d, PROTO_TCP | PROTO_UDP, v->lo, v->hi);
+}
+
+/* One instance's value of a parameter it keeps at its default. */
+typedef struct {
+    int64_t lo, hi;
+    instance *in;
+} kept_value;
+
+static int kept_value_cmp(const void *pa, const void *pb)
+{
+    const kept_value *a = pa, *b = pb;
+    CMP(a->lo, b->lo);
+    CMP(a->hi, b->hi);
+    CMP(a->in->index, b->in->index);
+    return 0;
+}
+
+/* The instances of one system in one site, by index: per parameter of a
+ * port, those keeping its default are sorted by value, and only those
+ * with equal values are paired (a default computed from parameters one
+ * instance sets moves with them). */
+static void compare_group(model *m, const places *pl, instance **g, size_t n, kept_value *kv)
+{
+    for (decl *p = g[0]->sys->decls; p; p = p->next) {
         if (p->kind != D_PARAM || !p->port_use) continue;
-        value v, w;
-        if (a->sets[p->index] || b->sets[p->index] || !eval_param(m, a, p, p->name_loc, &v) ||
-            !eval_param(m, b, p, p->name_loc, &w))
-            continue;
-        /* A default computed from parameters one instance sets moves with them. */
-        if (v.lo != w.lo || v.hi != w.hi) continue;
-        instance *later = a->decl ? a : b;
-        diag *d = diag_report(m->diags, SEV_ERROR, CK_INSTANCE_DEFAULTS, later->where,
-                              "instances '%s' and '%s' of %s meet on %s and both keep the "
-                              "default %s = %lld", a->name, b->name, a->sys->name, where,
-                              p->name, (long long)v.lo);
-        diag_add_note(m->diags, d, p->name_loc,
-                      "'%s' is declared here; set a different value in one instance", p->name);
-        d->site = a->site;
-        d->svc_inst[0] = a->name;
-        d->svc_inst[1] = b->name;
-        /* A parameter may serve flows of either protocol. */
-        diag_add_ports(m->diags, d, PROTO_TCP | PROTO_UDP, v.lo, v.hi);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            value v;
+            if (!g[i]->sets[p->index] && eval_param(m, g[i], p, p->name_loc, &v))
+                kv[k++] = (kept_value){v.lo, v.hi, g[i]};
+        }
+        if (k > 1) qsort(kv, k, sizeof *kv, kept_value_cmp);
+        for (size_t i = 0, e; i < k; i = e) {
+            for (e = i + 1; e < k && kv[e].lo == kv[i].lo && kv[e].hi == kv[i].hi; e++) {}
+            for (size_t x = i; x < e; x++)
+                for (size_t y = x + 1; y < e; y++) {
+                    const char *where = meeting_place(m, pl, kv[x].in, kv[y].in);
+                    value v = {.lo = kv[x].lo, .hi = kv[x].hi};
+                    if (where) report_default(m, kv[x].in, kv[y].in, where, p, &v);
+                }
+        }
     }
+}
+
+static int by_site_system(const void *pa, const void *pb)
+{
+    const instance *a = *(instance *const *)pa, *b = *(instance *const *)pb;
+    CMP((uintptr_t)a->site, (uintptr_t)b->site);
+    CMP((uintptr_t)a->sys, (uintptr_t)b->sys);
+    CMP(a->index, b->index);
+    return 0;
 }
 
 void check_instance_defaults(model *m)
 {
+    instance **v = xmalloc_array(m->ninstances + 1, sizeof *v);
+    size_t n = 0;
     for (size_t i = 0; i < m->ninstances; i++)
-        for (size_t j = i + 1; j < m->ninstances; j++) {
-            instance *a = m->instances[i], *b = m->instances[j];
-            if (!a->site || a->site != b->site || a->sys != b->sys) continue;
-            const char *where = meeting_place(m, a, b);
-            if (where) compare_instances(m, a, b, where);
-        }
+        if (m->instances[i]->site) v[n++] = m->instances[i];
+    if (n > 1) qsort(v, n, sizeof *v, by_site_system);
+    places pl = places_build(m);
+    kept_value *kv = xmalloc_array(n + 1, sizeof *kv);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && v[j]->site == v[i]->site && v[j]->sys == v[i]->sys; j++) {}
+        if (j - i > 1) compare_group(m, &pl, v + i, j - i, kv);
+    }
+    free(kv);
+    free(pl.start);
+    free(pl.place);
+    free(v);
 }

@@ -106,6 +106,17 @@ awk 'BEGIN { print "system s {"; for (i = 0; i < 40000; i++) printf "role r%d;\n
   print "} }" }' >"$tmp/runs.ports"
 bomb runs-lines 1 200 0 "$BERTH" check "$tmp/runs.ports"
 
+# 2000 instances of one system and 2000 hosts on one network, each
+# instance setting its own port: instance-defaults scanned every host and
+# network per instance pair (cubic: 23.6 s cpu); now each instance's hosts
+# and networks are indexed once and only instances keeping one value pair
+# (0.12 s).
+awk 'BEGIN { print "system s { zone z; role r; param p = 5000; service v { tcp $p r -> r in z; } }"
+  print "site x { network s.z 10.0.0.0/16;"
+  for (i = 0; i < 2000; i++) printf "instance i%d of s { set p = %d; }\nnetwork i%d.z 10.0.0.0/16;\nhost h%d 10.0.%d.%d { runs i%d.r; }\n", i, 10000 + i, i, i, int(i / 250), i % 250 + 1, i
+  print "}" }' >"$tmp/instances.ports"
+bomb instances-one-network 1 200 0 "$BERTH" check "$tmp/instances.ports"
+
 # redundant-flow: six flows of 32,768 disjoint ports each, one per pair of
 # roles: the union of kept ranges was a sorted array scanned and moved per
 # insertion (1.85 s cpu); now union-find over the group's slots (0.54 s).
