@@ -1,7 +1,8 @@
 /* check_mcast.c: multicast-collision and multicast-scope. Takes the flow
  * rows whose endpoints are groups; gives a collision for two systems (or
  * two instances in one site) on overlapping groups and ports, found by one
- * sweep over group ranges, and scope warnings for groups that cannot work
+ * sweep over group ranges or over port ranges (whichever pairs fewer),
+ * and scope warnings for groups that cannot work
  * where they are used. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 typedef struct {
     model *m;
     const addr *rank;            /* group addresses by rank (addr_ranks_build) */
+    const int64_t *glo, *ghi;    /* per row of the sweep: its group range as ranks */
 } mc_ctx;
 
 static bool ports_meet(const flow_row *a, const flow_row *b, int64_t *lo, int64_t *hi)
@@ -41,25 +43,32 @@ static bool rivals(const flow_row *a, const flow_row *b)
     return a->inst->sys != b->inst->sys || a->inst->site != NULL;
 }
 
-static int on_group_overlap(void *ctx, const interval *ia, const interval *ib, int64_t glo,
-                            int64_t ghi)
+/* A pair the sweep found overlapping in one dimension (groups or ports):
+ * a collision when the other overlaps too and the two are rivals. */
+static int on_overlap(void *ctx, const interval *ia, const interval *ib, int64_t lo, int64_t hi)
 {
-    model *m = ((mc_ctx *)ctx)->m;
+    (void)lo, (void)hi;
+    const mc_ctx *c = ctx;
+    model *m = c->m;
     const flow_row *a = &m->rows[ia->item], *b = &m->rows[ib->item];
+    int64_t glo = c->glo[ia->item] > c->glo[ib->item] ? c->glo[ia->item] : c->glo[ib->item];
+    int64_t ghi = c->ghi[ia->item] < c->ghi[ib->item] ? c->ghi[ia->item] : c->ghi[ib->item];
     int64_t plo, phi;
-    if (!rivals(a, b) || !ports_meet(a, b, &plo, &phi)) return 0;
+    if (glo > ghi || !rivals(a, b) || !ports_meet(a, b, &plo, &phi)) return 0;
     /* mDNS, SSDP, WS-Discovery, LLMNR and PTP: every program on the link
      * joins the one group on the one port, by design. */
     if ((a->flags & ROW_SHARED) && (b->flags & ROW_SHARED)) return 0;
-    if (a->decl->where.src->index > b->decl->where.src->index ||
-        (a->decl->where.src == b->decl->where.src && a->decl->where.line > b->decl->where.line)) {
+    /* Reported at the later flow; the order of the pair in the sweep
+     * depends on the dimension swept, so it never decides. */
+    loc la = a->decl->where, lb = b->decl->where;
+    if (la.src->index > lb.src->index ||
+        (la.src == lb.src && (la.line > lb.line || (la.line == lb.line && la.col > lb.col)))) {
         const flow_row *x = a;
         a = b;
         b = x;
     }
     char g[ADDR_TEXT], p[32];
-    const addr *rank = ((mc_ctx *)ctx)->rank;
-    addr_text(g, rank[glo], rank[ghi], addr_bits(rank[glo]));
+    addr_text(g, c->rank[glo], c->rank[ghi], addr_bits(c->rank[glo]));
     diag *d = diag_report(m->diags, SEV_WARNING, CK_MULTICAST_COLLISION, b->decl->where,
                           "multicast collision: %s and %s both use group %s on %s port %s",
                           check_service_name(m, a), check_service_name(m, b), g,
@@ -70,30 +79,87 @@ static int on_group_overlap(void *ctx, const interval *ia, const interval *ib, i
     return 0;
 }
 
-/* Group ranges of both families become int64 ranks for the sweep (an
- * IPv4 and an IPv6 range never share one). */
+/* How many pairs of v (sorted by interval_sort) overlap: for each, the
+ * later ones of its key that start before it ends. O(n log n). */
+static uint64_t overlapping_pairs(const interval *v, size_t n)
+{
+    uint64_t pairs = 0;
+    for (size_t i = 0, end = 0; i < n; i++) {
+        if (end <= i) for (end = i; end < n && v[end].key == v[i].key; end++) {}
+        size_t lo = i + 1, hi = end;         /* the first of them starting after v[i].hi */
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (v[mid].lo <= v[i].hi) lo = mid + 1;
+            else hi = mid;
+        }
+        pairs += lo - (i + 1);
+    }
+    return pairs;
+}
+
+static int ptr_cmp(const void *pa, const void *pb)
+{
+    uintptr_t a = *(const uintptr_t *)pa, b = *(const uintptr_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* Rows of different sites never collide: a site's number (by address,
+ * only ever compared for equality) goes into the sweep key. */
+static uint64_t site_number(const uintptr_t *sites, size_t n, const flow_row *r)
+{
+    uintptr_t want = (uintptr_t)r->inst->site;
+    const uintptr_t *at = bsearch(&want, sites, n, sizeof *sites, ptr_cmp);
+    return (uint64_t)(at - sites);
+}
+
+/* Rows meet when both their groups and their ports overlap. One sweep
+ * over one dimension, with the other checked per pair: the dimension in
+ * which fewer pairs overlap, counted first, so 60,000 flows to one group
+ * on distinct ports (or one group range over all of 224/4) pair nothing,
+ * and neither do 8,000 groups on one port. Group ranges of both families
+ * become int64 ranks (an IPv4 and an IPv6 range never share one). */
 static void collisions(model *m)
 {
-    interval *iv = xmalloc_array(m->nrows + 1, sizeof *iv);
-    addr *rank = xmalloc_array(2 * m->nrows + 1, sizeof *rank);
-    size_t n = 0, nr = 0;
+    size_t n = 0, nr = 0, ns = 0;
+    for (size_t i = 0; i < m->nrows; i++) n += m->rows[i].dst.kind == EP_GROUP && row_has_ports(&m->rows[i]);
+    interval *by_group = xmalloc_array(n + 1, sizeof *by_group);
+    interval *by_port = xmalloc_array(n + 1, sizeof *by_port);
+    addr *rank = xmalloc_array(2 * n + 1, sizeof *rank);
+    uintptr_t *sites = xmalloc_array(n + 1, sizeof *sites);
+    int64_t *glo = xmalloc_array(m->nrows + 1, sizeof *glo), *ghi = xmalloc_array(m->nrows + 1, sizeof *ghi);
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
         if (r->dst.kind != EP_GROUP || !row_has_ports(r)) continue;
         rank[nr++] = r->dst.lo;
         rank[nr++] = r->dst.hi;
+        sites[ns++] = (uintptr_t)r->inst->site;
     }
     nr = addr_ranks_build(rank, nr);
+    if (ns > 1) qsort(sites, ns, sizeof *sites, ptr_cmp);
+    size_t nsites = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (!nsites || sites[nsites - 1] != sites[i]) sites[nsites++] = sites[i];
+    size_t k = 0;
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
-        if (r->dst.kind == EP_GROUP && row_has_ports(r))
-            iv[n++] = (interval){r->proto, addr_rank(rank, nr, r->dst.lo),
-                                 addr_rank(rank, nr, r->dst.hi), i, IV_ALL};
+        if (r->dst.kind != EP_GROUP || !row_has_ports(r)) continue;
+        uint64_t key = site_number(sites, nsites, r) << 8 | r->proto;
+        glo[i] = addr_rank(rank, nr, r->dst.lo);
+        ghi[i] = addr_rank(rank, nr, r->dst.hi);
+        by_group[k] = (interval){key, glo[i], ghi[i], i, IV_ALL};
+        by_port[k++] = (interval){key, r->lo, r->hi, i, IV_ALL};
     }
-    mc_ctx c = {m, rank};
-    interval_sweep(iv, n, on_group_overlap, &c);
-    free(iv);
+    interval_sort(by_group, n);
+    interval_sort(by_port, n);
+    mc_ctx c = {m, rank, glo, ghi};
+    interval *v = overlapping_pairs(by_port, n) < overlapping_pairs(by_group, n) ? by_port : by_group;
+    interval_sweep(v, n, on_overlap, &c);
+    free(by_group);
+    free(by_port);
     free(rank);
+    free(sites);
+    free(glo);
+    free(ghi);
 }
 
 static bool is_link_local(addr lo, addr hi)

@@ -106,6 +106,18 @@ awk 'BEGIN { print "system s {"; for (i = 0; i < 40000; i++) printf "role r%d;\n
   print "} }" }' >"$tmp/runs.ports"
 bomb runs-lines 1 200 0 "$BERTH" check "$tmp/runs.ports"
 
+# 60,000 flows of one system to one multicast group on distinct ports, and
+# the same to one group range of 65,536 groups: the collision sweep over
+# groups paired every two rows before looking at instances and ports (9.4
+# and 7.5 s cpu); it now sweeps the dimension, groups or ports, in which
+# fewer pairs overlap (0.4 s).
+awk 'BEGIN { print "system s { role a; service v {"
+  for (i = 0; i < 60000; i++) printf "udp %d a -> group 239.1.1.1;\n", i + 1; print "} }" }' >"$tmp/mc-ports.ports"
+bomb mcast-one-group 1 200 0 "$BERTH" check "$tmp/mc-ports.ports"
+awk 'BEGIN { print "system s { role a; service v {"
+  for (i = 0; i < 60000; i++) printf "udp %d a -> group 239.2.0.0-239.2.255.255;\n", i + 1; print "} }" }' >"$tmp/mc-range.ports"
+bomb mcast-group-range 1 200 0 "$BERTH" check "$tmp/mc-range.ports"
+
 # 2000 instances of one system and 2000 hosts on one network, each
 # instance setting its own port: instance-defaults scanned every host and
 # network per instance pair (cubic: 23.6 s cpu); now each instance's hosts

@@ -4,8 +4,11 @@
  * options (-Werror, disabled checks, --no-waivers). Every policy must pass
  * the front end without diagnostics, so a typo cannot make a "no finding"
  * test pass for the wrong reason. */
+#include <stdlib.h>
 #include "unit.h"
 #include "check.h"
+#include "strbuf.h"
+#include "xalloc.h"
 
 /* ---- helpers ---- */
 
@@ -523,6 +526,83 @@ static void multicast_collision_two_instances_in_a_site(void **state)
             "site x { set a.g = 239.1.1.1; instance a2 of a { set g = 239.1.1.2; } }");
     none(&p, CK_MULTICAST_COLLISION);
     unit_free(&p);
+}
+
+/* The sweep pairs rows in one dimension (groups or ports, whichever
+ * overlaps less) and checks the other per pair: held against every pair of
+ * rows of random policies, some with many ports and few groups, some the
+ * other way. One flow per line, each in its own service of one of four
+ * systems, so a finding is known by the lines of its two flows. */
+static uint64_t mc_pair(int later, int earlier) { return (uint64_t)later << 32 | (uint64_t)earlier; }
+
+static int u64_cmp(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+static size_t mc_brute_force(const model *m, uint64_t *want)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->nrows; i++)
+        for (size_t j = i + 1; j < m->nrows; j++) {
+            const flow_row *a = &m->rows[i], *b = &m->rows[j];
+            if (a->dst.kind != EP_GROUP || b->dst.kind != EP_GROUP || a->inst->sys == b->inst->sys)
+                continue;
+            addr glo = addr_cmp(a->dst.lo, b->dst.lo) > 0 ? a->dst.lo : b->dst.lo;
+            addr ghi = addr_cmp(a->dst.hi, b->dst.hi) < 0 ? a->dst.hi : b->dst.hi;
+            int plo = a->lo > b->lo ? a->lo : b->lo, phi = a->hi < b->hi ? a->hi : b->hi;
+            if (addr_cmp(glo, ghi) > 0 || plo > phi) continue;
+            int la = a->decl->where.line, lb = b->decl->where.line;
+            want[n++] = la > lb ? mc_pair(la, lb) : mc_pair(lb, la);
+        }
+    return n;
+}
+
+static void multicast_collision_sweep_matches_brute_force(void **state)
+{
+    (void)state;
+    check_options o = {0};
+    o.enabled[CK_MULTICAST_COLLISION] = true;
+    srand(9);
+    for (int round = 0; round < 300; round++) {
+        int nflows = 2 + rand() % 40, ngroups = 1 + rand() % (round % 2 ? 3 : 30);
+        int nports = 1 + rand() % (round % 2 ? 30 : 3);
+        strbuf text;
+        sb_init(&text);
+        for (int sys = 0; sys < 4; sys++) {
+            sb_printf(&text, "system s%d { role r;\n", sys);
+            for (int f = 0; f < nflows; f++) {
+                if (rand() % 4 != sys) continue;
+                int g = rand() % ngroups, port = 5000 + rand() % nports;
+                int glen = rand() % 4 ? 0 : rand() % 5, plen = rand() % 4 ? 0 : rand() % 5;
+                sb_printf(&text, "service v%d { udp %d-%d r -> group 239.1.%d.%d-239.1.%d.%d; }\n",
+                              f, port, port + plen, g / 200, g % 200 + 1, (g + glen) / 200,
+                              (g + glen) % 200 + 1);
+            }
+            sb_printf(&text, "}\n");
+        }
+        pipeline p;
+        run_with(&p, text.data, &o);
+        uint64_t *want = xmalloc_array(p.m.nrows * p.m.nrows + 1, sizeof *want);
+        size_t nwant = mc_brute_force(&p.m, want), nhave = count(&p, CK_MULTICAST_COLLISION);
+        uint64_t *have = xmalloc_array(nhave + 1, sizeof *have);
+        for (size_t k = 0; k < nhave; k++) {
+            const diag *d = nth(&p, CK_MULTICAST_COLLISION, k);
+            have[k] = mc_pair(d->where.line, d->notes->where.line);
+        }
+        qsort(want, nwant, sizeof *want, u64_cmp);
+        qsort(have, nhave, sizeof *have, u64_cmp);
+        if (nwant != nhave || (nwant && memcmp(want, have, nwant * sizeof *want))) {
+            print_message("%s", text.data);
+            dump(&p);
+            fail_msg("round %d: the check gave %zu collisions, brute force %zu", round, nhave, nwant);
+        }
+        free(want);
+        free(have);
+        sb_free(&text);
+        unit_free(&p);
+    }
 }
 
 /* ---- multicast-scope ---- */
@@ -1423,6 +1503,7 @@ int main(void)
         cmocka_unit_test(multicast_collision_same_group_and_port),
         cmocka_unit_test(multicast_collision_none_on_other_groups_or_one_system),
         cmocka_unit_test(multicast_collision_two_instances_in_a_site),
+        cmocka_unit_test(multicast_collision_sweep_matches_brute_force),
         cmocka_unit_test(multicast_scope_link_local_across_zones),
         cmocka_unit_test(multicast_scope_tcp_to_a_group),
         cmocka_unit_test(multicast_scope_reserved_group),
