@@ -36,6 +36,90 @@ static size_t count_ends(const endpoint *e)
     return n;
 }
 
+static size_t count_types(const icmp_type_item *t)
+{
+    size_t n = 0;
+    for (; t; t = t->next) n++;
+    return n ? n : 1;
+}
+
+/* The factors a flow's rows multiply, as written: every item counts, so
+ * this bounds the rows of the flow in any instance. */
+typedef struct {
+    size_t protos, ports, sports, srcs, dsts, ways;
+} row_factors;
+
+static row_factors flow_factors(const flow_decl *f)
+{
+    row_factors x = {(size_t)((f->protos & PROTO_TCP) != 0) + ((f->protos & PROTO_UDP) != 0),
+                     f->ports ? count_ports(f->ports) : 1, f->sports ? count_ports(f->sports) : 1,
+                     count_ends(f->src), count_ends(f->dst), f->bidir ? 2 : 1};
+    if (f->protos == PROTO_IP) x.protos = count_types(f->types), x.ports = x.sports = 1;
+    return x;
+}
+
+/* a * b, or SIZE_MAX when it does not fit. */
+static size_t mul_sat(size_t a, size_t b)
+{
+    return b && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+}
+
+static size_t flow_rows(const flow_decl *f)
+{
+    row_factors x = flow_factors(f);
+    size_t n = mul_sat(mul_sat(mul_sat(x.protos, x.ports), mul_sat(x.sports, x.srcs)), x.dsts);
+    return mul_sat(n, x.ways);
+}
+
+/* A flow past MODEL_MAX_FLOW_ROWS is an error found before it expands,
+ * once per flow (not per instance), with its factors; it gives no rows. */
+static void report_flow_limit(model *m, const flow_decl *f, size_t rows)
+{
+    row_factors x = flow_factors(f);
+    diag *d = diag_report(m->diags, SEV_ERROR, CK_LIMIT, f->where,
+                          "this flow expands to %zu rows, more than the limit of %d per flow "
+                          "(%zu %s x %zu port items x %zu source port items x %zu sources x "
+                          "%zu endpoints x %zu directions)", rows, MODEL_MAX_FLOW_ROWS,
+                          x.protos, f->protos == PROTO_IP ? "types" : "protocols", x.ports,
+                          x.sports, x.srcs, x.dsts, x.ways);
+    diag_add_note(m->diags, d, (loc){0}, "split it into several flows, or name a zone or "
+                  "a range instead of listing each member");
+}
+
+static void check_flow_limits(model *m)
+{
+    for (const system_decl *s = m->prog->systems; s; s = s->next)
+        for (const decl *d = s->decls; d; d = d->next)
+            for (const flow_decl *f = d->flows; f; f = f->next) {
+                size_t n = flow_rows(f);
+                if (n > MODEL_MAX_FLOW_ROWS) report_flow_limit(m, f, n);
+            }
+}
+
+/* The rows of the whole policy, bounded before any is made: past
+ * MODEL_MAX_ROWS it is an error at the flow (of the instance) that passes
+ * the limit, and nothing expands. Gives the table's size otherwise. */
+static size_t count_rows(model *m)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < m->ninstances; i++)
+        for (const decl *d = m->instances[i]->sys->decls; d; d = d->next)
+            for (const flow_decl *f = d->flows; f; f = f->next) {
+                size_t n = flow_rows(f);
+                if (n > MODEL_MAX_FLOW_ROWS) continue;
+                total += n;
+                if (total <= MODEL_MAX_ROWS) continue;
+                const instance *in = m->instances[i];
+                diag_report(m->diags, SEV_ERROR, CK_LIMIT, f->where,
+                            "the policy expands to more than %d flow rows (the limit); this "
+                            "flow of %s '%s' passes it", MODEL_MAX_ROWS,
+                            in->decl ? "instance" : "system", in->name);
+                m->rows_capped = true;
+                return 0;
+            }
+    return total;
+}
+
 static void port_error(model *m, const expr *top, const value *v, int64_t bad, loc use,
                        int64_t clamp)
 {
@@ -441,6 +525,7 @@ static void note_unchecked(model *m, instance *in, const flow_decl *f, bool is_d
 static void elab_flow(model *m, const run_index *ix, instance *in, const flow_decl *f,
                       bool is_deployed, flow_view *fv, span_buf spans[2])
 {
+    if (m->rows_capped || flow_rows(f) > MODEL_MAX_FLOW_ROWS) return;   /* reported */
     note_unchecked(m, in, f, is_deployed);
     if (f->protos == PROTO_IP) {
         elab_ip_flow(m, in, f, fv);
@@ -520,31 +605,6 @@ static void sort_rows(model *m, uint32_t *made)
 }
 
 
-static size_t count_types(const icmp_type_item *t)
-{
-    size_t n = 0;
-    for (; t; t = t->next) n++;
-    return n ? n : 1;
-}
-
-/* An upper bound of the rows, so the table is allocated once. */
-static size_t count_rows(const model *m)
-{
-    size_t total = 0;
-    for (size_t i = 0; i < m->ninstances; i++)
-        for (const decl *d = m->instances[i]->sys->decls; d; d = d->next)
-            for (const flow_decl *f = d->flows; f; f = f->next) {
-                size_t n = (size_t)((f->protos & PROTO_TCP) != 0) + ((f->protos & PROTO_UDP) != 0);
-                if (f->protos == PROTO_IP) n = count_types(f->types);
-                n *= f->ports ? count_ports(f->ports) : 1;
-                n *= f->sports ? count_ports(f->sports) : 1;
-                n *= count_ends(f->src) * count_ends(f->dst);
-                total += n * (f->bidir ? 2 : 1);
-                if (total > MODEL_MAX_ROWS) return MODEL_MAX_ROWS + 1;
-            }
-    return total;
-}
-
 static size_t count_flows(const system_decl *s)
 {
     size_t n = 0;
@@ -614,6 +674,7 @@ static void freeze_rows(model *m, flow_view *const *views, const uint32_t *made)
 void elab_program(model *m)
 {
     run_index ix = runs_index(m);
+    check_flow_limits(m);
     size_t want = count_rows(m);
     m->rows = arena_grow(m->mem, m->rows, sizeof *m->rows, &m->rows_cap, want ? want : 1);
     flow_view **views = xmalloc_array(m->ninstances + 1, sizeof *views);   /* being frozen */

@@ -97,7 +97,10 @@ static const struct {
      "  -                    read a policy from standard input\n"
      "  --                   the arguments after it are files\n"
      "  --max-memory SIZE    cap berth's memory (512M, 2G; 0: none); past it berth\n"
-     "                       stops with exit 2 (default: 4G; every command)\n"},
+     "                       stops with exit 2 (default: 4G; every command)\n"
+     "limits: a flow expands to at most 65,536 rows (protocols x port items x\n"
+     "  source port items x sources x endpoints x directions), a policy to\n"
+     "  4,000,000 rows; past either, an error before anything expands [limit]\n"},
     {OPT_REPORT,
      "check and audit options:\n"
      "  --format=text|gcc|json|sarif|github|gitlab\n"

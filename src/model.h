@@ -153,6 +153,7 @@ static inline bool row_has_ports(const flow_row *r) { return r->proto != PROTO_I
 
 enum {
     MODEL_MAX_ROWS = 4000000,    /* elaborated flow rows */
+    MODEL_MAX_FLOW_ROWS = 65536, /* rows of one flow in one instance (docs/checks.md, limit) */
     MODEL_MAX_POOL = 65536,      /* values one pool may count through */
     MODEL_MAX_EVAL_DEPTH = 64,   /* parameters defined through parameters */
     MODEL_MAX_STRIDE = 4096,     /* ports of one even or odd range: firewalls list each */

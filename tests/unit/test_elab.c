@@ -492,6 +492,40 @@ static void long_parameter_chain_is_a_limit(void **state)
     unit_free(&p);
 }
 
+/* 16 roles each way, tcp+udp, `<->` and nports port items: 64 give the
+ * limit of rows per flow exactly, 65 pass it (an error before expanding). */
+static void flow_text(char *text, size_t size, int nports)
+{
+    size_t n = (size_t)snprintf(text, size, "system s {");
+    for (int i = 0; i < 16; i++) n += (size_t)snprintf(text + n, size - n, " role r%d;", i);
+    n += (size_t)snprintf(text + n, size - n, " service v { tcp+udp 1");
+    for (int i = 2; i <= nports; i++) n += (size_t)snprintf(text + n, size - n, ", %d", i);
+    for (int side = 0; side < 2; side++)
+        for (int i = 0; i < 16; i++)
+            n += (size_t)snprintf(text + n, size - n, "%s r%d", i ? "," : side ? " <->" : "", i);
+    snprintf(text + n, size - n, "; } }");
+}
+
+static void flow_rows_limit(void **state)
+{
+    (void)state;
+    static char text[8192];
+    pipeline p;
+    flow_text(text, sizeof text, 64);
+    unit_run(&p, text);
+    assert_int_equal(count_check(&p, CK_LIMIT), 0);
+    assert_int_equal(p.m.nrows, MODEL_MAX_FLOW_ROWS);
+    unit_free(&p);
+    flow_text(text, sizeof text, 65);
+    unit_run(&p, text);
+    assert_int_equal(count_check(&p, CK_LIMIT), 1);
+    expect_message(diag_at(&p, CK_LIMIT, 1, 174), "this flow expands to 66560 rows, more than "
+                   "the limit of 65536 per flow (2 protocols x 65 port items x 1 source port "
+                   "items x 16 sources x 16 endpoints x 2 directions)");
+    assert_int_equal(p.m.nrows, 0);
+    unit_free(&p);
+}
+
 static void address_as_port(void **state)
 {
     (void)state;
@@ -712,6 +746,7 @@ int main(void)
         cmocka_unit_test(parameter_cycle),
         cmocka_unit_test(self_reference),
         cmocka_unit_test(long_parameter_chain_is_a_limit),
+        cmocka_unit_test(flow_rows_limit),
         cmocka_unit_test(address_as_port),
         cmocka_unit_test(number_as_group),
         cmocka_unit_test(typed_parameters),
