@@ -30,6 +30,8 @@ typedef struct {
     const char *color_name, *format_name;  /* as given; parsed into color, format */
     const char *help_base;       /* --help-base URL: SARIF rule links */
     bool summary;                /* --summary: one line per (check, host) */
+    const char *max_findings_text;   /* --max-findings N as given */
+    size_t max_findings;         /* per check; 0: no cap (diag.h) */
     check_options checks;
     bool list_checks;
     /* gen */

@@ -11,6 +11,7 @@ void diag_init(diag_sink *s, arena *mem)
 {
     memset(s, 0, sizeof *s);
     s->mem = mem;
+    s->max_findings = DIAG_MAX_FINDINGS_DEFAULT;
 }
 
 static char *vformat(arena *a, const char *fmt, va_list ap)
@@ -105,6 +106,24 @@ static int diag_cmp(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* In printed order, each check's first max_findings unwaived findings stay;
+ * a waived one is accepted, so it never uses up the cap. */
+static void apply_cap(diag_sink *s)
+{
+    size_t shown[CK_COUNT + 1] = {0};
+    memset(s->not_shown, 0, sizeof s->not_shown);
+    for (size_t i = 0; i < s->count; i++) {
+        diag *d = s->items[i];
+        d->capped = false;
+        if (d->waiver || !s->max_findings) continue;
+        if (shown[d->check] < s->max_findings) shown[d->check]++;
+        else {
+            d->capped = true;
+            s->not_shown[d->check]++;
+        }
+    }
+}
+
 void diag_finish(diag_sink *s)
 {
     if (s->count) qsort(s->items, s->count, sizeof *s->items, diag_cmp);
@@ -119,6 +138,14 @@ void diag_finish(diag_sink *s)
         s->items[w++] = s->items[i];
     }
     s->count = w;
+    apply_cap(s);
+}
+
+const char *diag_not_shown_text(char buf[96], const diag_sink *s, check_id check)
+{
+    snprintf(buf, 96, "%zu more %s finding%s not shown (--max-findings)", s->not_shown[check],
+             check < CK_COUNT ? check_table[check].id : "other", s->not_shown[check] == 1 ? "" : "s");
+    return buf;
 }
 
 /* ---- text output ---- */
@@ -295,7 +322,7 @@ void diag_print_text(const diag_sink *s, FILE *out)
     note_set seen = {0};
     for (size_t i = 0; i < s->count; i++) {
         const diag *d = s->items[i];
-        if (d->waiver && s->hide_waived) continue;
+        if ((d->waiver && s->hide_waived) || d->capped) continue;
         print_include_chain(out, d->where.src);
         const char *id = d->check < CK_COUNT ? check_table[d->check].id : NULL;
         print_head(out, d->where, diag_shown(d), d->message, id, s->color);
@@ -313,4 +340,9 @@ void diag_print_text(const diag_sink *s, FILE *out)
             if (n->where.src) print_snippet(out, n->where, s->color);
         }
     }
+    char buf[96];
+    for (int k = 0; k <= CK_COUNT; k++)
+        if (s->not_shown[k])
+            print_head(out, (loc){0}, SEV_NOTE, diag_not_shown_text(buf, s, (check_id)k), NULL,
+                       s->color);
 }

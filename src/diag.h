@@ -40,6 +40,7 @@ typedef struct diag {
     diag_ports *ports;
     size_t nports, ports_cap;
     unsigned seq;
+    bool capped;                 /* past --max-findings: counted, not printed */
 } diag;
 
 typedef struct {
@@ -48,7 +49,16 @@ typedef struct {
     size_t count, cap;
     bool color;
     bool hide_waived;            /* text output leaves accepted findings out */
+    /* --max-findings: diag_finish marks the unwaived findings of a check
+     * past the first max_findings as capped (0: no cap); not_shown counts
+     * them per check. Counts and exit status still take every finding. */
+    size_t max_findings;
+    size_t not_shown[CK_COUNT + 1];
 } diag_sink;
+
+/* The default of --max-findings: per check, enough to read, few enough
+ * that a policy with millions of findings still prints in a moment. */
+enum { DIAG_MAX_FINDINGS_DEFAULT = 1000 };
 
 /* The check of a message that a command reports about its own input (berth
  * import reading XML) rather than a finding of a check: printed as text
@@ -68,8 +78,12 @@ void diag_add_ports(diag_sink *s, diag *d, unsigned protos, long lo, long hi);
 severity diag_shown(const diag *d);
 size_t diag_count(const diag_sink *s, severity sev);
 size_t diag_waived(const diag_sink *s);
-/* Sort by file, line, column; drop exact repeats (same place, same text). */
+/* Sort by file, line, column; drop exact repeats (same place, same text);
+ * then mark what --max-findings leaves unprinted. */
 void diag_finish(diag_sink *s);
+/* "N more CHECK findings not shown (--max-findings)" ("finding" when N is
+ * 1) into buf, which it returns: every format says it so. */
+const char *diag_not_shown_text(char buf[96], const diag_sink *s, check_id check);
 void diag_print_text(const diag_sink *s, FILE *out);
 /* Write text (a message, note, reason or path) for a terminal or a
  * line-based reader: valid UTF-8 passes through; '\n' '\r' '\t' show as

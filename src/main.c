@@ -109,6 +109,9 @@ static const struct {
      "  --output FILE        write the machine format to FILE (atomically)\n"
      "  --summary            one line per check and host, with counts and the\n"
      "                       worst example, instead of every finding\n"
+     "  --max-findings N     print at most N findings of each check, then one line\n"
+     "                       with how many more (default: 1000; 0: all); counts\n"
+     "                       and exit status still take every finding\n"
      "  --help-base URL      where SARIF rule links point (default:\n"
      "                       " BERTH_HELP_BASE ")\n"
      "  -Werror              treat warnings as errors\n"
@@ -209,10 +212,12 @@ static bool value_option(cli_options *o, int argc, char **argv, int *i, bool *mi
 {
     static const char *const names[] = {"--name", "--prefix", "--site", "--depfile", "--template",
                                         "--host", "--os", "--sockets", "--proc-net", "--root",
-                                        "--color", "--format", "--output", "--help-base", "--from"};
+                                        "--color", "--format", "--output", "--help-base", "--from",
+                                        "--max-findings"};
     const char **slots[] = {&o->name, &o->prefix, &o->site, &o->depfile, &o->template, &o->host,
                             &o->os, &o->sockets, &o->proc_net, &o->root, &o->color_name,
-                            &o->format_name, &o->output, &o->help_base, &o->from};
+                            &o->format_name, &o->output, &o->help_base, &o->from,
+                            &o->max_findings_text};
     for (size_t k = 0; k < sizeof names / sizeof names[0] && !*missing; k++) {
         const char *v = cli_option_value(argc, argv, i, names[k], missing);
         if (v) {
@@ -258,6 +263,15 @@ static void free_options(cli_options *o)
     free(o->files);
 }
 
+/* A count in decimal digits, at most 9 of them; false for anything else. */
+static bool parse_count(const char *s, size_t *out)
+{
+    size_t v = 0, n = 0;
+    for (; *s >= '0' && *s <= '9' && n < 10; s++, n++) v = v * 10 + (size_t)(*s - '0');
+    *out = v;
+    return n > 0 && n < 10 && *s == '\0';
+}
+
 /* --color and --format name one of a few values; 0, or 2 (printed). */
 static int parse_named_values(cli_options *o)
 {
@@ -276,6 +290,9 @@ static int parse_named_values(cli_options *o)
                                       "gitlab)", o->format_name);
         o->format = (cli_format)k;
     }
+    if (o->max_findings_text && !parse_count(o->max_findings_text, &o->max_findings))
+        return usage_error("--max-findings '%s': expected a number of findings per check (0: "
+                           "no cap)", o->max_findings_text);
     if (o->help_base && !strstr(o->help_base, "://"))
         return usage_error("--help-base '%s' must be an absolute URL (scheme://...)",
                            o->help_base);
@@ -288,6 +305,7 @@ static int parse_options(int argc, char **argv, int first, cli_options *o)
     bool missing = false;
     memset(o, 0, sizeof *o);
     o->color = CLI_COLOR_AUTO;
+    o->max_findings = DIAG_MAX_FINDINGS_DEFAULT;
     check_options_default(&o->checks);
     o->files = xcalloc((size_t)argc + 1, sizeof *o->files);
     o->def_keys = xcalloc((size_t)argc + 1, sizeof *o->def_keys);
@@ -367,6 +385,7 @@ static const struct {
     {"--output", true, C_CHECK | C_GEN | C_AUDIT},
     {"-o", true, C_CHECK | C_GEN | C_AUDIT},
     {"--help-base", true, C_CHECK | C_AUDIT},
+    {"--max-findings", true, C_CHECK | C_AUDIT},
     {"--from", true, C_EXPLAIN},
     {"-D", true, C_GEN_FW},
     {"--check", false, C_FMT},
@@ -669,6 +688,7 @@ static int audit(const cli_options *o, model *m, const loader *ld, diag_sink *di
     diag_sink found;
     diag_init(&found, mem);
     found.color = diags->color;
+    found.max_findings = diags->max_findings;
     socket_table t = {0};
     int index = (int)ld->nsources;
     bool ok;
@@ -783,6 +803,7 @@ static int command(int argc, char **argv)
     diag_sink diags;
     diag_init(&diags, &mem);
     diags.color = use_color(o.color);
+    diags.max_findings = o.max_findings;
     loader ld;
     model m;
     bool io_ok;

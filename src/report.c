@@ -53,12 +53,32 @@ static void json_aliases(FILE *out, const diag *d, const char *sep)
     if (k) fputc(']', out);
 }
 
+/* Past --max-findings: `"not_shown": [{"id": "bind-conflict", "count": N,
+ * "message": "N more ..."}]`, only when a check has some, so the records
+ * of a run under the cap stay as they were. The summary counts them all. */
+static void json_not_shown(const diag_sink *s, FILE *out)
+{
+    char buf[96];
+    int k = 0;
+    for (int c = 0; c < CK_COUNT; c++) {
+        if (!s->not_shown[c]) continue;
+        fputs(k++ ? ",\n    {\"id\": " : "\n  \"not_shown\": [\n    {\"id\": ", out);
+        report_json_string(out, check_table[c].id);
+        fprintf(out, ", \"count\": %zu, \"max_findings\": %zu, \"message\": ", s->not_shown[c],
+                s->max_findings);
+        report_json_string(out, diag_not_shown_text(buf, s, (check_id)c));
+        fputc('}', out);
+    }
+    if (k) fputs("\n  ],", out);
+}
+
 void report_json(const diag_sink *s, FILE *out)
 {
     fputs("{\n  \"version\": 1,\n  \"findings\": [", out);
-    for (size_t i = 0; i < s->count; i++) {
+    for (size_t i = 0, k = 0; i < s->count; i++) {
         const diag *d = s->items[i];
-        fprintf(out, "%s\n    {\"id\": ", i ? "," : "");
+        if (d->capped) continue;
+        fprintf(out, "%s\n    {\"id\": ", k++ ? "," : "");
         report_json_string(out, check_table[d->check].id);
         fprintf(out, ", \"severity\": \"%s\", \"default_severity\": \"%s\", \"message\": ",
                 severity_name(diag_shown(d)), severity_name(check_table[d->check].sev));
@@ -81,7 +101,9 @@ void report_json(const diag_sink *s, FILE *out)
         json_aliases(out, d, ", \"aliases\": [");
         fputc('}', out);
     }
-    fprintf(out, "\n  ],\n  \"summary\": {\"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, "
+    fputs("\n  ],", out);
+    json_not_shown(s, out);
+    fprintf(out, "\n  \"summary\": {\"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, "
                  "\"infos\": %zu, \"waived\": %zu}\n}\n",
             diag_count(s, SEV_ERROR), diag_count(s, SEV_WARNING), diag_count(s, SEV_NOTE),
             diag_count(s, SEV_INFO), diag_waived(s));
@@ -179,6 +201,28 @@ static void sarif_result(FILE *out, const diag *d)
     fputs("}", out);
 }
 
+/* Past --max-findings, SARIF's way of saying what a run did not report: an
+ * invocation whose toolExecutionNotifications hold one note per check,
+ * tied to its rule by associatedRule, the count in its property bag. Only
+ * when a check has some, so the log of a run under the cap stays as it was. */
+static void sarif_not_shown(const diag_sink *s, FILE *out)
+{
+    char buf[96];
+    int k = 0;
+    for (int c = 0; c < CK_COUNT; c++) {
+        if (!s->not_shown[c]) continue;
+        fputs(k++ ? ",\n            " : "\n      \"invocations\": [\n        {\"executionSuccessful\": "
+                                        "true, \"toolExecutionNotifications\": [\n            ", out);
+        fputs("{\"level\": \"note\", \"message\": {\"text\": ", out);
+        report_json_string(out, diag_not_shown_text(buf, s, (check_id)c));
+        fputs("}, \"associatedRule\": {\"id\": ", out);
+        report_json_string(out, check_table[c].id);
+        fprintf(out, ", \"index\": %d}, \"properties\": {\"notShown\": %zu, \"maxFindings\": %zu}}",
+                c, s->not_shown[c], s->max_findings);
+    }
+    if (k) fputs("\n          ]}\n      ],", out);
+}
+
 void report_sarif(const diag_sink *s, FILE *out) { report_sarif_with(s, NULL, out); }
 
 void report_sarif_with(const diag_sink *s, const char *help_base, FILE *out)
@@ -188,9 +232,12 @@ void report_sarif_with(const diag_sink *s, const char *help_base, FILE *out)
           "      \"tool\": {\n        \"driver\": {\n          \"name\": \"berth\",\n"
           "          \"rules\": [", out);
     sarif_rules(out, help_base ? help_base : BERTH_HELP_BASE);
-    fputs("\n          ]\n        }\n      },\n      \"results\": [", out);
-    for (size_t i = 0; i < s->count; i++) {
-        fputs(i ? ",\n        " : "\n        ", out);
+    fputs("\n          ]\n        }\n      },", out);
+    sarif_not_shown(s, out);
+    fputs("\n      \"results\": [", out);
+    for (size_t i = 0, k = 0; i < s->count; i++) {
+        if (s->items[i]->capped) continue;
+        fputs(k++ ? ",\n        " : "\n        ", out);
         sarif_result(out, s->items[i]);
     }
     fputs("\n      ]\n    }\n  ]\n}\n", out);
@@ -214,6 +261,7 @@ void report_github(const diag_sink *s, FILE *out)
 {
     for (size_t i = 0; i < s->count; i++) {
         const diag *d = s->items[i];
+        if (d->capped) continue;
         severity sev = diag_shown(d);
         fprintf(out, "::%s ", sev == SEV_ERROR ? "error" : sev == SEV_WARNING ? "warning" : "notice");
         if (d->where.src) {
@@ -231,6 +279,15 @@ void report_github(const diag_sink *s, FILE *out)
             gh_escape(out, d->waiver, false);
             fputc(')', out);
         }
+        fputc('\n', out);
+    }
+    char buf[96];
+    for (int c = 0; c < CK_COUNT; c++) {
+        if (!s->not_shown[c]) continue;
+        fputs("::notice title=", out);
+        gh_escape(out, check_table[c].id, true);
+        fputs("::", out);
+        gh_escape(out, diag_not_shown_text(buf, s, (check_id)c), false);
         fputc('\n', out);
     }
 }
@@ -260,6 +317,7 @@ void report_gcc(const diag_sink *s, FILE *out)
 {
     for (size_t i = 0; i < s->count; i++) {
         const diag *d = s->items[i];
+        if (d->capped) continue;
         gcc_line(out, d->where, diag_shown(d), d->message, check_table[d->check].id);
         if (d->waiver) {
             char msg[1200];
@@ -270,6 +328,10 @@ void report_gcc(const diag_sink *s, FILE *out)
         for (const diag_note *n = d->notes; n; n = n->next)
             gcc_line(out, n->where.src ? n->where : d->where, SEV_NOTE, n->message, NULL);
     }
+    char buf[96];
+    for (int c = 0; c <= CK_COUNT; c++)
+        if (s->not_shown[c])
+            gcc_line(out, (loc){0}, SEV_NOTE, diag_not_shown_text(buf, s, (check_id)c), NULL);
 }
 
 /* ---- GitLab Code Quality ---- */
@@ -290,7 +352,7 @@ void report_gitlab(const diag_sink *s, FILE *out)
     size_t k = 0;
     for (size_t i = 0; i < s->count; i++) {
         const diag *d = s->items[i];
-        if (!d->where.src) continue;
+        if (!d->where.src || d->capped) continue;
         char where[64];
         snprintf(where, sizeof where, "%d:%d:%d:%d:%zu", d->where.line, d->where.col,
                  d->where.end_line, d->where.end_col, i);

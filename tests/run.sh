@@ -124,7 +124,30 @@ for bin in $BINS; do
   # The checks over IPv6 addresses, networks and groups, as text and as JSON.
   golden "$bin" tests/checks/ipv6.err 1 check --color=never tests/checks/ipv6.ports
   out_golden "$bin" tests/checks/ipv6.json check --format=json tests/checks/ipv6.ports
+  # --max-findings 2 in every format: two of each check, then "N more".
+  golden "$bin" tests/checks/cap.err 1 check --color=never --max-findings 2 tests/checks/cap.ports
+  golden "$bin" tests/checks/cap.gcc 1 check --format=gcc --max-findings 2 tests/checks/cap.ports
+  out_golden "$bin" tests/checks/cap.github check --format=github --max-findings 2 tests/checks/cap.ports
+  out_golden "$bin" tests/checks/cap.json check --format=json --max-findings 2 tests/checks/cap.ports
+  # SARIF: its invocation notifications and the results kept (the rules
+  # table is the same in every log).
+  out=$("$bin" check --format=sarif --max-findings 2 tests/checks/cap.ports 2>/dev/null |
+        "$PY" tests/checks/sarif_part.py)
+  [ -n "$REGEN" ] && [ "$bin" = ./berth ] && printf '%s\n' "$out" >tests/checks/cap.sarif
+  if [ "$out" = "$(cat tests/checks/cap.sarif)" ]; then ok; else
+    bad "$bin: the SARIF of tests/checks/cap.ports differs from tests/checks/cap.sarif"
+    diff <(printf '%s\n' "$out") tests/checks/cap.sarif | head -20
+  fi
 done
+# --max-findings 0 prints them all; without it, the cap is 1000 per check.
+check grep -q '^6 errors, 0 warnings, 1 waived$' <(./berth check --max-findings 2 tests/checks/cap.ports 2>&1)
+check test "$(./berth check --max-findings 0 --format=gcc tests/checks/cap.ports 2>&1 | grep -c 'error:')" = 6
+check test "$(./berth check --max-findings 0 --format=gcc tests/checks/cap.ports 2>&1 | grep -c 'not shown')" = 0
+awk 'BEGIN { print "system s { role r;"; for (i = 1; i <= 1001; i++) printf "service v%d { tcp %d r -> r; }\n", i, i
+  print "} site x { instance s2 of s {} host h 10.0.0.1 { runs s.r, s2.r; } }" }' >"$tmp/cap1001.ports"
+./berth check --format=gcc "$tmp/cap1001.ports" >"$tmp/cap1001.out" 2>&1
+check test "$(grep -c 'error: bind conflict' "$tmp/cap1001.out")" = 1000
+check grep -qx 'berth: note: 1 more bind-conflict finding not shown (--max-findings)' "$tmp/cap1001.out"
 # The registry checks (tests/checks/registry): each file's findings, exit
 # status from its "# exit: N" line; ports-only.ports must stay clean.
 for bin in $BINS; do
@@ -176,6 +199,16 @@ for c in "check --template nftables" "check --name x" "fmt --site example" "fmt 
   if [ "$rc" = 2 ] && grep -q 'is not an option of' "$tmp/e"; then ok; else bad "berth $c: exit $rc"; fi
 done
 check ./berth check -Werror -Wno-redundant-flow --summary policies/dante.ports
+# --max-findings takes a count (0: no cap), belongs to check and audit only.
+for v in x -1 1e3 10000000000 ""; do
+  ./berth check --max-findings "$v" policies/dante.ports >/dev/null 2>"$tmp/e"; rc=$?
+  if [ "$rc" = 2 ] && grep -q "max-findings" "$tmp/e"; then ok; else bad "--max-findings '$v': exit $rc"; fi
+done
+check ./berth check --max-findings=0 policies/dante.ports
+./berth gen c --max-findings 5 -o "$tmp/mf" policies/dante.ports >/dev/null 2>"$tmp/e"; rc=$?
+check test "$rc" = 2
+check grep -q "'--max-findings' is not an option of 'berth gen c'" "$tmp/e"
+check grep -q -- '--max-findings N' <(./berth help audit)
 out=$(printf '}}}\n' | ./berth check - 2>&1); rc=$?
 check test "$rc" = 1
 check grep -q '^<stdin>:1:1: error: ' <<<"$out"
@@ -193,6 +226,9 @@ sarif_case bundled policies/*.ports
 sarif_case unwaived --no-waivers policies/*.ports
 sarif_case seeds tests/seeds/igloo-seed.ports tests/seeds/omnicast-seed.ports
 sarif_case ipv6 tests/checks/ipv6.ports
+# Past --max-findings: an invocation with a notification per check.
+sarif_case cap --max-findings 2 tests/checks/cap.ports
+check grep -q '"toolExecutionNotifications"' "$tmp/cap.sarif"
 ./berth check --format=json --no-waivers policies/*.ports >"$tmp/f.json" 2>"$tmp/f.txt"
 check "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["summary"]
 t=open(sys.argv[2]).read().splitlines()[-1]

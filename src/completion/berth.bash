@@ -192,7 +192,7 @@ _berth_takes_value()
 {
     case $2 in
     --format | --output | --root | --color | --site | --host | --name | --prefix | \
-        --depfile | --template | --os | --sockets | --proc-net | --help-base | --git | --from | -D) return 0 ;;
+        --depfile | --template | --os | --sockets | --proc-net | --help-base | --max-findings | --git | --from | -D) return 0 ;;
     -o) [[ $1 == gen || $1 == import ]] ;;
     *) return 1 ;;
     esac
@@ -203,14 +203,14 @@ _berth_options()
 {
     local common='--root --color='
     case $1 in
-    check) echo "--format= --output --summary --help-base -Werror --no-waivers --list-checks $common" ;;
+    check) echo "--format= --output --summary --max-findings --help-base -Werror --no-waivers --list-checks $common" ;;
     fmt) echo "--check $common" ;;
     flows) echo "--site --host --format= $common" ;;
     gen)
         echo "-o --site --depfile $common"
         [[ $2 == c ]] && echo '--name --prefix'
         [[ $2 == fw ]] && echo '--template --host --os -D' ;;
-    audit) echo "--site --host --sockets --proc-net --format= --output --summary --help-base -Werror $common" ;;
+    audit) echo "--site --host --sockets --proc-net --format= --output --summary --max-findings --help-base -Werror $common" ;;
     explain) echo "--site --host --from --format= $common" ;;
     import) echo '-o --name' ;;
     diff) echo "--format= --git $common" ;;

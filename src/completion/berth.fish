@@ -120,6 +120,7 @@ complete -c berth -n '__berth_is check; and string match -q -- "-W*" (commandlin
 complete -c berth -n '__berth_is check; or __berth_is audit' -o Werror -d 'Treat warnings as errors'
 complete -c berth -n '__berth_is check' -l no-waivers -d 'Report waived findings at full severity'
 complete -c berth -n '__berth_is check; or __berth_is audit' -l summary -d 'One line per check and host'
+complete -c berth -n '__berth_is check; or __berth_is audit' -l max-findings -x -d 'Findings printed per check (0: all)'
 complete -c berth -n '__berth_is check; or __berth_is audit' -l help-base -x -d 'Where SARIF rule links point (URL)'
 complete -c berth -n '__berth_is check' -l list-checks -d 'List the check ids'
 
