@@ -3,12 +3,16 @@
  * ephemeral-range. The OS's ephemeral ports are never bound: the OS hands
  * out a free one. Takes the site rows
  * of the flow table; gives findings naming both services, the host and the
- * shared ranges. Each runs one sweep (interval.c), never a pairwise loop. */
+ * shared ranges, or, where three or more parties bind one range of a host
+ * (a crowd), one finding per range naming them: never k(k-1)/2 pairs.
+ * Each runs a segment sweep for the crowds and one overlap sweep outside
+ * them (interval.c), never a pairwise loop. */
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
 #include "interval.h"
 #include "runs.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 /* Who binds: one role of one service of one instance. Two owners on a
@@ -346,18 +350,305 @@ static void report_cross_group(model *m, const pair *g, size_t n)
         diag_add_ports(m->diags, d, (unsigned)(a->proto | b->proto), g[i].lo, g[i].hi);
 }
 
-overlap_list check_bind_overlaps(model *m, const binding_table *t, bool cross)
+/* ---- crowds: k parties on one (host, port range), one finding ---- */
+
+/* From this many parties on one segment of a host's ports, the overlap is
+ * one finding naming them (the first CROWD_SHOWN, "and N more") instead of
+ * k(k-1)/2 pairs; pairs stay as they were below it. */
+enum { CROWD_MIN = 3, CROWD_SHOWN = 8 };
+
+/* One party of a crowd: the bindings that are one socket (one owner, or
+ * one instance's service or role), shown by its first binding. */
+typedef struct {
+    const binding *first;
+    unsigned protos;             /* PROTO_* bits of its fixed bindings (cross) */
+    bool fixed;                  /* some binding is not dynamic */
+    bool unshared;               /* some binding is not shared */
+} party;
+
+typedef struct {
+    const binding *shown[CROWD_SHOWN];
+    size_t nshown, count;
+    int64_t lo, hi;
+    size_t fixed;                /* parties binding fixed ports: below two, may-collide */
+} crowd;
+
+typedef struct {
+    model *m;
+    const binding_table *t;
+    const interval *iv;
+    bool cross;
+    const interval **act;        /* the open intervals, in no order */
+    size_t nact, *pos;           /* pos[k]: where iv[k] is in act */
+    size_t *uf, *ix;             /* scratch of the party count */
+    crowd *v;                    /* the crowds found */
+    size_t n, cap;
+} crowd_ctx;
+
+static void crowd_edge(void *ctx, const interval *x, bool open)
 {
-    overlap_list out = {NULL, 0};
+    crowd_ctx *c = ctx;
+    size_t k = (size_t)(x - c->iv);
+    if (open) {
+        c->pos[k] = c->nact;
+        c->act[c->nact++] = x;
+        return;
+    }
+    const interval *last = c->act[--c->nact];
+    c->act[c->pos[k]] = last;
+    c->pos[last - c->iv] = c->pos[k];
+}
+
+static size_t uf_find(size_t *uf, size_t i)
+{
+    while (uf[i] != i) i = uf[i] = uf[uf[i]];
+    return i;
+}
+
+static const binding *act_binding(const crowd_ctx *c, size_t i)
+{
+    return &c->t->v[c->act[i]->item];
+}
+
+/* One open binding under one of the keys that make two bindings one
+ * socket (collect()'s rule): its owner; its instance and role; its
+ * instance and service. Only equality of keys matters. */
+typedef struct {
+    uint64_t k1;
+    uintptr_t k2;
+    size_t i;
+} socket_key;
+
+static int socket_key_cmp(const void *pa, const void *pb)
+{
+    const socket_key *a = pa, *b = pb;
+    if (a->k1 != b->k1) return a->k1 < b->k1 ? -1 : 1;
+    if (a->k2 != b->k2) return a->k2 < b->k2 ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/* Joins the open bindings that are one socket. O(m log m). */
+static void join_sockets(crowd_ctx *c)
+{
+    socket_key *k = xmalloc_array(c->nact, sizeof *k);
+    for (size_t i = 0; i < c->nact; i++) c->uf[i] = i;
+    for (int kind = 0; kind < 3; kind++) {
+        for (size_t i = 0; i < c->nact; i++) {
+            const binding *b = act_binding(c, i);
+            k[i] = kind == 0 ? (socket_key){b->owner, 0, i}
+                 : (socket_key){(uint64_t)b->row->inst->index,
+                                kind == 1 ? (uintptr_t)b->role : (uintptr_t)b->row->decl->service, i};
+        }
+        qsort(k, c->nact, sizeof *k, socket_key_cmp);
+        for (size_t i = 1; i < c->nact; i++)
+            if (k[i].k1 == k[i - 1].k1 && k[i].k2 == k[i - 1].k2)
+                c->uf[uf_find(c->uf, k[i].i)] = uf_find(c->uf, k[i - 1].i);
+    }
+    free(k);
+}
+
+/* Each party's root binding first, then the parties as one array ordered by
+ * owner and protocol: deterministic whatever order the edges came in. */
+static int party_cmp(const void *pa, const void *pb)
+{
+    const binding *a = ((const party *)pa)->first, *b = ((const party *)pb)->first;
+    if (a->owner != b->owner) return a->owner < b->owner ? -1 : 1;
+    return (a->proto > b->proto) - (a->proto < b->proto);
+}
+
+static size_t parties_of(crowd_ctx *c, party *p)
+{
+    join_sockets(c);
+    size_t np = 0;
+    for (size_t i = 0; i < c->nact; i++) c->ix[i] = SIZE_MAX;
+    for (size_t i = 0; i < c->nact; i++) {
+        size_t r = uf_find(c->uf, i);
+        const binding *b = act_binding(c, i);
+        if (c->ix[r] == SIZE_MAX) {
+            c->ix[r] = np;
+            p[np++] = (party){b, 0, false, false};
+        }
+        party *q = &p[c->ix[r]];
+        if (b->owner < q->first->owner || (b->owner == q->first->owner && b->proto < q->first->proto))
+            q->first = b;
+        if (!b->dynamic) q->protos |= b->proto, q->fixed = true;
+        if (!b->shared) q->unshared = true;
+    }
+    return np;
+}
+
+/* Which parties conflict: for bind-conflict all of them once two are
+ * there and one binds unshared; for cross-protocol, those with a fixed
+ * port of one protocol while another party has the other. Keeps them in
+ * p[0..k); returns k. */
+static size_t conflicting(const crowd_ctx *c, party *p, size_t np)
+{
+    size_t unshared = 0, tcp = 0, udp = 0, k = 0;
+    for (size_t i = 0; i < np; i++) {
+        unshared += p[i].unshared;
+        tcp += (p[i].protos & PROTO_TCP) != 0;
+        udp += (p[i].protos & PROTO_UDP) != 0;
+    }
+    if (!c->cross) return np >= 2 && unshared ? np : 0;
+    for (size_t i = 0; i < np; i++) {
+        bool t = p[i].protos & PROTO_TCP, u = p[i].protos & PROTO_UDP;
+        if ((t && udp - u > 0) || (u && tcp - t > 0)) p[k++] = p[i];
+    }
+    return k;
+}
+
+static void crowd_segment(void *ctx, uint64_t key, int64_t lo, int64_t hi)
+{
+    crowd_ctx *c = ctx;
+    (void)key;
+    if (c->nact < CROWD_MIN) return;
+    /* Even and odd ranges share no port though a segment holds both:
+     * with a stride open, the pairs say exactly which ports are shared. */
+    for (size_t i = 0; i < c->nact; i++)
+        if (c->act[i]->stride != IV_ALL) return;
+    party *p = xmalloc_array(c->nact, sizeof *p);
+    size_t k = conflicting(c, p, parties_of(c, p));
+    if (k >= CROWD_MIN) {
+        qsort(p, k, sizeof *p, party_cmp);
+        size_t fixed = 0;
+        for (size_t i = 0; i < k; i++) fixed += p[i].fixed;
+        c->v = arena_grow(c->m->mem, c->v, sizeof *c->v, &c->cap, c->n + 1);
+        crowd *w = &c->v[c->n++];
+        *w = (crowd){{NULL}, k < CROWD_SHOWN ? k : CROWD_SHOWN, k, lo, hi, fixed};
+        for (size_t i = 0; i < w->nshown; i++) w->shown[i] = p[i].first;
+    }
+    free(p);
+}
+
+/* The crowds of the merged intervals iv (sorted by key, as interval_segments
+ * leaves the line), in (key, lo) order. */
+static crowd_ctx find_crowds(model *m, const binding_table *t, const interval *iv, size_t n,
+                             bool cross)
+{
+    crowd_ctx c = {m, t, iv, cross, NULL, 0, NULL, NULL, NULL, NULL, 0, 0};
+    c.act = xmalloc_array(n + 1, sizeof *c.act);
+    c.pos = xmalloc_array(n + 1, sizeof *c.pos);
+    c.uf = xmalloc_array(n + 1, sizeof *c.uf);
+    c.ix = xmalloc_array(n + 1, sizeof *c.ix);
+    interval_segments(iv, n, crowd_edge, crowd_segment, &c);
+    free(c.act);
+    free(c.pos);
+    free(c.uf);
+    free(c.ix);
+    return c;
+}
+
+static interval *push_piece(interval *v, size_t *cap, size_t *n, const interval *x, int64_t lo,
+                           int64_t hi)
+{
+    if (*n == *cap) v = xrealloc_array(v, *cap *= 2, sizeof *v);
+    v[*n] = *x;
+    v[*n].lo = lo;
+    v[(*n)++].hi = hi;
+    return v;
+}
+
+/* The parts of each interval outside the crowds of its key: the pairs are
+ * found there only, so a port of a crowd is reported once, in its crowd. */
+static size_t outside_crowds(const interval *iv, size_t n, const crowd_ctx *c,
+                             const uint64_t *ckey, interval **out)
+{
+    size_t cap = n + 1, w = 0;
+    interval *v = xmalloc_array(cap, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        /* the first crowd of this key that ends at or after the interval's start */
+        size_t lo = 0, hi = c->n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (ckey[mid] < iv[i].key || (ckey[mid] == iv[i].key && c->v[mid].hi < iv[i].lo))
+                lo = mid + 1;
+            else hi = mid;
+        }
+        int64_t from = iv[i].lo;
+        for (size_t k = lo; k < c->n && ckey[k] == iv[i].key && c->v[k].lo <= iv[i].hi; k++) {
+            if (c->v[k].lo > from) v = push_piece(v, &cap, &w, &iv[i], from, c->v[k].lo - 1);
+            from = c->v[k].hi + 1;
+        }
+        if (from <= iv[i].hi) v = push_piece(v, &cap, &w, &iv[i], from, iv[i].hi);
+    }
+    *out = v;
+    return w;
+}
+
+/* ---- the two checks over pairs and crowds ---- */
+
+static const char *crowd_names(model *m, const crowd *w, bool protos)
+{
+    strbuf b;
+    sb_init(&b);
+    for (size_t i = 0; i < w->nshown; i++) {
+        sb_printf(&b, "%s%s", i ? ", " : "", check_binding_name(m, w->shown[i]));
+        if (protos) sb_printf(&b, " (%s)", check_proto_name(w->shown[i]->proto));
+    }
+    if (w->count > w->nshown) sb_printf(&b, " and %zu more", w->count - w->nshown);
+    const char *s = arena_strdup(m->mem, b.len ? b.data : "");
+    sb_free(&b);
+    return s;
+}
+
+static void report_crowd(model *m, const crowd *w, bool cross)
+{
+    const binding *a = w->shown[0];
+    char r[32];
+    diag *d;
+    if (cross)
+        d = diag_report(m->diags, SEV_WARNING, CK_CROSS_PROTOCOL, binding_loc(a),
+                        "host '%s': %zu services use tcp and udp on the same numbers %s: %s",
+                        a->h->decl->name, w->count, check_range_text(r, w->lo, w->hi),
+                        crowd_names(m, w, true));
+    else if (w->fixed < 2)
+        d = diag_report(m->diags, SEV_WARNING, CK_MAY_COLLIDE, binding_loc(a),
+                        "ports may collide on host '%s': %zu services bind %s %s, all%s "
+                        "picking their ports at run time: %s", a->h->decl->name, w->count,
+                        check_proto_name(a->proto), check_range_text(r, w->lo, w->hi),
+                        w->fixed ? " but one" : "", crowd_names(m, w, false));
+    else
+        d = diag_report(m->diags, SEV_ERROR, CK_BIND_CONFLICT, binding_loc(a),
+                        "bind conflict on host '%s': %zu services bind %s %s: %s",
+                        a->h->decl->name, w->count, check_proto_name(a->proto),
+                        check_range_text(r, w->lo, w->hi), crowd_names(m, w, false));
+    for (size_t i = 0; i < w->nshown; i++) describe_side(m, d, w->shown[i]);
+    /* No two services stand for the crowd: an allow naming the check (on
+     * the host, in the site) without services waives it. */
+    check_tag(d, NULL, NULL, a->h);
+    diag_add_ports(m->diags, d, cross ? PROTO_TCP | PROTO_UDP : a->proto, w->lo, w->hi);
+}
+
+typedef struct {
+    overlap_list pairs;
+    crowd *crowds;
+    size_t ncrowds;
+} overlaps;
+
+static overlaps find_overlaps(model *m, const binding_table *t, bool cross)
+{
     interval *iv = xmalloc_array(t->n + 1, sizeof *iv);
     size_t n = merged_by_owner(t, iv, false, !cross);
-    pair_ctx c = {t, NULL, 0, 0, m->mem, cross};
-    interval_sweep(iv, n, collect, &c);
+    crowd_ctx cc = find_crowds(m, t, iv, n, cross);
+    uint64_t *ckey = xmalloc_array(cc.n + 1, sizeof *ckey);
+    for (size_t i = 0; i < cc.n; i++) {
+        const binding *b = cc.v[i].shown[0];
+        ckey[i] = cross ? (uint64_t)b->h->index : (uint64_t)b->h->index << 2 | b->proto;
+    }
+    interval *rest;
+    size_t nrest = outside_crowds(iv, n, &cc, ckey, &rest);
+    free(ckey);
     free(iv);
+    pair_ctx c = {t, NULL, 0, 0, m->mem, cross};
+    interval_sweep(rest, nrest, collect, &c);
+    free(rest);
     if (c.n > 1) qsort(c.v, c.n, sizeof *c.v, pair_cmp);
-    out.v = c.v;
-    out.n = c.n;
-    return out;
+    return (overlaps){{c.v, c.n}, cc.v, cc.n};
+}
+
+overlap_list check_bind_overlaps(model *m, const binding_table *t, bool cross)
+{
+    return find_overlaps(m, t, cross).pairs;
 }
 
 bool check_same_overlap_group(const bind_overlap *a, const bind_overlap *b)
@@ -368,11 +659,13 @@ bool check_same_overlap_group(const bind_overlap *a, const bind_overlap *b)
 static void sweep_and_report(model *m, const binding_table *t, bool cross,
                              void (*report)(model *, const pair *, size_t))
 {
-    overlap_list c = check_bind_overlaps(m, t, cross);
+    overlaps o = find_overlaps(m, t, cross);
+    overlap_list c = o.pairs;
     for (size_t i = 0, j; i < c.n; i = j) {
         for (j = i + 1; j < c.n && same_group(&c.v[i], &c.v[j]); j++) {}
         report(m, c.v + i, j - i);
     }
+    for (size_t i = 0; i < o.ncrowds; i++) report_crowd(m, &o.crowds[i], cross);
 }
 
 void check_bind_conflicts(model *m, const binding_table *t)

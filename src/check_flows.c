@@ -2,14 +2,16 @@
  * inconsistent-redeclaration (one range described twice with different
  * ends), redundant-flow (covered by other flows of the same sides, alone or
  * together) and instance-defaults (two instances on one network keeping the
- * same default port values). Rows are sorted once per check; no pairwise loops over
- * flows. */
+ * same default port values; three or more meeting at one place are one
+ * finding naming them). Rows are sorted once per check; no pairwise loops
+ * over flows, and none over instances beyond two keeping one value. */
 #include <stdint.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
 #include "proto.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 static int loc_order(loc a, loc b)
@@ -573,6 +575,15 @@ static int inst_place_cmp(const void *pa, const void *pb)
     return 0;
 }
 
+/* By place, then instance: who is at each place, in the order of places. */
+static int place_inst_cmp(const void *pa, const void *pb)
+{
+    const inst_place *a = pa, *b = pb;
+    CMP(a->place, b->place);
+    CMP(a->inst, b->inst);
+    return 0;
+}
+
 typedef struct {
     inst_place *v;
     size_t n, cap;
@@ -699,6 +710,85 @@ static int kept_value_cmp(const void *pa, const void *pb)
     return 0;
 }
 
+/* ---- three or more instances keeping one value ---- */
+
+enum { CROWD_MIN = 3, CROWD_SHOWN = 8 };
+
+/* The place as meeting_place describes it: "host 'h'" or "network N". */
+static const char *place_text(model *m, size_t at)
+{
+    if (at < m->nhosts) {
+        const char *name = m->hosts[at]->decl->name;
+        size_t n = strlen(name) + 8;
+        char *s = arena_alloc(m->mem, n);
+        snprintf(s, n, "host '%s'", name);
+        return s;
+    }
+    const network *net = &m->networks[at - m->nhosts];
+    char t[ADDR_TEXT], *s = arena_alloc(m->mem, ADDR_TEXT + 8);
+    snprintf(s, ADDR_TEXT + 8, "network %s", addr_text(t, net->addr, net->addr, net->prefix));
+    return s;
+}
+
+/* One finding for the k >= 3 instances v (by index) meeting at where. */
+static void report_crowd(model *m, const decl *p, const value *val, instance **v, size_t k,
+                         const char *where)
+{
+    strbuf b;
+    sb_init(&b);
+    instance *at = v[0];
+    for (size_t i = 0; i < k; i++) {
+        if (i < CROWD_SHOWN) sb_printf(&b, "%s%s", i ? ", " : "", v[i]->name);
+        if (!at->decl) at = v[i];
+    }
+    if (k > CROWD_SHOWN) sb_printf(&b, " and %zu more", k - CROWD_SHOWN);
+    diag *d = diag_report(m->diags, SEV_ERROR, CK_INSTANCE_DEFAULTS, at->where,
+                          "%zu instances of %s meet on %s and all keep the default %s = %lld: %s",
+                          k, at->sys->name, where, p->name, (long long)val->lo, b.data);
+    sb_free(&b);
+    diag_add_note(m->diags, d, p->name_loc,
+                  "'%s' is declared here; set a different value in all but one instance", p->name);
+    d->site = at->site;
+    diag_add_ports(m->diags, d, PROTO_TCP | PROTO_UDP, val->lo, val->hi);
+}
+
+/* A class of three or more instances keeping one value is reported per
+ * place, in the order of places (hosts, then networks, as declared): the
+ * members found there give the pair's finding (two) or one finding naming
+ * them (more); a place whose set of members was reported at an earlier
+ * place is skipped. O(places of the members), not per pair. */
+static void report_class(model *m, const places *pl, const decl *p, const value *val,
+                         const kept_value *kv, size_t k)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++) n += pl->start[kv[i].in->index + 1] - pl->start[kv[i].in->index];
+    inst_place *at = xmalloc_array(n + 1, sizeof *at);
+    n = 0;
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = pl->start[kv[i].in->index]; j < pl->start[kv[i].in->index + 1]; j++)
+            at[n++] = (inst_place){(size_t)kv[i].in->index, pl->place[j]};
+    if (n > 1) qsort(at, n, sizeof *at, place_inst_cmp);
+    instance **v = xmalloc_array(k + 1, sizeof *v);
+    names done;
+    names_init(&done);
+    for (size_t i = 0, e; i < n; i = e) {
+        strbuf key;
+        sb_init(&key);
+        for (e = i; e < n && at[e].place == at[i].place; e++) {
+            v[e - i] = m->instances[at[e].inst];
+            sb_printf(&key, "%zu,", at[e].inst);
+        }
+        bool again = e - i < 2 || names_get(&done, key.data);
+        if (!again) names_put(m->mem, &done, arena_strdup(m->mem, key.data), (void *)&done);
+        sb_free(&key);
+        if (again) continue;
+        if (e - i == 2) report_default(m, v[0], v[1], place_text(m, at[i].place), p, val);
+        else report_crowd(m, p, val, v, e - i, place_text(m, at[i].place));
+    }
+    free(v);
+    free(at);
+}
+
 /* The instances of one system in one site, by index: per parameter of a
  * port, those keeping its default are sorted by value, and only those
  * with equal values are paired (a default computed from parameters one
@@ -716,12 +806,13 @@ static void compare_group(model *m, const places *pl, instance **g, size_t n, ke
         if (k > 1) qsort(kv, k, sizeof *kv, kept_value_cmp);
         for (size_t i = 0, e; i < k; i = e) {
             for (e = i + 1; e < k && kv[e].lo == kv[i].lo && kv[e].hi == kv[i].hi; e++) {}
-            for (size_t x = i; x < e; x++)
-                for (size_t y = x + 1; y < e; y++) {
-                    const char *where = meeting_place(m, pl, kv[x].in, kv[y].in);
-                    value v = {.lo = kv[x].lo, .hi = kv[x].hi};
-                    if (where) report_default(m, kv[x].in, kv[y].in, where, p, &v);
-                }
+            value v = {.lo = kv[i].lo, .hi = kv[i].hi};
+            if (e - i >= CROWD_MIN) {
+                report_class(m, pl, p, &v, kv + i, e - i);
+                continue;
+            }
+            const char *where = e - i == 2 ? meeting_place(m, pl, kv[i].in, kv[i + 1].in) : NULL;
+            if (where) report_default(m, kv[i].in, kv[i + 1].in, where, p, &v);
         }
     }
 }

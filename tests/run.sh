@@ -124,6 +124,11 @@ for bin in $BINS; do
   # The checks over IPv6 addresses, networks and groups, as text and as JSON.
   golden "$bin" tests/checks/ipv6.err 1 check --color=never tests/checks/ipv6.ports
   out_golden "$bin" tests/checks/ipv6.json check --format=json tests/checks/ipv6.ports
+  # Three or more parties on one port range of a host (or instances keeping
+  # one default where they meet): one finding naming them; a pair as before.
+  golden "$bin" tests/checks/crowd.err 1 check --color=never -Wno-unknown-peer \
+    -Wno-unbound-zone -Wno-host-outside-networks tests/checks/crowd.ports
+  golden "$bin" tests/checks/crowd-waived.err 0 check --color=never tests/checks/crowd-waived.ports
   # --max-findings 2 in every format: two of each check, then "N more".
   golden "$bin" tests/checks/cap.err 1 check --color=never --max-findings 2 tests/checks/cap.ports
   golden "$bin" tests/checks/cap.gcc 1 check --format=gcc --max-findings 2 tests/checks/cap.ports
@@ -229,6 +234,7 @@ sarif_case ipv6 tests/checks/ipv6.ports
 # Past --max-findings: an invocation with a notification per check.
 sarif_case cap --max-findings 2 tests/checks/cap.ports
 check grep -q '"toolExecutionNotifications"' "$tmp/cap.sarif"
+sarif_case crowd tests/checks/crowd.ports
 ./berth check --format=json --no-waivers policies/*.ports >"$tmp/f.json" 2>"$tmp/f.txt"
 check "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["summary"]
 t=open(sys.argv[2]).read().splitlines()[-1]
