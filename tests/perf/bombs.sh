@@ -157,4 +157,43 @@ awk 'BEGIN { printf "system s {"; for (i = 0; i < 20; i++) printf " role a%d; ro
 bomb policy-rows 1 200 1 "$BERTH" check "$tmp/policy-rows.ports"
 check grep -q 'the policy expands to more than 4000000 flow rows' "$tmp/out"
 
+# ---- bounded findings (issue 9: grouped per (check, host, port range), capped
+# per check by --max-findings); each under 1 s of CPU (cpu1, above) and
+# 200 MiB ----
+# 3000 roles of one system on one host, each bound by its own service on
+# tcp 80: 4,498,500 pairwise bind conflicts (48.7 s cpu, 2.8 GiB, 783 MB of
+# text); now one finding naming the first eight and "2992 more".
+awk 'BEGIN { print "system s { role c;"; for (i = 0; i < 3000; i++) print "role r" i ";"
+  for (i = 0; i < 3000; i++) printf "service v%d { tcp 80 c -> r%d; }\n", i, i
+  printf "} site x { host h 10.0.0.1 { runs "
+  for (i = 0; i < 3000; i++) printf "%ss.r%d", i ? ", " : "", i; print "; } }" }' >"$tmp/bind80.ports"
+bomb bind-crowd 10 200 1 "${cpu1[@]}" "$BERTH" check "$tmp/bind80.ports"
+check grep -q "^1 error, 0 warnings$" "$tmp/out"
+check grep -q "3000 services bind tcp 80: .* and 2992 more \[bind-conflict\]" "$tmp/out"
+# 1000 instances of one system on one host keeping a default port: 499,500
+# instance-defaults and as many bind conflicts (9.3 s, 543 MiB); now one
+# each. And the same instances each on its own host in one network, which
+# meeting_place checked pair by pair (12.6 s, 289 MiB): one finding.
+awk 'BEGIN { print "system s { role r; param p = 8000; service v { tcp $p r -> r; } }"
+  print "site x {"; for (i = 1; i < 1000; i++) printf "instance i%d of s {}\n", i
+  printf "host h 10.0.0.1 { runs s.r"; for (i = 1; i < 1000; i++) printf ", i%d.r", i; print "; } }" }' >"$tmp/defaults.ports"
+bomb instance-defaults-host 10 200 1 "${cpu1[@]}" "$BERTH" check "$tmp/defaults.ports"
+check grep -q "^2 errors, 0 warnings$" "$tmp/out"
+check grep -q "1000 instances of s meet on host 'h' and all keep the default p = 8000" "$tmp/out"
+awk 'BEGIN { print "system s { zone lan; role r; param p = 8000; service v { tcp $p r -> r in lan; } }"
+  print "site x { network s.lan 10.0.0.0/16;"; for (i = 1; i < 1000; i++) printf "instance i%d of s {}\n", i
+  print "host h0 10.0.0.1 { runs s.r; }"
+  for (i = 1; i < 1000; i++) printf "host h%d 10.0.%d.%d { runs i%d.r; }\n", i, int(i / 200) + 1, i % 200 + 1, i
+  print "}" }' >"$tmp/defaults-net.ports"
+bomb instance-defaults-network 10 200 1 "${cpu1[@]}" "$BERTH" check -Wno-unbound-zone "$tmp/defaults-net.ports"
+check grep -q "^1 error, 0 warnings$" "$tmp/out"
+# --max-findings bounds what prints of findings that are not one crowd:
+# 5000 services of two instances on one host, one pair per port.
+awk 'BEGIN { print "system s { role r;"; for (i = 1; i <= 5000; i++) printf "service v%d { tcp %d r -> r; }\n", i, i
+  print "} site x { instance s2 of s {} host h 10.0.0.1 { runs s.r, s2.r; } }" }' >"$tmp/pairs.ports"
+bomb max-findings 10 200 1 "${cpu1[@]}" "$BERTH" check --format=gcc "$tmp/pairs.ports"
+check test "$(grep -c 'error: bind conflict' "$tmp/out")" = 1000
+check grep -qx "berth: note: 4000 more bind-conflict findings not shown (--max-findings)" "$tmp/out"
+# ---- end of the bounded-findings block ----
+
 summary
