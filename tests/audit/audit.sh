@@ -53,6 +53,18 @@ a=$(audit --sockets - <$D/ss-forms.txt 2>&1 | sed 's/^<stdin>/F/')
 b=$(audit --sockets $D/ss-forms.txt 2>&1 | sed "s#^$D/ss-forms.txt#F#")
 if [ "$a" = "$b" ]; then ok; else bad "--sockets - differs from the file"; fi
 
+# 3b. --max-findings caps each audit check too: one of the three
+#     undeclared listeners prints, then "2 more ...", in text and SARIF;
+#     the exit status still counts them.
+out=$(audit --sockets $D/ss-forms.txt --max-findings 1 2>&1); rc=$?
+n=$(grep -c 'error: .*\[undeclared-listener\]' <<<"$out")
+if [ "$rc" = 1 ] && [ "$n" = 1 ] && grep -qx 'berth: note: 2 more undeclared-listener findings not shown (--max-findings)' <<<"$out" &&
+   grep -q '^3 errors, ' <<<"$out"; then ok; else bad "audit --max-findings 1: exit $rc, $n shown"; fi
+audit --sockets $D/ss-forms.txt --max-findings 1 --format=sarif >"$tmp/cap.sarif" 2>/dev/null
+if "$PY" tests/sarif/validate.py "$tmp/cap.sarif" &&
+   grep -q '"2 more undeclared-listener findings not shown (--max-findings)"' "$tmp/cap.sarif"; then ok
+else bad "audit --max-findings SARIF"; fi
+
 # 4. Usage errors: exit 2 and one line naming the problem.
 usage() {
   local want=$1; shift
