@@ -53,7 +53,7 @@ binding_table check_bindings(model *m);
 /* The overlaps behind bind-conflict (cross false: one protocol) or
  * cross-protocol (cross true), sorted by (host, owners, protocols, lo):
  * each run of one group is one finding. The port maps draw them. Ranges
- * where three or more parties meet are left out: the checks report each
+ * where more than eight parties meet are left out: the checks report each
  * as one finding naming the parties (check_bind.c, crowds). */
 overlap_list check_bind_overlaps(model *m, const binding_table *t, bool cross);
 bool check_same_overlap_group(const bind_overlap *a, const bind_overlap *b);

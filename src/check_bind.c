@@ -3,8 +3,8 @@
  * ephemeral-range. The OS's ephemeral ports are never bound: the OS hands
  * out a free one. Takes the site rows
  * of the flow table; gives findings naming both services, the host and the
- * shared ranges, or, where three or more parties bind one range of a host
- * (a crowd), one finding per range naming them: never k(k-1)/2 pairs.
+ * shared ranges, or, where more than eight parties bind one range of a
+ * host (a crowd), one finding per range naming them: never k(k-1)/2 pairs.
  * Each runs a segment sweep for the crowds and one overlap sweep outside
  * them (interval.c), never a pairwise loop. */
 #include <stdlib.h>
@@ -352,10 +352,12 @@ static void report_cross_group(model *m, const pair *g, size_t n)
 
 /* ---- crowds: k parties on one (host, port range), one finding ---- */
 
-/* From this many parties on one segment of a host's ports, the overlap is
- * one finding naming them (the first CROWD_SHOWN, "and N more") instead of
- * k(k-1)/2 pairs; pairs stay as they were below it. */
-enum { CROWD_MIN = 3, CROWD_SHOWN = 8 };
+/* From more parties on one segment of a host's ports than a message names,
+ * the overlap is one finding naming CROWD_SHOWN of them ("and N more")
+ * instead of k(k-1)/2 pairs. Up to CROWD_SHOWN parties keep their pairs
+ * (at most 28 a range): each pair's finding can be waived by naming its two
+ * services, as ever; a crowd names no two services. */
+enum { CROWD_SHOWN = 8, CROWD_MIN = CROWD_SHOWN + 1 };
 
 /* One party of a crowd: the bindings that are one socket (one owner, or
  * one instance's service or role), shown by its first binding. */
