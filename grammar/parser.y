@@ -27,12 +27,10 @@ typedef struct ref_list ref_list;
 #define YYLLOC_DEFAULT(Cur, Rhs, N) do {                                  \
         if (N) {                                                          \
             (Cur) = YYRHSLOC(Rhs, 1);                                     \
-            (Cur).end_line = YYRHSLOC(Rhs, N).end_line;                   \
-            (Cur).end_col = YYRHSLOC(Rhs, N).end_col;                     \
+            (Cur).end = YYRHSLOC(Rhs, N).end;                             \
         } else {                                                          \
             (Cur) = YYRHSLOC(Rhs, 0);                                     \
-            (Cur).line = (Cur).end_line;                                  \
-            (Cur).col = (Cur).end_col;                                    \
+            (Cur).start = (Cur).end;                                      \
         }                                                                 \
     } while (0)
 }
@@ -497,11 +495,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, pars
     /* A statement that runs into the next line most likely lacks its ';':
      * point just past the previous token, as clang does. */
     if (wants_semicolon && got != YYSYMBOL_YYEOF && pc->prev_tok.src &&
-        pc->prev_tok.end_line < where.line) {
+        loc_end_line(pc->prev_tok) < loc_line(where)) {
         loc after = pc->prev_tok;
-        after.line = after.end_line;
-        after.col = after.end_col + 1;
-        after.end_col = after.col;
+        after.start = after.end + 1;
+        after.end = after.start;
         parse_error(pc, after, "expected ';' at end of statement (%s)", msg);
         return 0;
     }

@@ -180,7 +180,8 @@ static int listener_cmp(const void *pa, const void *pb)
     if (a->family != b->family) return a->family < b->family ? -1 : 1;
     int k = memcmp(a->addr, b->addr, sizeof a->addr);
     if (k) return k;
-    return (a->where.line > b->where.line) - (a->where.line < b->where.line);
+    int la = loc_line(a->where), lb = loc_line(b->where);
+    return (la > lb) - (la < lb);
 }
 
 static bool same_socket(const listener *a, const listener *b)
@@ -264,9 +265,8 @@ static int missing_cmp(const void *pa, const void *pb)
 {
     const declared *a = *(const declared *const *)pa, *b = *(const declared *const *)pb;
     const loc *x = &a->row->decl->where, *y = &b->row->decl->where;
-    if (x->src != y->src) return x->src->index < y->src->index ? -1 : 1;
-    if (x->line != y->line) return x->line < y->line ? -1 : 1;
-    if (x->col != y->col) return x->col < y->col ? -1 : 1;
+    int c = loc_cmp(*x, *y);
+    if (c) return c;
     if (a->row->inst->index != b->row->inst->index)
         return a->row->inst->index < b->row->inst->index ? -1 : 1;
     if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;

@@ -376,8 +376,8 @@ port_item *build_port_ephemeral(parse_ctx *pc, loc where)
 port_item *build_range_token(parse_ctx *pc, loc where, int64_t lo, int64_t hi, int lo_len)
 {
     loc l = where, h = where;
-    l.end_col = where.col + lo_len - 1;
-    h.col = where.col + lo_len + 1;
+    l.end = where.start + (uint32_t)lo_len - 1;
+    h.start = where.start + (uint32_t)lo_len + 1;
     return build_port(pc, where, build_num(pc, l, lo), build_num(pc, h, hi));
 }
 
@@ -563,7 +563,7 @@ static void host_twice(parse_ctx *pc, const char *what, loc here, loc first)
 
 decl *build_host_os(parse_ctx *pc, decl *props, const char *os, loc os_loc)
 {
-    if (props->os_loc.line) {
+    if (props->os_loc.src) {
         host_twice(pc, "os", os_loc, props->os_loc);
         return props;
     }

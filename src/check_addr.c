@@ -131,9 +131,8 @@ static int literal_cmp(const void *pa, const void *pb)
 {
     const literal *a = pa, *b = pb;
     const loc *la = &a->e->ast->where, *lb = &b->e->ast->where;
-    if (la->src != lb->src) return la->src->index < lb->src->index ? -1 : 1;
-    if (la->line != lb->line) return la->line < lb->line ? -1 : 1;
-    if (la->col != lb->col) return la->col < lb->col ? -1 : 1;
+    int k = loc_cmp(*la, *lb);
+    if (k) return k;
     int c = addr_cmp(a->e->lo, b->e->lo);
     if (c) return c;
     if ((c = addr_cmp(a->e->hi, b->e->hi))) return c;

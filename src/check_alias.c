@@ -158,9 +158,8 @@ static int by_software(const void *pa, const void *pb)
     /* a total order, so the row a span reports is the same on every run */
     if (a->hi != b->hi) return a->hi < b->hi ? -1 : 1;
     const loc *x = &a->decl->where, *y = &b->decl->where;
-    if (x->src != y->src) return x->src->index < y->src->index ? -1 : 1;
-    if (x->line != y->line) return x->line < y->line ? -1 : 1;
-    if (x->col != y->col) return x->col < y->col ? -1 : 1;
+    int c = loc_cmp(*x, *y);
+    if (c) return c;
     return (a > b) - (a < b);    /* both in m->rows, which is in a fixed order */
 }
 

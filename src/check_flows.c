@@ -14,13 +14,6 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-static int loc_order(loc a, loc b)
-{
-    if (a.src != b.src) return a.src->index < b.src->index ? -1 : 1;
-    if (a.line != b.line) return a.line < b.line ? -1 : 1;
-    return (a.col > b.col) - (a.col < b.col);
-}
-
 /* Only the system-level instances describe the text; site copies would
  * repeat every finding. */
 static const flow_row **text_rows(model *m, size_t *n)
@@ -41,12 +34,12 @@ static int by_start(const void *pa, const void *pb)
     if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
     if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
     if (a->hi != b->hi) return a->hi < b->hi ? -1 : 1;
-    return loc_order(a->decl->where, b->decl->where);
+    return loc_cmp(a->decl->where, b->decl->where);
 }
 
 static void report_redeclared(model *m, const flow_row *a, const flow_row *b)
 {
-    if (loc_order(a->decl->where, b->decl->where) > 0) {
+    if (loc_cmp(a->decl->where, b->decl->where) > 0) {
         const flow_row *x = a;
         a = b;
         b = x;
@@ -73,7 +66,7 @@ static int by_end(const void *pa, const void *pb)
     if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
     if (a->hi != b->hi) return a->hi < b->hi ? -1 : 1;
     if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
-    return loc_order(a->decl->where, b->decl->where);
+    return loc_cmp(a->decl->where, b->decl->where);
 }
 
 /* Ranges whose ends the text gives: not the OS's ephemeral range, nor the
@@ -146,7 +139,7 @@ static int by_sides_then_size(const void *pa, const void *pb)
     if (c) return c;
     int la = a->hi - a->lo, lb = b->hi - b->lo;
     if (la != lb) return la > lb ? -1 : 1;       /* larger first: they are kept */
-    return loc_order(a->decl->where, b->decl->where);
+    return loc_cmp(a->decl->where, b->decl->where);
 }
 
 typedef struct {
@@ -289,7 +282,7 @@ static int by_lo(const void *pa, const void *pb)
 {
     const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
     if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
-    return loc_order(a->decl->where, b->decl->where);
+    return loc_cmp(a->decl->where, b->decl->where);
 }
 
 typedef struct {
@@ -385,7 +378,7 @@ static int by_sides_then_type(const void *pa, const void *pb)
     int c = same_sides(a, b);
     if (c) return c;
     if (a->icmp_type != b->icmp_type) return a->icmp_type < b->icmp_type ? -1 : 1;
-    return loc_order(a->decl->where, b->decl->where);
+    return loc_cmp(a->decl->where, b->decl->where);
 }
 
 static void report_redundant_ip(model *m, const flow_row *r, const flow_row *by)

@@ -61,8 +61,7 @@ static int on_overlap(void *ctx, const interval *ia, const interval *ib, int64_t
     /* Reported at the later flow; the order of the pair in the sweep
      * depends on the dimension swept, so it never decides. */
     loc la = a->decl->where, lb = b->decl->where;
-    if (la.src->index > lb.src->index ||
-        (la.src == lb.src && (la.line > lb.line || (la.line == lb.line && la.col > lb.col)))) {
+    if (la.src->index > lb.src->index || (la.src == lb.src && la.start > lb.start)) {
         const flow_row *x = a;
         a = b;
         b = x;

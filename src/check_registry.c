@@ -363,8 +363,9 @@ static int row_order(const void *pa, const void *pb)
     const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
     if (a->decl != b->decl) return a->decl->where.src->index != b->decl->where.src->index
                                        ? (a->decl->where.src->index < b->decl->where.src->index ? -1 : 1)
-                                       : (a->decl->where.line < b->decl->where.line ? -1 : 1);
-    if (a->dst.ast != b->dst.ast) return a->dst.ast->where.col < b->dst.ast->where.col ? -1 : 1;
+                                       : (loc_line(a->decl->where) < loc_line(b->decl->where) ? -1 : 1);
+    if (a->dst.ast != b->dst.ast)
+        return loc_col(a->dst.ast->where) < loc_col(b->dst.ast->where) ? -1 : 1;
     int c = addr_cmp(a->dst.lo, b->dst.lo);
     if (c) return c;
     if ((c = addr_cmp(a->dst.hi, b->dst.hi))) return c;

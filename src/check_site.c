@@ -12,17 +12,10 @@
 #include "check.h"
 #include "interval.h"
 
-static int loc_order(loc a, loc b)
-{
-    if (a.src != b.src) return a.src->index < b.src->index ? -1 : 1;
-    if (a.line != b.line) return a.line < b.line ? -1 : 1;
-    return (a.col > b.col) - (a.col < b.col);
-}
-
 /* Sites compare by where they are declared, not by where they sit in memory. */
 static int site_order(const site_decl *a, const site_decl *b)
 {
-    return a == b ? 0 : loc_order(a->where, b->where);
+    return a == b ? 0 : loc_cmp(a->where, b->where);
 }
 
 /* "omnicast_b.video_net": what a `network` statement writes. */
@@ -71,7 +64,7 @@ static int host_cmp(const void *pa, const void *pb)
     int c = site_order(a->h->site, b->h->site);
     if (c) return c;
     if ((c = addr_cmp(a->a, b->a))) return c;
-    return loc_order(a->written->where, b->written->where);
+    return loc_cmp(a->written->where, b->written->where);
 }
 
 static void report_duplicate(model *m, const host_addr *first, const host_addr *x)
@@ -126,7 +119,7 @@ static int span_cmp(const void *pa, const void *pb)
     if (c) return c;
     if ((c = addr_cmp(a->lo, b->lo))) return c;
     if ((c = addr_cmp(a->hi, b->hi))) return c;
-    return loc_order(a->net->where, b->net->where);
+    return loc_cmp(a->net->where, b->net->where);
 }
 
 /* Every network binding as a span, sorted by (site, lo, hi, position). */
@@ -365,8 +358,8 @@ static int use_cmp(const void *pa, const void *pb)
     if (c) return c;
     int x = a->inst ? a->inst->index : -1, y = b->inst ? b->inst->index : -1;
     if (x != y) return x < y ? -1 : 1;
-    if (a->zone != b->zone) return loc_order(a->zone->where, b->zone->where);
-    return loc_order(a->where, b->where);
+    if (a->zone != b->zone) return loc_cmp(a->zone->where, b->zone->where);
+    return loc_cmp(a->where, b->where);
 }
 
 static void report_unbound(model *m, const zone_use *u)

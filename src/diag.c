@@ -84,15 +84,6 @@ size_t diag_waived(const diag_sink *s)
     return n;
 }
 
-static int loc_cmp(loc a, loc b)
-{
-    int ia = a.src ? a.src->index : -1, ib = b.src ? b.src->index : -1;
-    if (ia != ib) return ia < ib ? -1 : 1;
-    if (a.line != b.line) return a.line < b.line ? -1 : 1;
-    if (a.col != b.col) return a.col < b.col ? -1 : 1;
-    return 0;
-}
-
 /* Position, then content, so repeats (one per instance) sit together
  * whatever order the checks emitted them in. */
 static int diag_cmp(const void *pa, const void *pb)
@@ -224,10 +215,12 @@ char *diag_visible(arena *a, const char *s)
 static void print_snippet(FILE *out, loc w, bool color)
 {
     size_t len;
-    const char *line = source_line(w.src, w.line, &len);
-    size_t col = w.col > 0 ? (size_t)w.col - 1 : 0;
+    int wline = loc_line(w), wcol = loc_col(w);
+    int wend_line = loc_end_line(w), wend_col = loc_end_col(w);
+    const char *line = source_line(w.src, wline, &len);
+    size_t col = wcol > 0 ? (size_t)wcol - 1 : 0;
     if (col > len) col = len;
-    size_t end = w.end_line == w.line && w.end_col >= w.col ? (size_t)w.end_col : col + 1;
+    size_t end = wend_line == wline && wend_col >= wcol ? (size_t)wend_col : col + 1;
     if (end > len) end = len > col ? len : col + 1;
     size_t from = col > SHOW_MAX / 2 ? col - SHOW_MAX / 2 : 0;
     size_t to = from + SHOW_MAX < len ? from + SHOW_MAX : len;
@@ -250,7 +243,7 @@ static void print_head(FILE *out, loc w, severity sev, const char *msg,
     if (color) fputs("\033[1m", out);
     if (w.src) {
         diag_put_text(out, w.src->name);
-        fprintf(out, ":%d:%d: ", w.line, w.col);
+        fprintf(out, ":%d:%d: ", loc_line(w), loc_col(w));
     } else {
         fputs("berth: ", out);
     }
@@ -268,7 +261,7 @@ static void print_include_chain(FILE *out, const source *src)
     for (; src && src->parent; src = src->parent) {
         fputs("In file included from ", out);
         diag_put_text(out, src->parent->name);
-        fprintf(out, ":%d:\n", src->import_loc.line);
+        fprintf(out, ":%d:\n", loc_line(src->import_loc));
     }
 }
 
@@ -283,14 +276,13 @@ typedef struct {
 static uint64_t note_hash(const diag_note *n)
 {
     uint64_t h = text_hash(TEXT_HASH_SEED, n->message);
-    h ^= (uint64_t)(uintptr_t)n->where.src * 31 + (uint64_t)n->where.line * 7 + (uint64_t)n->where.col;
+    h ^= (uint64_t)(uintptr_t)n->where.src * 31 + (uint64_t)n->where.start * 7;
     return h * 0x9e3779b97f4a7c15ULL;
 }
 
 static bool same_note(const diag_note *a, const diag_note *b)
 {
-    return a->where.src == b->where.src && a->where.line == b->where.line &&
-           a->where.col == b->where.col && strcmp(a->message, b->message) == 0;
+    return a->where.src == b->where.src && a->where.start == b->where.start && strcmp(a->message, b->message) == 0;
 }
 
 /* True when n is new (and remembers it). */

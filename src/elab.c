@@ -143,7 +143,7 @@ static void port_error(model *m, const expr *top, const value *v, int64_t bad, l
     else
         d = diag_report(m->diags, SEV_ERROR, CK_PORT_RANGE, v->origin,
                         "port %lld is out of range 1-65535%s", (long long)bad, fix);
-    if (v->origin.line != use.line || v->origin.col != use.col || v->origin.src != use.src)
+    if (v->origin.start != use.start || v->origin.src != use.src)
         diag_add_note(m->diags, d, use, "used as a port here");
 }
 

@@ -207,12 +207,6 @@ static void site_entries(explain_ctx *c)
 
 /* ---- order and lines ---- */
 
-static int loc_cmp(loc a, loc b)
-{
-    if (a.src != b.src) return a.src->index < b.src->index ? -1 : 1;
-    if (a.line != b.line) return a.line < b.line ? -1 : 1;
-    return (a.col > b.col) - (a.col < b.col);
-}
 
 static int item_cmp(const port_item *a, const port_item *b)
 {
@@ -384,8 +378,7 @@ static bool tags_fit(const diag *d, const touch *t)
 static bool inside(loc at, loc span)
 {
     if (at.src != span.src) return false;
-    if (at.line != span.line ? at.line < span.line : at.col < span.col) return false;
-    return at.line != span.end_line ? at.line < span.end_line : at.col <= span.end_col;
+    return at.start >= span.start && at.start <= span.end;
 }
 
 /* Touches are disjoint spans sorted by start: the one holding `at` starts
@@ -470,11 +463,13 @@ static void print_flow_text(FILE *out, const flow_decl *f)
     loc a = f->src->where, b = last->where;
     size_t shown = 0;
     bool blank = false;          /* whitespace seen since the last byte shown */
-    for (int ln = a.line; ln <= b.line && a.src == b.src; ln++) {
+    int a_line = loc_line(a), a_col = loc_col(a);
+    int b_line = loc_line(b), b_end_col = loc_end_col(b);
+    for (int ln = a_line; ln <= b_line && a.src == b.src; ln++) {
         size_t len;
         const char *s = source_line(a.src, ln, &len);
-        size_t from = ln == a.line ? (size_t)a.col - 1 : 0;
-        size_t to = ln == b.line && (size_t)b.end_col < len ? (size_t)b.end_col : len;
+        size_t from = ln == a_line ? (size_t)a_col - 1 : 0;
+        size_t to = ln == b_line && (size_t)b_end_col < len ? (size_t)b_end_col : len;
         for (size_t k = from; k < to && shown < EXPLAIN_FLOW_TEXT && s[k] != '#'; k++) {
             if (s[k] == ' ' || s[k] == '\t' || s[k] == '\r') {
                 blank = shown > 0;
@@ -496,7 +491,7 @@ static void print_head(const explain_ctx *c, FILE *out, const entry *e)
     const flow_row *r = e->row;
     const loc *w = &r->decl->where;
     diag_put_text(out, w->src->name);
-    fprintf(out, ":%d:%d: ", w->line, w->col);
+    fprintf(out, ":%d:%d: ", loc_line(*w), loc_col(*w));
     if (e->h) fputs(check_service_name(c->m, r), out);
     else fprintf(out, "%s.%s", r->inst->sys->name, r->decl->service->name);
     const decl *same = r->decl->service->alias_of;
@@ -595,7 +590,7 @@ static void print_params(FILE *out, const line *l, const char *indent)
         const char *origin = param_origin(&l->params[i], o, &w);
         value_text(v, inst_param(l->params[i].in, l->params[i].p));
         fprintf(out, "%s%s = %s (%s, %s:%d)\n", indent, l->params[i].p->name, v, origin,
-                w.src->name, w.line);
+                w.src->name, loc_line(w));
     }
     if (l->more_params)
         fprintf(out, "%s(more parameters: at most %d are shown)\n", indent, EXPLAIN_MAX_PARAMS);
@@ -643,7 +638,7 @@ static void print_finding(FILE *out, const diag *d)
     const loc *w = &d->where;
     if (w->src) {
         diag_put_text(out, w->src->name);
-        fprintf(out, ":%d:%d: ", w->line, w->col);
+        fprintf(out, ":%d:%d: ", loc_line(*w), loc_col(*w));
     }
     fprintf(out, "%s: ", severity_name(d->sev));
     diag_put_text(out, d->message);
@@ -654,7 +649,7 @@ static void print_finding(FILE *out, const diag *d)
     if (d->waiver_loc.src) {
         fputs(" (", out);
         diag_put_text(out, d->waiver_loc.src->name);
-        fprintf(out, ":%d)", d->waiver_loc.line);
+        fprintf(out, ":%d)", loc_line(d->waiver_loc));
     }
     fputc('\n', out);
 }
@@ -726,7 +721,7 @@ static void json_params(FILE *out, const line *l)
         json_key(out, "value", v, true);
         json_key(out, "origin", origin, true);
         json_key(out, "file", w.src->name, true);
-        fprintf(out, "\"line\": %d}", w.line);
+        fprintf(out, "\"line\": %d}", loc_line(w));
     }
     fputs("]", out);
 }
@@ -740,8 +735,8 @@ static void json_line(const explain_ctx *c, FILE *out, const line *l)
     json_key(out, "host", e->h ? e->h->decl->name : NULL, true);
     json_key(out, "direction", e->rule ? e->rule->out ? "out" : "in" : NULL, true);
     json_key(out, "file", w->src->name, true);
-    fprintf(out, "\"line\": %d, \"col\": %d, \"port_line\": %d, \"port_col\": %d, ", w->line,
-            w->col, pw->line, pw->col);
+    fprintf(out, "\"line\": %d, \"col\": %d, \"port_line\": %d, \"port_col\": %d, ",
+            loc_line(*w), loc_col(*w), loc_line(*pw), loc_col(*pw));
     json_key(out, "service", check_service_name(c->m, r), true);
     json_key(out, "system", r->inst->sys->name, true);
     json_key(out, "instance", r->inst->name, true);
@@ -764,7 +759,7 @@ static void json_finding(FILE *out, const diag *d)
 {
     fputs("    {", out);
     json_key(out, "file", d->where.src ? d->where.src->name : NULL, true);
-    fprintf(out, "\"line\": %d, \"col\": %d, ", d->where.line, d->where.col);
+    fprintf(out, "\"line\": %d, \"col\": %d, ", loc_line(d->where), loc_col(d->where));
     json_key(out, "severity", severity_name(d->sev), true);
     json_key(out, "id", check_table[d->check].id, true);
     json_key(out, "message", d->message, true);

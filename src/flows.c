@@ -175,7 +175,7 @@ static void print_rule(const model *m, FILE *out, const hv_rule *r)
     fputs("  #", out);
     for (size_t i = 0; i < r->nwhy; i++)
         fprintf(out, "%s %s (%s:%d)", i ? "," : "", check_service_name(m, r->why[i]),
-                r->why[i]->decl->where.src->name, r->why[i]->decl->where.line);
+                r->why[i]->decl->where.src->name, loc_line(r->why[i]->decl->where));
     fputc('\n', out);
 }
 

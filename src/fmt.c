@@ -36,7 +36,7 @@ static void mark_blocks(fmt_state *f)
         if (f->t[i].kind == '{') stack[sp++] = i;
         if (f->t[i].kind != '}' || sp == 0) continue;
         size_t open = stack[--sp];
-        bool one_line = f->t[open].where.line == f->t[i].where.line;
+        bool one_line = loc_line(f->t[open].where) == loc_line(f->t[i].where);
         for (size_t k = open + 1; k < i && one_line; k++) one_line = !is_comment(&f->t[k]);
         f->inline_block[open] = f->inline_block[i] = one_line;
     }
@@ -84,15 +84,17 @@ static void emit(fmt_state *f)
     for (size_t i = 0; i < f->n; i++) {
         const raw_token *t = &f->t[i], *p = i ? &f->t[i - 1] : NULL;
         if (t->kind == '}' && !in_inline) f->depth--;
-        bool trailing_comment = p && is_comment(t) && t->where.line == p->where.end_line;
+        /* Lines from offsets: only tokens next to a comment or a break need them. */
+        int t_line = loc_line(t->where), p_end = p ? loc_end_line(p->where) : 0;
+        bool trailing_comment = p && is_comment(t) && t_line == p_end;
         if (trailing_comment) {
             sb_putc(f->out, ' ');
         } else if (p) {
             bool broke = ends_line(f, i - 1, &in_inline) ||
-                         (is_comment(p) && t->where.line > p->where.end_line);
-            bool own_line_comment = is_comment(t) && t->where.line > p->where.end_line;
+                         (is_comment(p) && t_line > p_end);
+            bool own_line_comment = is_comment(t) && t_line > p_end;
             if (broke || own_line_comment) {
-                bool blank = t->where.line - p->where.end_line >= 2 && p->kind != '{' &&
+                bool blank = t_line - p_end >= 2 && p->kind != '{' &&
                              t->kind != '}' && !mid_statement;
                 if (own_line_comment && !broke) blank = false;
                 newline(f, mid_statement ? 1 : 0, blank);

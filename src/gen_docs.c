@@ -125,10 +125,11 @@ static void put_value(strbuf *b, const value *v)
 static void put_source(strbuf *b, loc w)
 {
     size_t len;
-    const char *line = w.src ? source_line(w.src, w.line, &len) : "";
-    size_t from = w.col > 0 ? (size_t)w.col - 1 : 0;
-    size_t to = w.src && w.end_line == w.line && (size_t)w.end_col < len ? (size_t)w.end_col
-                                                                         : w.src ? len : 0;
+    int w_line = loc_line(w), w_col = loc_col(w), w_end_col = loc_end_col(w);
+    const char *line = w.src ? source_line(w.src, w_line, &len) : "";
+    size_t from = w_col > 0 ? (size_t)w_col - 1 : 0;
+    size_t to = w.src && loc_end_line(w) == w_line && (size_t)w_end_col < len ? (size_t)w_end_col
+                                                                              : w.src ? len : 0;
     if (from < to) sb_putn(b, line + from, to - from);
 }
 
@@ -545,8 +546,8 @@ static int findings_page(docs *d)
                   check_table[x->check].id);
         if (x->where.src) {
             const char *name = x->where.src->name, *slash = strrchr(name, '/');
-            sb_printf(&d->t, "%s:%d:%d", name[0] == '/' ? slash + 1 : name, x->where.line,
-                      x->where.col);
+            sb_printf(&d->t, "%s:%d:%d", name[0] == '/' ? slash + 1 : name, loc_line(x->where),
+                      loc_col(x->where));
         }
         cell(d, b);
         text_cell(d, b, x->message);

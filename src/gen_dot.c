@@ -507,20 +507,16 @@ static void merge_groups(graph *gr)
 
 /* ---- the rows, each pair of ends once ---- */
 
-static int loc_cmp(const endpoint *a, const endpoint *b)
+static int endpoint_cmp(const endpoint *a, const endpoint *b)
 {
     if (a == b) return 0;
     if (!a || !b) return a ? 1 : -1;
-    int sa = a->where.src ? a->where.src->index : -1;
-    int sb = b->where.src ? b->where.src->index : -1;
-    if (sa != sb) return sa < sb ? -1 : 1;
-    if (a->where.line != b->where.line) return a->where.line < b->where.line ? -1 : 1;
-    return (a->where.col > b->where.col) - (a->where.col < b->where.col);
+    return loc_cmp(a->where, b->where);
 }
 
 static int end_cmp(const flow_end *a, const flow_end *b)
 {
-    int c = loc_cmp(a->ast, b->ast);
+    int c = endpoint_cmp(a->ast, b->ast);
     if (c) return c;
     if ((c = addr_cmp(a->lo, b->lo))) return c;
     return addr_cmp(a->hi, b->hi);

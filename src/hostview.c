@@ -622,9 +622,8 @@ static int why_cmp(const void *pa, const void *pb)
 {
     const flow_row *a = *(const flow_row *const *)pa, *b = *(const flow_row *const *)pb;
     const loc *x = &a->decl->where, *y = &b->decl->where;
-    if (x->src != y->src) return x->src->index < y->src->index ? -1 : 1;
-    if (x->line != y->line) return x->line < y->line ? -1 : 1;
-    if (x->col != y->col) return x->col < y->col ? -1 : 1;
+    int c = loc_cmp(*x, *y);
+    if (c) return c;
     return (a->inst->index > b->inst->index) - (a->inst->index < b->inst->index);
 }
 
@@ -903,7 +902,7 @@ static void walk_rule(const model *m, walker *w, const hv_rule *r)
         const decl *same = f->decl->service->alias_of;
         if (same) w_str(w, "same_as", same_name(m, same));
         w_str(w, "file", f->decl->where.src->name);
-        w_num(w, "line", f->decl->where.line);
+        w_num(w, "line", loc_line(f->decl->where));
         w_close(w, false);
     }
     w_close(w, true);

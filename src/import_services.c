@@ -50,7 +50,7 @@ typedef struct {
 
 static loc field_loc(const sv_ctx *c, int line, size_t col, size_t len)
 {
-    return (loc){c->src, line, (int)col + 1, line, (int)(col + (len ? len : 1))};
+    return loc_at(c->src, line, (int)col + 1, line, (int)(col + (len ? len : 1)));
 }
 
 /* ---- one line ---- */

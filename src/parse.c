@@ -32,8 +32,6 @@ bool parse_source(arena *mem, diag_sink *diags, const source *src, program *prog
     pc.src = src;
     pc.prog = prog;
     pc.imports_tail = &pc.imports;
-    pc.line = 1;
-    pc.col = 1;
     yyscan_t scanner;
     if (berth_yylex_init_extra(&pc, &scanner) != 0) {
         fputs("berth: out of memory\n", stderr);
@@ -54,8 +52,6 @@ bool parse_tokens(arena *mem, diag_sink *diags, const source *src, raw_token **o
     pc.mem = mem;
     pc.diags = diags;
     pc.src = src;
-    pc.line = 1;
-    pc.col = 1;
     pc.keep_comments = true;
     yyscan_t scanner;
     if (berth_yylex_init_extra(&pc, &scanner) != 0) return false;

@@ -20,7 +20,6 @@ typedef struct parse_ctx {
     program *prog;
     import_decl *imports, **imports_tail;
     /* scanner position */
-    int line, col;
     size_t offset;               /* byte offset of the next character */
     bool keep_comments;          /* fmt: comments come back as tokens */
     loc prev_tok;                /* the token before the current one */

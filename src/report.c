@@ -34,7 +34,7 @@ static void json_span(FILE *out, loc w)
     fputs("\"file\": ", out);
     report_json_string(out, w.src ? w.src->name : "");
     fprintf(out, ", \"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d",
-            w.line, w.col, w.end_line, w.end_col);
+            loc_line(w), loc_col(w), loc_end_line(w), loc_end_col(w));
 }
 
 /* `"aliases": [{"service": "igloo.dante", "same_as": "dante.audio_control"}]`
@@ -132,7 +132,7 @@ static void sarif_location(FILE *out, loc w)
     /* SARIF columns are 1-based and the end column is one past the span. */
     fprintf(out, "}, \"region\": {\"startLine\": %d, \"startColumn\": %d, \"endLine\": %d, "
                  "\"endColumn\": %d}}}",
-            w.line, w.col, w.end_line, w.end_col + 1);
+            loc_line(w), loc_col(w), loc_end_line(w), loc_end_col(w) + 1);
 }
 
 static const char *sarif_level(severity s)
@@ -182,7 +182,8 @@ static void sarif_result(FILE *out, const diag *d)
         uri_str(out, strcmp(n->where.src->name, "<stdin>") == 0 ? "stdin" : n->where.src->name);
         fprintf(out, "}, \"region\": {\"startLine\": %d, \"startColumn\": %d, \"endLine\": %d, "
                      "\"endColumn\": %d}}, \"message\": {\"text\": ",
-                n->where.line, n->where.col, n->where.end_line, n->where.end_col + 1);
+                loc_line(n->where), loc_col(n->where), loc_end_line(n->where),
+                loc_end_col(n->where) + 1);
         report_json_string(out, n->message);
         fputs("}}", out);
         k++;
@@ -267,8 +268,8 @@ void report_github(const diag_sink *s, FILE *out)
         if (d->where.src) {
             fputs("file=", out);
             gh_escape(out, d->where.src->name, true);
-            fprintf(out, ",line=%d,col=%d,endLine=%d,endColumn=%d,", d->where.line, d->where.col,
-                    d->where.end_line, d->where.end_col);
+            fprintf(out, ",line=%d,col=%d,endLine=%d,endColumn=%d,", loc_line(d->where),
+                    loc_col(d->where), loc_end_line(d->where), loc_end_col(d->where));
         }
         fputs("title=", out);
         gh_escape(out, check_table[d->check].id, true);
@@ -298,7 +299,7 @@ static void gcc_line(FILE *out, loc w, severity sev, const char *msg, const char
 {
     if (w.src) {
         diag_put_text(out, w.src->name);
-        fprintf(out, ":%d:%d: ", w.line, w.col);
+        fprintf(out, ":%d:%d: ", loc_line(w), loc_col(w));
     } else {
         fputs("berth: ", out);
     }
@@ -354,8 +355,8 @@ void report_gitlab(const diag_sink *s, FILE *out)
         const diag *d = s->items[i];
         if (!d->where.src || d->capped) continue;
         char where[64];
-        snprintf(where, sizeof where, "%d:%d:%d:%d:%zu", d->where.line, d->where.col,
-                 d->where.end_line, d->where.end_col, i);
+        snprintf(where, sizeof where, "%d:%d:%d:%d:%zu", loc_line(d->where), loc_col(d->where),
+                 loc_end_line(d->where), loc_end_col(d->where), i);
         uint64_t h = text_hash(text_hash(text_hash(text_hash(TEXT_HASH_SEED, check_table[d->check].id),
                                        d->where.src->name), where), d->message);
         fputs(k++ ? ",\n  {\"description\": " : "\n  {\"description\": ", out);
@@ -373,7 +374,7 @@ void report_gitlab(const diag_sink *s, FILE *out)
         fprintf(out, ", \"fingerprint\": \"%016llx\", \"severity\": \"%s\", \"location\": {\"path\": ",
                 (unsigned long long)h, gitlab_severity(d));
         report_json_string(out, d->where.src->name);
-        fprintf(out, ", \"lines\": {\"begin\": %d}}}", d->where.line);
+        fprintf(out, ", \"lines\": {\"begin\": %d}}}", loc_line(d->where));
     }
     fputs(k ? "\n]\n" : "]\n", out);
 }
@@ -421,7 +422,7 @@ void report_summary(const diag_sink *s, FILE *out)
         fputs("; e.g. ", out);
         if (worst->where.src) {
             diag_put_text(out, worst->where.src->name);
-            fprintf(out, ":%d:%d: ", worst->where.line, worst->where.col);
+            fprintf(out, ":%d:%d: ", loc_line(worst->where), loc_col(worst->where));
         }
         diag_put_text(out, worst->message);
         fputc('\n', out);

@@ -43,9 +43,11 @@ static bool tok_is(const token *t, const char *s)
     return t->len == strlen(s) && memcmp(t->s, s, t->len) == 0;
 }
 
-static loc line_loc(const source *src, int line, const token *t)
+/* Tokens point into the source's text: their offsets are their span. */
+static loc token_loc(const source *src, const token *t)
 {
-    return (loc){src, line, t->col, line, t->col + (int)t->len - 1};
+    size_t start = (size_t)(t->s - src->text);
+    return loc_span(src, start, start + t->len - 1);
 }
 
 static void add_listener(arena *a, socket_table *t, const listener *l)
@@ -159,8 +161,7 @@ static line_kind ss_row(arena *a, const char *line, size_t len, token *t, int n,
     /* Connected UDP (ESTAB) receives from its peer only: not a listener. */
     if (!tok_is(state, "LISTEN") && !tok_is(state, "UNCONN")) return LINE_SKIP;
     if (!parse_endpoint(a, &t[k + 3], l)) return LINE_BAD;
-    l->where.col = t[k + 3].col;
-    l->where.end_col = t[k + 3].col + (int)t[k + 3].len - 1;
+    l->where = token_loc(l->where.src, &t[k + 3]);
     if (n > k + 5) {
         size_t off = (size_t)(t[k + 5].col - 1);
         l->process = ss_process(a, line + off, len - off);
@@ -185,8 +186,7 @@ static line_kind netstat_row(arena *a, token *t, int n, listener *l, const char 
         return LINE_BAD;
     }
     if (!parse_endpoint(a, &t[1], l)) return LINE_BAD;
-    l->where.col = t[1].col;
-    l->where.end_col = t[1].col + (int)t[1].len - 1;
+    l->where = token_loc(l->where.src, &t[1]);
     const token *pid = &t[n - 1];
     char buf[32];
     snprintf(buf, sizeof buf, "pid %.*s", (int)(pid->len < 20 ? pid->len : 20), pid->s);
@@ -241,7 +241,7 @@ bool sockets_parse_saved(arena *a, diag_sink *d, const source *src, socket_table
             continue;
         }
         listener l = {0};
-        l.where = line_loc(src, ln, &tk[0]);
+        l.where = token_loc(src, &tk[0]);
         const char *why = NULL;
         bool windows = tok_is(&tk[0], "TCP") || tok_is(&tk[0], "UDP");
         line_kind k = windows ? netstat_row(a, tk, n, &l, &why) : ss_row(a, line, len, tk, n, &l);
@@ -251,12 +251,12 @@ bool sockets_parse_saved(arena *a, diag_sink *d, const source *src, socket_table
             !tok_is(&tk[0], "udp") && !tok_is(&tk[0], "LISTEN") && !tok_is(&tk[0], "UNCONN"))
             continue;
         if (k == LINE_BAD && why) {
-            diag_report(d, SEV_ERROR, CK_SOCKET_INPUT, line_loc(src, ln, &tk[3]), "%s", why);
+            diag_report(d, SEV_ERROR, CK_SOCKET_INPUT, token_loc(src, &tk[3]), "%s", why);
             ok = false;
             continue;
         }
         if (k == LINE_BAD) {
-            diag_report(d, SEV_ERROR, CK_SOCKET_INPUT, line_loc(src, ln, &tk[0]),
+            diag_report(d, SEV_ERROR, CK_SOCKET_INPUT, token_loc(src, &tk[0]),
                         "expected a row of `ss -lntuH` (tcp|udp STATE RECV-Q SEND-Q LOCAL:PORT "
                         "PEER [PROCESS], numeric: -n) or `netstat -ano` (TCP|UDP LOCAL FOREIGN [STATE] PID)");
             ok = false;
@@ -338,7 +338,7 @@ static void read_sockets(arena *a, const source *src, uint8_t proto, uint8_t fam
         l.loopback = is_loopback(family, l.addr);
         /* The inode (field 10) names the process later. */
         l.process = arena_strndup(a, tk[9].s, tk[9].len);
-        l.where = line_loc(src, ln, &tk[1]);
+        l.where = token_loc(src, &tk[1]);
         add_listener(a, t, &l);
     }
 }
@@ -443,7 +443,7 @@ static void read_igmp(arena *a, const source *src, socket_table *t)
             if (n >= 2) device = arena_strndup(a, tk[1].s, tk[1].len);
             continue;
         }
-        membership m = {4, {0}, device, line_loc(src, ln, &tk[0])};
+        membership m = {4, {0}, device, token_loc(src, &tk[0])};
         if (device && hex_words(tk[0].s, tk[0].len, m.addr)) add_group(a, t, &m);
     }
 }
@@ -457,7 +457,7 @@ static void read_igmp6(arena *a, const source *src, socket_table *t)
         const char *line = source_line(src, ln, &len);
         token tk[MAX_TOKENS];
         if (split(line, len, tk) < 3 || tk[2].len != 32) continue;
-        membership m = {6, {0}, arena_strndup(a, tk[1].s, tk[1].len), line_loc(src, ln, &tk[2])};
+        membership m = {6, {0}, arena_strndup(a, tk[1].s, tk[1].len), token_loc(src, &tk[2])};
         bool ok = true;
         for (int i = 0; i < 16 && ok; i++) {
             char hex[3] = {tk[2].s[2 * i], tk[2].s[2 * i + 1], 0};

@@ -46,7 +46,73 @@ const char *source_line(const source *s, int line, size_t *len)
 loc loc_join(loc a, loc b)
 {
     loc r = a;
-    r.end_line = b.end_line;
-    r.end_col = b.end_col;
+    r.end = b.end;
     return r;
+}
+
+loc loc_span(const source *s, size_t start, size_t end)
+{
+    return (loc){s, (uint32_t)start, (uint32_t)(end < start ? start : end)};
+}
+
+/* The offset of a line and column; a line past the end is the last line. */
+static size_t offset_of(const source *s, int line, int col)
+{
+    if (line < 1) line = 1;
+    if (line > s->nlines) line = s->nlines;
+    return s->line_start[line - 1] + (size_t)(col > 1 ? col - 1 : 0);
+}
+
+loc loc_at(const source *s, int line, int col, int end_line, int end_col)
+{
+    return loc_span(s, offset_of(s, line, col), offset_of(s, end_line, end_col));
+}
+
+void source_pos(const source *s, size_t offset, int *line, int *col)
+{
+    /* The last line starting at or before offset. */
+    int lo = 0, hi = s->nlines - 1;
+    while (lo < hi) {
+        int mid = lo + (hi - lo + 1) / 2;
+        if (s->line_start[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+    }
+    *line = lo + 1;
+    *col = (int)(offset - s->line_start[lo]) + 1;
+}
+
+int loc_line(loc l)
+{
+    int line = 0, col = 0;
+    if (l.src) source_pos(l.src, l.start, &line, &col);
+    return line;
+}
+
+int loc_col(loc l)
+{
+    int line = 0, col = 0;
+    if (l.src) source_pos(l.src, l.start, &line, &col);
+    return col;
+}
+
+int loc_end_line(loc l)
+{
+    int line = 0, col = 0;
+    if (l.src) source_pos(l.src, l.end, &line, &col);
+    return line;
+}
+
+int loc_end_col(loc l)
+{
+    int line = 0, col = 0;
+    if (l.src) source_pos(l.src, l.end, &line, &col);
+    return col;
+}
+
+int loc_cmp(loc a, loc b)
+{
+    int ia = a.src ? a.src->index : -1, ib = b.src ? b.src->index : -1;
+    if (ia != ib) return ia < ib ? -1 : 1;
+    /* In one text, offset order is line-then-column order. */
+    return (a.start > b.start) - (a.start < b.start);
 }

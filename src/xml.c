@@ -14,8 +14,6 @@ typedef struct {
     const source *src;
     const char *s;
     size_t n, i;
-    int line, col;               /* of s[i] */
-    int last_line, last_col;     /* of the byte before s[i] */
     bool failed;
     strbuf text[XML_MAX_DEPTH];  /* character data of each open element */
 } xml_parser;
@@ -24,33 +22,18 @@ typedef struct {
 
 static loc here(const xml_parser *p)
 {
-    return (loc){p->src, p->line, p->col, p->line, p->col};
+    return loc_span(p->src, p->i, p->i);
 }
 
 /* From `from` to the last byte consumed. */
 static loc upto(const xml_parser *p, loc from)
 {
-    from.end_line = p->last_line;
-    from.end_col = p->last_col;
-    if (from.end_line < from.line || (from.end_line == from.line && from.end_col < from.col)) {
-        from.end_line = from.line;
-        from.end_col = from.col;
-    }
-    return from;
+    return loc_span(p->src, from.start, p->i > 0 ? p->i - 1 : 0);
 }
 
 static void advance(xml_parser *p, size_t k)
 {
-    for (; k > 0 && p->i < p->n; k--, p->i++) {
-        p->last_line = p->line;
-        p->last_col = p->col;
-        if (p->s[p->i] == '\n') {
-            p->line++;
-            p->col = 1;
-        } else {
-            p->col++;
-        }
-    }
+    p->i = k < p->n - p->i ? p->i + k : p->n;
 }
 
 static int peek(const xml_parser *p) { return p->i < p->n ? (unsigned char)p->s[p->i] : -1; }
@@ -121,8 +104,6 @@ static bool check_chars(xml_parser *p)
         advance(p, k);
     }
     p->i = 0;
-    p->line = p->col = 1;
-    p->last_line = p->last_col = 1;
     return true;
 }
 
@@ -595,7 +576,6 @@ xml_node *xml_parse(arena *mem, diag_sink *diags, const source *src)
     p.src = src;
     p.s = src->text;
     p.n = src->len;
-    p.line = p.col = p.last_line = p.last_col = 1;
     xml_node *root = NULL;
     bool ok = check_chars(&p) && document(&p, &root);
     for (int k = 0; k < XML_MAX_DEPTH; k++) {

@@ -171,7 +171,7 @@ static void lexer_tokens(void **state)
     assert_false(l.ok);
     assert_int_equal(l.diags.count, 1);
     assert_non_null(strstr(l.diags.items[0]->message, "zone id in 'fe80::1%eth0'"));
-    assert_int_equal(l.diags.items[0]->where.col, 12);
+    assert_int_equal(loc_col(l.diags.items[0]->where), 12);
     arena_free(&l.mem);
 }
 

@@ -16,7 +16,7 @@ static void dump(const pipeline *p)
 {
     for (size_t i = 0; i < p->diags.count; i++) {
         const diag *d = p->diags.items[i];
-        print_message("  have %d:%d %s [%s]%s%s: %s\n", d->where.line, d->where.col,
+        print_message("  have %d:%d %s [%s]%s%s: %s\n", loc_line(d->where), loc_col(d->where),
                       diag_shown(d) == SEV_ERROR ? "error" : diag_shown(d) == SEV_WARNING
                                                                  ? "warning" : "note",
                       check_table[d->check].id, d->waiver ? " waived: " : "",
@@ -123,8 +123,8 @@ static void bind_conflict_between_systems_on_one_host(void **state)
     note_says(d, "a.s listens on udp 16000");
     note_says(d, "b.s listens on udp 15000-16000");
     /* At the later service's port item. */
-    assert_int_equal(d->where.line, 2);
-    assert_int_equal(d->where.col, 36);
+    assert_int_equal(loc_line(d->where), 2);
+    assert_int_equal(loc_col(d->where), 36);
     assert_string_equal(d->host->name, "h1");
     /* The ports it is about, for berth explain: the shared range only. */
     assert_int_equal(d->nports, 1);
@@ -484,7 +484,7 @@ static void multicast_collision_same_group_and_port(void **state)
     says(d, "b.t");
     says(d, "group 239.1.1.1 ");
     says(d, "udp port 5004");
-    assert_int_equal(d->where.line, 2);
+    assert_int_equal(loc_line(d->where), 2);
     note_says(d, "a.s uses it here");
     unit_free(&p);
 
@@ -617,8 +617,8 @@ static void multicast_scope_link_local_across_zones(void **state)
     assert_int_equal(d->sev, SEV_WARNING);
     says(d, "224.0.0.251");
     says(d, "link-local");
-    assert_int_equal(d->where.line, 2);
-    assert_int_equal(d->where.col, 29);                  /* the group endpoint */
+    assert_int_equal(loc_line(d->where), 2);
+    assert_int_equal(loc_col(d->where), 29);                  /* the group endpoint */
     unit_free(&p);
 
     run(&p, "system a { zone z1; zone z2; role r;\n"
@@ -693,7 +693,7 @@ static void redeclaration_in_two_services_of_one_system(void **state)
     assert_int_equal(d->sev, SEV_WARNING);
     says(d, "d.mon gives udp 8700-8708");
     says(d, "d.ctl gives udp 8700-8706");
-    assert_int_equal(d->where.line, 3);                  /* at the later one */
+    assert_int_equal(loc_line(d->where), 3);                  /* at the later one */
     note_says(d, "8700-8706 is described here");
     unit_free(&p);
 }
@@ -740,7 +740,7 @@ static void redundant_duplicate_flow(void **state)
     assert_int_equal(d->sev, SEV_WARNING);
     says(d, "d.b udp 4321 is redundant");
     says(d, "another flow already allows it");
-    assert_int_equal(d->where.line, 3);
+    assert_int_equal(loc_line(d->where), 3);
     note_says(d, "d.a allows 4321");
     unit_free(&p);
 
@@ -865,7 +865,7 @@ static void instance_defaults_on_one_network(void **state)
     says(d, "p = 7000");
     assert_null(strstr(d->message, "q ="));              /* q was set */
     note_says(d, "'p' is declared here");
-    assert_int_equal(d->where.line, 3);                  /* the named instance */
+    assert_int_equal(loc_line(d->where), 3);                  /* the named instance */
     none(&p, CK_BIND_CONFLICT);                          /* different hosts */
     unit_free(&p);
 
@@ -920,8 +920,8 @@ static void duplicate_address_in_one_site(void **state)
     assert_int_equal(d->sev, SEV_ERROR);
     says(d, "hosts 'p1' and 'p2' of site 'room' have the same address 10.0.0.1");
     note_says(d, "'p1' has it here");
-    assert_int_equal(d->where.line, 4);                  /* at the repeated address */
-    assert_int_equal(d->where.col, 11);
+    assert_int_equal(loc_line(d->where), 4);                  /* at the repeated address */
+    assert_int_equal(loc_col(d->where), 11);
     assert_string_equal(d->host->name, "p2");
     assert_string_equal(d->site->name, "room");
     says(nth(&p, CK_DUPLICATE_ADDRESS, 1), "'p1' and 'p3'");
@@ -956,8 +956,8 @@ static void idle_host_runs_no_role(void **state)
     const diag *d = only(&p, CK_IDLE_HOST);
     assert_int_equal(d->sev, SEV_WARNING);
     says(d, "host 'spare' runs no role");
-    assert_int_equal(d->where.line, 4);                  /* at the host's name */
-    assert_int_equal(d->where.col, 8);
+    assert_int_equal(loc_line(d->where), 4);                  /* at the host's name */
+    assert_int_equal(loc_col(d->where), 8);
     assert_string_equal(d->host->name, "spare");
     unit_free(&p);
 
@@ -983,7 +983,7 @@ static void host_outside_networks_names_the_nearest(void **state)
     assert_int_equal(d->sev, SEV_WARNING);
     says(d, "outside every network bound in site 'room'");
     note_says(d, "the nearest is 10.0.10.0/24, bound to av.lan");
-    assert_int_equal(d->where.line, 5);
+    assert_int_equal(loc_line(d->where), 5);
     assert_string_equal(d->host->name, "p2");
     note_says(with_text(&p, CK_HOST_OUTSIDE_NETWORKS, "'p3'"), "10.0.10.0/24");
     /* The nearest may come after the host's address. */
@@ -1019,7 +1019,7 @@ static void overlapping_networks_nested_subnets(void **state)
     says(d, "network a.wan 10.0.10.128/25 lies inside network a.lan 10.0.10.0/24 of site 'x'");
     says(d, "its hosts are in both zones");
     note_says(d, "10.0.10.0/24 is bound here");
-    assert_int_equal(d->where.line, 3);                  /* at the smaller network */
+    assert_int_equal(loc_line(d->where), 3);                  /* at the smaller network */
     assert_string_equal(d->site->name, "x");
     unit_free(&p);
 
@@ -1064,8 +1064,8 @@ static void unbound_zone_in_a_site_with_networks(void **state)
     says(d, "site 'x' binds networks, but none to zone a.wan, which a.x uses");
     note_says(d, "a.x names the zone here");
     note_says(d, "'network a.wan CIDR;'");
-    assert_int_equal(d->where.line, 5);                  /* at the site's name */
-    assert_int_equal(d->where.col, 6);
+    assert_int_equal(loc_line(d->where), 5);                  /* at the site's name */
+    assert_int_equal(loc_col(d->where), 6);
     assert_string_equal(d->site->name, "x");
     assert_string_equal(d->svc[0]->name, "x");           /* `allow unbound-zone a.x` */
     unit_free(&p);
@@ -1133,8 +1133,8 @@ static void unused_waiver_is_a_warning(void **state)
     const diag *d = only(&p, CK_UNUSED_WAIVER);
     assert_int_equal(d->sev, SEV_WARNING);
     says(d, "bind-conflict");
-    assert_int_equal(d->where.line, 4);
-    assert_int_equal(d->where.col, 1);
+    assert_int_equal(loc_line(d->where), 4);
+    assert_int_equal(loc_col(d->where), 1);
     unit_free(&p);
 
     run(&p, "system a { role r; service s { udp 16000 r -> r; } }\n"
@@ -1169,7 +1169,7 @@ static void waiver_turns_a_finding_into_a_note(void **state)
     const diag *d = only(&p, CK_BIND_CONFLICT);
     assert_non_null(d->waiver);
     assert_string_equal(d->waiver, "separate NICs");
-    assert_int_equal(d->waiver_loc.line, 4);
+    assert_int_equal(loc_line(d->waiver_loc), 4);
     assert_int_equal(d->sev, SEV_ERROR);                 /* the finding keeps its severity */
     assert_int_equal(diag_shown(d), SEV_NOTE);           /* but shows as a note */
     assert_int_equal(shown(&p, SEV_ERROR), 0);
@@ -1311,8 +1311,8 @@ static void waiver_for_a_front_end_check_is_an_error(void **state)
     assert_int_equal(d->sev, SEV_ERROR);
     says(d, "'syntax'");
     says(d, "cannot be waived");
-    assert_int_equal(d->where.line, 2);
-    assert_int_equal(d->where.col, 7);                   /* the check id */
+    assert_int_equal(loc_line(d->where), 2);
+    assert_int_equal(loc_col(d->where), 7);                   /* the check id */
     says(nth(&p, CK_TYPE, 1), "'port-range'");
     none(&p, CK_UNUSED_WAIVER);                          /* reported once, as the error */
     unit_free(&p);

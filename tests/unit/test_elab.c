@@ -140,9 +140,9 @@ static void rows_are_sorted(void **state)
         const flow_row *a = &p.m.rows[i - 1], *b = &p.m.rows[i];
         if (a->inst == b->inst && a->proto == b->proto && a->lo == b->lo && a->hi == b->hi &&
             a->slo == b->slo && a->shi == b->shi && a->decl != b->decl)
-            assert_true(a->decl->where.line < b->decl->where.line ||
-                        (a->decl->where.line == b->decl->where.line &&
-                         a->decl->where.col < b->decl->where.col));
+            assert_true(loc_line(a->decl->where) < loc_line(b->decl->where) ||
+                        (loc_line(a->decl->where) == loc_line(b->decl->where) &&
+                         loc_col(a->decl->where) < loc_col(b->decl->where)));
     }
     unit_free(&p);
 }
@@ -319,7 +319,7 @@ static void endpoint_values(void **state)
         if (r->src.kind != EP_NAME || r->src.target->kind != D_ROLE) continue;
         const flow_end *d = &r->dst;
         seen++;
-        switch (d->ast->where.col) {
+        switch (loc_col(d->ast->where)) {
         case 59:
             assert_int_equal(d->kind, EP_ADDR);
             assert_int_equal(addr_v4_value(d->lo), 0x0a000000u);
@@ -348,7 +348,7 @@ static void endpoint_values(void **state)
             assert_int_equal(d->prefix, 32);
             break;
         default:
-            fail_msg("unexpected endpoint column %d", d->ast->where.col);
+            fail_msg("unexpected endpoint column %d", loc_col(d->ast->where));
         }
     }
     assert_int_equal(seen, 5);
@@ -387,8 +387,8 @@ static void port_error_through_a_parameter_has_a_note(void **state)
     expect_message(d, "port 0");
     assert_non_null(d->notes);
     assert_string_equal(d->notes->message, "used as a port here");
-    assert_int_equal(d->notes->where.line, 2);
-    assert_int_equal(d->notes->where.col, 18);
+    assert_int_equal(loc_line(d->notes->where), 2);
+    assert_int_equal(loc_col(d->notes->where), 18);
     unit_free(&p);
 }
 
@@ -566,8 +566,8 @@ static void typed_parameters(void **state)
     expect_message(d, "'b'");
     expect_message(d, "port");
     assert_non_null(d->notes);                 /* points at the declaration */
-    assert_int_equal(d->notes->where.line, 3);
-    assert_int_equal(d->notes->where.col, 8);
+    assert_int_equal(loc_line(d->notes->where), 3);
+    assert_int_equal(loc_col(d->notes->where), 8);
     d = diag_at(&p, CK_TYPE, 4, 18);
     expect_message(d, "'c'");
     expect_message(d, "address");

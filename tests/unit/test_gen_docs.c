@@ -74,8 +74,8 @@ static docs_run *gen_run(const char *text, const char *site, char **in, bool err
     diag_finish(&r->p.diags);
     for (size_t i = 0; i < r->p.diags.count && !errors_ok; i++)
         if (diag_shown(r->p.diags.items[i]) == SEV_ERROR)
-            fail_msg("error at %d:%d: %s", r->p.diags.items[i]->where.line,
-                     r->p.diags.items[i]->where.col, r->p.diags.items[i]->message);
+            fail_msg("error at %d:%d: %s", loc_line(r->p.diags.items[i]->where),
+                     loc_col(r->p.diags.items[i]->where), r->p.diags.items[i]->message);
     r->g.m = &r->p.m;
     r->g.outdir = "unused";
     r->g.name = "t";

@@ -30,10 +30,10 @@ static void expect_tok(const lexed *l, size_t i, int kind, const char *text, int
     assert_true(i < l->n);
     assert_int_equal(l->t[i].kind, kind);
     assert_string_equal(l->t[i].text, text);
-    assert_int_equal(l->t[i].where.line, line);
-    assert_int_equal(l->t[i].where.col, col);
-    assert_int_equal(l->t[i].where.end_line, end_line);
-    assert_int_equal(l->t[i].where.end_col, end_col);
+    assert_int_equal(loc_line(l->t[i].where), line);
+    assert_int_equal(loc_col(l->t[i].where), col);
+    assert_int_equal(loc_end_line(l->t[i].where), end_line);
+    assert_int_equal(loc_end_col(l->t[i].where), end_col);
 }
 
 /* The one syntax error a bad input gives: check, line, column, message part. */
@@ -44,8 +44,8 @@ static void expect_error(const lexed *l, int line, int col, const char *part)
     const diag *d = l->diags.items[0];
     assert_int_equal(d->sev, SEV_ERROR);
     assert_int_equal(d->check, CK_SYNTAX);
-    assert_int_equal(d->where.line, line);
-    assert_int_equal(d->where.col, col);
+    assert_int_equal(loc_line(d->where), line);
+    assert_int_equal(loc_col(d->where), col);
     if (!strstr(d->message, part)) fail_msg("message '%s' lacks '%s'", d->message, part);
 }
 
@@ -83,7 +83,7 @@ static void every_keyword_is_a_keyword(void **state)
         assert_true(l.ok);
         assert_int_equal(l.n, 1);
         assert_int_equal(l.t[0].kind, kw[i].k);
-        assert_int_equal(l.t[0].where.end_col, (int)strlen(kw[i].w));
+        assert_int_equal(loc_end_col(l.t[0].where), (int)strlen(kw[i].w));
         arena_free(&l.mem);
     }
 }
@@ -138,7 +138,7 @@ static void punctuation_tokens(void **state)
     assert_int_equal(l.n, strlen(want) + 1);
     for (size_t i = 0; want[i]; i++) {
         assert_int_equal(l.t[i].kind, want[i]);
-        assert_int_equal(l.t[i].where.col, (int)(2 * i + 1));
+        assert_int_equal(loc_col(l.t[i].where), (int)(2 * i + 1));
     }
     expect_tok(&l, 12, DOTDOT, "..", 1, 25, 1, 26);
     arena_free(&l.mem);
@@ -188,12 +188,12 @@ static void range_value_split_at_the_dash(void **state)
     assert_non_null(pi->hi);
     assert_int_equal(pi->lo->num, 16000);
     assert_int_equal(pi->hi->num, 65536);
-    assert_int_equal(pi->lo->where.col, 36);
-    assert_int_equal(pi->lo->where.end_col, 40);
-    assert_int_equal(pi->hi->where.col, 42);
-    assert_int_equal(pi->hi->where.end_col, 46);
-    assert_int_equal(pi->where.col, 36);
-    assert_int_equal(pi->where.end_col, 46);
+    assert_int_equal(loc_col(pi->lo->where), 36);
+    assert_int_equal(loc_end_col(pi->lo->where), 40);
+    assert_int_equal(loc_col(pi->hi->where), 42);
+    assert_int_equal(loc_end_col(pi->hi->where), 46);
+    assert_int_equal(loc_col(pi->where), 36);
+    assert_int_equal(loc_end_col(pi->where), 46);
     unit_free(&p);
 }
 
@@ -285,8 +285,8 @@ static void comments_are_skipped_by_the_parser(void **state)
     assert_int_equal(p.diags.count, 0);
     assert_non_null(p.prog.systems);
     assert_string_equal(p.prog.systems->decls->name, "a");
-    assert_int_equal(p.prog.systems->decls->name_loc.line, 3);
-    assert_int_equal(p.prog.systems->decls->name_loc.col, 16);
+    assert_int_equal(loc_line(p.prog.systems->decls->name_loc), 3);
+    assert_int_equal(loc_col(p.prog.systems->decls->name_loc), 16);
     unit_free(&p);
 }
 
@@ -311,7 +311,7 @@ static void utf8_columns_are_bytes(void **state)
     assert_true(l.ok);
     assert_int_equal(l.n, 2);
     assert_int_equal(l.t[0].kind, STRING);
-    assert_int_equal(l.t[0].where.end_col, 7);
+    assert_int_equal(loc_end_col(l.t[0].where), 7);
     expect_tok(&l, 1, IDENT, "x", 1, 9, 1, 9);
     arena_free(&l.mem);
 }
@@ -371,7 +371,7 @@ static void unknown_escape_points_at_the_backslash(void **state)
     lexed l;
     lex(&l, "zone z \"ab\\qc\";");
     expect_error(&l, 1, 11, "unknown escape '\\q'");
-    assert_int_equal(l.diags.items[0]->where.end_col, 12);
+    assert_int_equal(loc_end_col(l.diags.items[0]->where), 12);
     arena_free(&l.mem);
 }
 
@@ -548,8 +548,8 @@ static void lexical_errors_reach_parse_diagnostics(void **state)
     unit_parse(&p, "system s { zone z \"open;\n role r; }");
     assert_int_equal(p.diags.count, 1);
     assert_int_equal(p.diags.items[0]->check, CK_SYNTAX);
-    assert_int_equal(p.diags.items[0]->where.line, 1);
-    assert_int_equal(p.diags.items[0]->where.col, 19);
+    assert_int_equal(loc_line(p.diags.items[0]->where), 1);
+    assert_int_equal(loc_col(p.diags.items[0]->where), 19);
     unit_free(&p);
 }
 

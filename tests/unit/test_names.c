@@ -178,7 +178,7 @@ static void suggest_prefers_closest_then_first_declared(void **state)
 
 static loc at(const source *src, int line, int col)
 {
-    return (loc){src, line, col, line, col};
+    return loc_at(src, line, col, line, col);
 }
 
 static void diagnostics_sorted_by_position(void **state)
@@ -188,7 +188,7 @@ static void diagnostics_sorted_by_position(void **state)
     arena_init(&mem);
     diag_sink s;
     diag_init(&s, &mem);
-    const char *text = "a\nb\nc\nd\n";
+    const char *text = "a23456789\nb\nc\nd\n";   /* every position below is in it */
     source *src = source_new(&mem, "t.ports", "", ".", text, strlen(text), 0);
     diag_report(&s, SEV_ERROR, CK_SYNTAX, at(src, 3, 1), "third");
     diag_report(&s, SEV_WARNING, CK_UNUSED_WAIVER, at(src, 1, 9), "second");
@@ -247,7 +247,7 @@ static void exact_repeats_are_dropped(void **state)
     assert_string_equal(s.items[2]->message, "port 0");
     assert_int_equal(s.items[3]->check, CK_PORT_RANGE);
     assert_string_equal(s.items[3]->message, "port 00");
-    assert_int_equal(s.items[4]->where.col, 2);
+    assert_int_equal(loc_col(s.items[4]->where), 2);
     /* finishing twice changes nothing */
     diag_finish(&s);
     assert_int_equal(s.count, 5);
@@ -308,18 +308,18 @@ static void pipeline_output_is_sorted_and_deduplicated(void **state)
     assert_int_equal(p.m.ninstances, 4);
     assert_int_equal(p.diags.count, 3);
     assert_int_equal(p.diags.items[0]->check, CK_PORT_RANGE);
-    assert_int_equal(p.diags.items[0]->where.col, 36);
+    assert_int_equal(loc_col(p.diags.items[0]->where), 36);
     assert_int_equal(p.diags.items[1]->check, CK_UNKNOWN_NAME);
-    assert_int_equal(p.diags.items[1]->where.col, 43);
+    assert_int_equal(loc_col(p.diags.items[1]->where), 43);
     assert_int_equal(p.diags.items[2]->check, CK_UNKNOWN_NAME);
-    assert_int_equal(p.diags.items[2]->where.line, 3);
+    assert_int_equal(loc_line(p.diags.items[2]->where), 3);
     unit_free(&p);
 
     unit_run(&p, "system s { role a; service x { tcp 0 a -> a; } }\n"
                  "site k { instance b of s; instance c of s; }");
     assert_int_equal(p.diags.count, 1);
     assert_int_equal(p.diags.items[0]->check, CK_PORT_RANGE);
-    assert_int_equal(p.diags.items[0]->where.col, 36);
+    assert_int_equal(loc_col(p.diags.items[0]->where), 36);
     unit_free(&p);
 }
 
@@ -355,8 +355,8 @@ static void text_output_has_position_check_and_caret(void **state)
     diag_init(&s, &mem);
     const char *text = "system s {\n  tcp 65536 a -> a;\n}\n";
     source *src = source_new(&mem, "t.ports", "", ".", text, strlen(text), 0);
-    diag *d = diag_report(&s, SEV_ERROR, CK_PORT_RANGE, (loc){src, 2, 7, 2, 11}, "bad port");
-    diag_add_note(&s, d, (loc){src, 1, 8, 1, 8}, "in here");
+    diag *d = diag_report(&s, SEV_ERROR, CK_PORT_RANGE, loc_at(src, 2, 7, 2, 11), "bad port");
+    diag_add_note(&s, d, loc_at(src, 1, 8, 1, 8), "in here");
     diag_finish(&s);
     char *buf = NULL;
     size_t len = 0;

@@ -42,11 +42,11 @@ static void system_with_every_declaration(void **state)
     assert_null(s->next);
     assert_string_equal(s->name, "igloo");
     assert_string_equal(s->desc, "Igloo immersive space");
-    assert_int_equal(s->name_loc.line, 1);
-    assert_int_equal(s->name_loc.col, 8);
-    assert_int_equal(s->name_loc.end_col, 12);
-    assert_int_equal(s->where.line, 1);
-    assert_int_equal(s->where.end_line, 8);
+    assert_int_equal(loc_line(s->name_loc), 1);
+    assert_int_equal(loc_col(s->name_loc), 8);
+    assert_int_equal(loc_end_col(s->name_loc), 12);
+    assert_int_equal(loc_line(s->where), 1);
+    assert_int_equal(loc_end_line(s->where), 8);
     static const decl_kind kinds[] = {D_ZONE, D_ROLE, D_ROLE, D_PARAM, D_POOL, D_SERVICE};
     static const char *const names[] = {"igloo_net", "media_server", "tablet", "osc_port",
                                         "groups", "osc"};
@@ -56,7 +56,7 @@ static void system_with_every_declaration(void **state)
         assert_int_equal(d->kind, kinds[i]);
         assert_string_equal(d->name, names[i]);
         assert_ptr_equal(d->system, s);
-        assert_int_equal(d->name_loc.line, i + 2);
+        assert_int_equal(loc_line(d->name_loc), i + 2);
     }
     assert_null(d);
     assert_string_equal(nth_decl(s->decls, 0)->desc, "Igloo Network");
@@ -76,7 +76,7 @@ static void role_os_linux_and_unknown(void **state)
     assert_int_equal(nth_decl(p.prog.systems->decls, 1)->os, OS_NONE);
     int i = unit_find(&p, CK_UNKNOWN_NAME);
     assert_true(i >= 0);
-    assert_int_equal(p.diags.items[i]->where.col, 45);
+    assert_int_equal(loc_col(p.diags.items[i]->where), 45);
     assert_non_null(strstr(p.diags.items[i]->message, "unknown os 'beos'"));
     unit_free(&p);
 }
@@ -101,7 +101,7 @@ static void param_forms(void **state)
     assert_null(d->value);
     d = d->next;
     assert_int_equal(d->type, TY_PORT);
-    assert_int_equal(d->type_loc.col, 11);
+    assert_int_equal(loc_col(d->type_loc), 11);
     assert_int_equal(d->value->kind, EX_NUM);
     assert_int_equal(d->value->num, 80);
     assert_string_equal(d->desc, "web");
@@ -132,7 +132,7 @@ static void unknown_param_type(void **state)
     unit_parse(&p, "system s { param a: string = 1; }");
     assert_int_equal(p.diags.count, 1);
     assert_int_equal(p.diags.items[0]->check, CK_UNKNOWN_NAME);
-    assert_int_equal(p.diags.items[0]->where.col, 21);
+    assert_int_equal(loc_col(p.diags.items[0]->where), 21);
     assert_non_null(strstr(p.diags.items[0]->message, "unknown parameter type 'string'"));
     unit_free(&p);
 }
@@ -170,8 +170,8 @@ static void protocols(void **state)
         assert_non_null(f);
         assert_int_equal(f->protos, want[i]);
         assert_int_equal(f->ports->lo->num, i + 1);
-        assert_int_equal(f->where.line, i + 2);
-        assert_int_equal(f->where.col, 2);
+        assert_int_equal(loc_line(f->where), i + 2);
+        assert_int_equal(loc_col(f->where), 2);
     }
     assert_null(f);
     unit_free(&p);
@@ -202,9 +202,9 @@ static void port_list_items(void **state)
     assert_string_equal(hi->l->r->param.name, "n");
     assert_int_equal(hi->r->num, 1);
     assert_false(hi->spaced_minus);
-    assert_int_equal(pi->where.line, 2);
-    assert_int_equal(pi->where.col, 32);
-    assert_int_equal(pi->where.end_col, 56);
+    assert_int_equal(loc_line(pi->where), 2);
+    assert_int_equal(loc_col(pi->where), 32);
+    assert_int_equal(loc_end_col(pi->where), 56);
     pi = pi->next;
     assert_int_equal(pi->lo->num, 7);
     assert_int_equal(pi->hi->num, 9);
@@ -269,13 +269,13 @@ static void endpoint_kinds(void **state)
     assert_int_equal(e->kind, EP_NAME);
     assert_null(e->name.qual);
     assert_string_equal(e->name.name, "a");
-    assert_int_equal(e->where.col, 8);
+    assert_int_equal(loc_col(e->where), 8);
     e = e->next;
     assert_int_equal(e->kind, EP_NAME);
     assert_string_equal(e->name.qual, "other");
     assert_string_equal(e->name.name, "b");
-    assert_int_equal(e->name.where.col, 11);
-    assert_int_equal(e->name.where.end_col, 17);
+    assert_int_equal(loc_col(e->name.where), 11);
+    assert_int_equal(loc_end_col(e->name.where), 17);
     e = e->next;
     assert_int_equal(e->kind, EP_ANY);
     e = e->next;
@@ -404,7 +404,7 @@ static void site_declarations(void **state)
     assert_non_null(d->ephemeral);
     assert_int_equal(d->ephemeral->lo->num, 49152);
     assert_int_equal(d->ephemeral->hi->num, 65535);
-    assert_int_equal(d->where.line, 7);
+    assert_int_equal(loc_line(d->where), 7);
     assert_null(d->next);
     unit_free(&p);
 }
@@ -437,8 +437,8 @@ static void waivers_top_level_and_in_site(void **state)
     const waiver_decl *w = p.prog.waivers;
     assert_non_null(w);
     assert_string_equal(w->check, "bind-conflict");
-    assert_int_equal(w->check_loc.col, 7);
-    assert_int_equal(w->check_loc.end_col, 19);
+    assert_int_equal(loc_col(w->check_loc), 7);
+    assert_int_equal(loc_end_col(w->check_loc), 19);
     assert_int_equal(w->nservices, 2);
     assert_string_equal(w->services[0].qual, "dante");
     assert_string_equal(w->services[0].name, "audio");
@@ -471,7 +471,7 @@ static void waiver_needs_a_reason(void **state)
     unit_parse(&p, "allow bind-conflict dante.audio;");
     assert_true(count_check(&p, CK_SYNTAX) >= 1);
     assert_null(p.prog.waivers);
-    assert_int_equal(p.diags.items[0]->where.col, 32);
+    assert_int_equal(loc_col(p.diags.items[0]->where), 32);
     assert_non_null(strstr(p.diags.items[0]->message, "'because'"));
     unit_free(&p);
 }
@@ -499,11 +499,11 @@ static void imports_parse_without_a_loader(void **state)
     assert_true(parse_source(&mem, &diags, src, &prog, &imports));
     assert_non_null(imports);
     assert_string_equal(imports->path, "a.ports");
-    assert_int_equal(imports->path_loc.col, 8);
+    assert_int_equal(loc_col(imports->path_loc), 8);
     assert_non_null(imports->next);
     assert_string_equal(imports->next->path, "b/c.ports");
-    assert_int_equal(imports->next->where.line, 2);
-    assert_int_equal(imports->next->where.col, 3);
+    assert_int_equal(loc_line(imports->next->where), 2);
+    assert_int_equal(loc_col(imports->next->where), 3);
     assert_null(imports->next->next);
     arena_free(&mem);
 }
@@ -552,12 +552,12 @@ static void three_errors_in_three_statements(void **state)
     diag_finish(&p.diags);
     assert_int_equal(count_check(&p, CK_SYNTAX), 3);
     assert_int_equal(p.diags.count, 3);
-    assert_int_equal(p.diags.items[0]->where.line, 2);
-    assert_int_equal(p.diags.items[0]->where.col, 16);
-    assert_int_equal(p.diags.items[1]->where.line, 3);
-    assert_int_equal(p.diags.items[1]->where.col, 17);
-    assert_int_equal(p.diags.items[2]->where.line, 4);
-    assert_int_equal(p.diags.items[2]->where.col, 29);
+    assert_int_equal(loc_line(p.diags.items[0]->where), 2);
+    assert_int_equal(loc_col(p.diags.items[0]->where), 16);
+    assert_int_equal(loc_line(p.diags.items[1]->where), 3);
+    assert_int_equal(loc_col(p.diags.items[1]->where), 17);
+    assert_int_equal(loc_line(p.diags.items[2]->where), 4);
+    assert_int_equal(loc_col(p.diags.items[2]->where), 29);
     /* recovery kept the system and its good declarations */
     assert_non_null(p.prog.systems);
     const decl *d = p.prog.systems->decls;
@@ -574,9 +574,9 @@ static void errors_in_separate_top_level_items(void **state)
     unit_parse(&p, "system a { zone 1; }\nsite b { host h 10.0.0.1 { runs; } }\nallow x;\n");
     diag_finish(&p.diags);
     assert_int_equal(count_check(&p, CK_SYNTAX), 3);
-    assert_int_equal(p.diags.items[0]->where.line, 1);
-    assert_int_equal(p.diags.items[1]->where.line, 2);
-    assert_int_equal(p.diags.items[2]->where.line, 3);
+    assert_int_equal(loc_line(p.diags.items[0]->where), 1);
+    assert_int_equal(loc_line(p.diags.items[1]->where), 2);
+    assert_int_equal(loc_line(p.diags.items[2]->where), 3);
     unit_free(&p);
 }
 
@@ -588,7 +588,7 @@ static void error_message_lists_expected_tokens(void **state)
     assert_int_equal(p.diags.count, 1);
     const diag *d = p.diags.items[0];
     assert_int_equal(d->check, CK_SYNTAX);
-    assert_int_equal(d->where.col, 17);
+    assert_int_equal(loc_col(d->where), 17);
     assert_string_equal(d->message, "unexpected number '12', expected name");
     unit_free(&p);
 }
@@ -600,8 +600,8 @@ static void missing_semicolon_points_after_previous_token(void **state)
     unit_parse(&p, "system s {\n    zone z \"net\"\n    role r;\n}\n");
     assert_int_equal(p.diags.count, 1);
     const diag *d = p.diags.items[0];
-    assert_int_equal(d->where.line, 2);
-    assert_int_equal(d->where.col, 17);
+    assert_int_equal(loc_line(d->where), 2);
+    assert_int_equal(loc_col(d->where), 17);
     assert_non_null(strstr(d->message, "expected ';' at end of statement"));
     unit_free(&p);
 }
@@ -618,7 +618,7 @@ static void error_cap_per_file(void **state)
     assert_int_equal(count_check(&p, CK_LIMIT), 1);
     int i = unit_find(&p, CK_LIMIT);
     /* the cap is reported at the first error past it: line 2 + 20 */
-    assert_int_equal(p.diags.items[i]->where.line, 2 + PARSE_MAX_ERRORS);
+    assert_int_equal(loc_line(p.diags.items[i]->where), 2 + PARSE_MAX_ERRORS);
     assert_non_null(strstr(p.diags.items[i]->message, "too many errors"));
     assert_int_equal(p.diags.count, PARSE_MAX_ERRORS + 1);
     unit_free(&p);
@@ -645,8 +645,8 @@ static void stray_closing_braces(void **state)
     diag_finish(&p.diags);
     assert_int_equal(p.diags.items[0]->check, CK_SYNTAX);
     assert_int_equal(p.diags.items[0]->sev, SEV_ERROR);
-    assert_int_equal(p.diags.items[0]->where.line, 1);
-    assert_int_equal(p.diags.items[0]->where.col, 1);
+    assert_int_equal(loc_line(p.diags.items[0]->where), 1);
+    assert_int_equal(loc_col(p.diags.items[0]->where), 1);
     unit_free(&p);
 }
 
@@ -659,11 +659,11 @@ static void unclosed_brace_at_eof_has_a_note(void **state)
     const diag *d = p.diags.items[0];
     assert_int_equal(d->check, CK_SYNTAX);
     assert_non_null(strstr(d->message, "end of file"));
-    assert_int_equal(d->where.line, 6);
+    assert_int_equal(loc_line(d->where), 6);
     assert_non_null(d->notes);
     assert_non_null(strstr(d->notes->message, "to match this '{'"));
-    assert_int_equal(d->notes->where.line, 1);
-    assert_int_equal(d->notes->where.col, 10);
+    assert_int_equal(loc_line(d->notes->where), 1);
+    assert_int_equal(loc_col(d->notes->where), 10);
     unit_free(&p);
 }
 
@@ -681,7 +681,7 @@ static void too_deep_nesting_is_a_limit(void **state)
     assert_true(i >= 0);
     assert_non_null(strstr(p.diags.items[i]->message, "nesting too deep"));
     /* two braces then 62 parentheses fill the 64 levels: the 63rd is too deep */
-    assert_int_equal(p.diags.items[i]->where.col, 36 + 62);
+    assert_int_equal(loc_col(p.diags.items[i]->where), 36 + 62);
     assert_int_equal(count_check(&p, CK_LIMIT), 1);
     unit_free(&p);
 }
@@ -726,8 +726,8 @@ static void stale_paren_does_not_take_the_eof_note(void **state)
     assert_non_null(strstr(d->message, "end of file"));
     assert_non_null(d->notes);
     assert_string_equal(d->notes->message, "to match this '{'");
-    assert_int_equal(d->notes->where.line, 1);
-    assert_int_equal(d->notes->where.col, 10);
+    assert_int_equal(loc_line(d->notes->where), 1);
+    assert_int_equal(loc_col(d->notes->where), 10);
     unit_free(&p);
 }
 

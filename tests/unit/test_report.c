@@ -524,10 +524,10 @@ static void json_has_waived_and_unwaived_findings(void **state)
     assert_string_equal(jstr(jget(waived, "waiver")), "h1 has two NICs");
     assert_string_equal(jstr(jget(waived, "message")), d1->message);
     assert_string_equal(jstr(jget(waived, "file")), "t.ports");
-    assert_int_equal(jint(jget(waived, "line")), d1->where.line);
-    assert_int_equal(jint(jget(waived, "column")), d1->where.col);
-    assert_int_equal(jint(jget(waived, "end_line")), d1->where.end_line);
-    assert_int_equal(jint(jget(waived, "end_column")), d1->where.end_col);
+    assert_int_equal(jint(jget(waived, "line")), loc_line(d1->where));
+    assert_int_equal(jint(jget(waived, "column")), loc_col(d1->where));
+    assert_int_equal(jint(jget(waived, "end_line")), loc_end_line(d1->where));
+    assert_int_equal(jint(jget(waived, "end_column")), loc_end_col(d1->where));
     assert_int_equal(jint(jget(waived, "line")), 2);
     assert_int_equal(jint(jget(waived, "column")), 49);
 
@@ -694,10 +694,10 @@ static void sarif_structure(void **state)
         assert_string_equal(jstr(jpath(r, "message.text")), d->message);
         const jv *pl = jpath(r, "locations.0.physicalLocation");
         assert_string_equal(jstr(jpath(pl, "artifactLocation.uri")), "t.ports");
-        assert_int_equal(jint(jpath(pl, "region.startLine")), d->where.line);
-        assert_int_equal(jint(jpath(pl, "region.startColumn")), d->where.col);
+        assert_int_equal(jint(jpath(pl, "region.startLine")), loc_line(d->where));
+        assert_int_equal(jint(jpath(pl, "region.startColumn")), loc_col(d->where));
         /* endColumn is one past the span */
-        assert_int_equal(jint(jpath(pl, "region.endColumn")), d->where.end_col + 1);
+        assert_int_equal(jint(jpath(pl, "region.endColumn")), loc_end_col(d->where) + 1);
         if (d->waiver) {
             suppressed++;
             const jv *sup = jat(jget(r, "suppressions"), 0);
@@ -786,7 +786,7 @@ static void github_annotations(void **state)
     char want[512];
     snprintf(want, sizeof want,
              "::error file=t.ports,line=%d,col=%d,endLine=%d,endColumn=%d,title=bind-conflict::%s\n",
-             d->where.line, d->where.col, d->where.end_line, d->where.end_col, d->message);
+             loc_line(d->where), loc_col(d->where), loc_end_line(d->where), loc_end_col(d->where), d->message);
     assert_true(strstr(t.buf, want) != NULL);
     free(t.buf);
     unit_free(&p);
@@ -841,11 +841,11 @@ static void gcc_one_line_per_finding(void **state)
     assert_int_equal(count_lines(t.buf), lines);
     const diag *d = find_diag(&p, CK_BIND_CONFLICT, "host 'h1'");
     char want[512];
-    snprintf(want, sizeof want, "t.ports:%d:%d: note: %s [bind-conflict]\n", d->where.line,
-             d->where.col, d->message);
+    snprintf(want, sizeof want, "t.ports:%d:%d: note: %s [bind-conflict]\n", loc_line(d->where),
+             loc_col(d->where), d->message);
     assert_true(strstr(t.buf, want) != NULL);
-    snprintf(want, sizeof want, "t.ports:%d:%d: note: waived: %s\n", d->waiver_loc.line,
-             d->waiver_loc.col, d->waiver);
+    snprintf(want, sizeof want, "t.ports:%d:%d: note: waived: %s\n", loc_line(d->waiver_loc),
+             loc_col(d->waiver_loc), d->waiver);
     assert_true(strstr(t.buf, want) != NULL);
     free(t.buf);
     unit_free(&p);

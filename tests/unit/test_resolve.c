@@ -152,8 +152,8 @@ static void scope_naming_a_role_is_a_type_error(void **state)
     const diag *d = diag_at(&p, CK_TYPE, 2, 31);
     assert_string_equal(d->message, "'a' is a role, not a zone");
     assert_non_null(d->notes);
-    assert_int_equal(d->notes->where.line, 1);
-    assert_int_equal(d->notes->where.col, 17);
+    assert_int_equal(loc_line(d->notes->where), 1);
+    assert_int_equal(loc_col(d->notes->where), 17);
     unit_free(&p);
 }
 
@@ -220,8 +220,8 @@ static void duplicate_in_system_has_a_note(void **state)
                                     "namespace); rename the zone");
     assert_non_null(d->notes);
     assert_string_equal(d->notes->message, "'a' was first declared here");
-    assert_int_equal(d->notes->where.line, 2);
-    assert_int_equal(d->notes->where.col, 8);
+    assert_int_equal(loc_line(d->notes->where), 2);
+    assert_int_equal(loc_col(d->notes->where), 8);
     assert_null(d->notes->next);
     unit_free(&p);
 }
@@ -234,10 +234,10 @@ static void duplicate_systems_sites_and_hosts(void **state)
                  "site x { host h 10.0.0.1 { } host h 10.0.0.2 { } }\nsite x { }\n");
     const diag *d = diag_at(&p, CK_DUPLICATE_NAME, 2, 8);
     assert_string_equal(d->message, "duplicate system 's'");
-    assert_int_equal(d->notes->where.line, 1);
+    assert_int_equal(loc_line(d->notes->where), 1);
     d = diag_at(&p, CK_DUPLICATE_NAME, 3, 35);
     assert_string_equal(d->message, "duplicate host 'h'");
-    assert_int_equal(d->notes->where.col, 15);
+    assert_int_equal(loc_col(d->notes->where), 15);
     d = diag_at(&p, CK_DUPLICATE_NAME, 4, 6);
     assert_string_equal(d->message, "duplicate site 'x'");
     assert_int_equal(count_check(&p, CK_DUPLICATE_NAME), 3);
@@ -383,7 +383,7 @@ static void same_role_twice_on_a_host(void **state)
                  "site x { host h 10.0.0.1 { runs s.a; runs s.a; } }");
     const diag *d = diag_at(&p, CK_DUPLICATE_NAME, 2, 43);
     assert_non_null(strstr(d->message, "duplicate role on this host 'a'"));
-    assert_int_equal(d->notes->where.col, 33);
+    assert_int_equal(loc_col(d->notes->where), 33);
     assert_int_equal(p.m.hosts[0]->nruns, 1);
     unit_free(&p);
 }
@@ -419,8 +419,8 @@ static void missing_parameter(void **state)
     assert_string_equal(d->message,
                         "site 'lab' deploys system 's' but does not set 'p', which has no default");
     assert_non_null(d->notes);
-    assert_int_equal(d->notes->where.line, 1);
-    assert_int_equal(d->notes->where.col, 18);
+    assert_int_equal(loc_line(d->notes->where), 1);
+    assert_int_equal(loc_col(d->notes->where), 18);
     assert_non_null(strstr(d->notes->message, "add 'set s.p = ...;'"));
     /* no rows for the unset port, and no second error from elaboration */
     assert_int_equal(p.m.nrows, 0);
@@ -466,10 +466,10 @@ static void set_twice_is_an_error(void **state)
     const diag *d = diag_at(&p, CK_DUPLICATE_NAME, 4, 3);
     assert_non_null(strstr(d->message, "'p'"));
     assert_non_null(d->notes);
-    assert_int_equal(d->notes->where.line, 3);
-    assert_int_equal(d->notes->where.col, 3);
+    assert_int_equal(loc_line(d->notes->where), 3);
+    assert_int_equal(loc_col(d->notes->where), 3);
     d = diag_at(&p, CK_DUPLICATE_NAME, 5, 32);
-    assert_int_equal(d->notes->where.col, 21);
+    assert_int_equal(loc_col(d->notes->where), 21);
     unit_free(&p);
 }
 

@@ -19,7 +19,7 @@ static void port_65536_is_an_error(void **state)
     unit_run(&p, "system s { role a; service x { udp 16000-65536 a -> a; } }");
     int i = unit_find(&p, CK_PORT_RANGE);
     assert_true(i >= 0);
-    assert_int_equal(p.diags.items[i]->where.col, 42);
+    assert_int_equal(loc_col(p.diags.items[i]->where), 42);
     unit_free(&p);
 }
 

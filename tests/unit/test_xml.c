@@ -29,8 +29,8 @@ static void expect_error(const char *text, int line, int col, const char *part)
     const diag *e = d.diags.items[0];
     if (!strstr(e->message, part)) fail_msg("message '%s' lacks '%s'", e->message, part);
     assert_int_equal(e->sev, SEV_ERROR);
-    assert_int_equal(e->where.line, line);
-    assert_int_equal(e->where.col, col);
+    assert_int_equal(loc_line(e->where), line);
+    assert_int_equal(loc_col(e->where), col);
     arena_free(&d.mem);
 }
 
@@ -47,14 +47,14 @@ static void tree(void **state)
     assert_string_equal(s->name, "short");
     assert_string_equal(s->text, "A & B");
     assert_true(s->has_text);
-    assert_int_equal(s->text_at.line, 4);
-    assert_int_equal(s->text_at.col, 10);
+    assert_int_equal(loc_line(s->text_at), 4);
+    assert_int_equal(loc_col(s->text_at), 10);
     assert_string_equal(p->name, "port");
     assert_null(p->next);
     const xml_attr *a = xml_attr_find(p, "port");
     assert_string_equal(a->value, "22");
-    assert_int_equal(a->value_at.line, 5);
-    assert_int_equal(a->value_at.col, 30);
+    assert_int_equal(loc_line(a->value_at), 5);
+    assert_int_equal(loc_col(a->value_at), 30);
     assert_false(d.root->has_text);
     assert_int_equal(d.diags.count, 0);
     arena_free(&d.mem);

@@ -66,11 +66,11 @@ static inline const diag *diag_at(const pipeline *p, check_id ck, int line, int 
 {
     for (size_t i = 0; i < p->diags.count; i++) {
         const diag *d = p->diags.items[i];
-        if (d->check == ck && d->where.line == line && d->where.col == col) return d;
+        if (d->check == ck && loc_line(d->where) == line && loc_col(d->where) == col) return d;
     }
     for (size_t i = 0; i < p->diags.count; i++)
         print_message("  have %s at %d:%d: %s\n", check_table[p->diags.items[i]->check].id,
-                      p->diags.items[i]->where.line, p->diags.items[i]->where.col,
+                      loc_line(p->diags.items[i]->where), loc_col(p->diags.items[i]->where),
                       p->diags.items[i]->message);
     fail_msg("no %s diagnostic at %d:%d", check_table[ck].id, line, col);
     return NULL;
