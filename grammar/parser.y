@@ -432,6 +432,20 @@ static const char *shown_name(yysymbol_kind_t kind, char *buf, size_t n)
     return buf;
 }
 
+/* The keywords are the KW_ tokens, declared in a row from KW_ALLOW to
+ * KW_PROTO; the scanner has one rule for each. */
+bool parse_is_keyword(const char *s)
+{
+    size_t n = strlen(s);
+    for (int k = YYSYMBOL_KW_ALLOW; k <= YYSYMBOL_KW_PROTO; k++) {
+        const char *name = yysymbol_name((yysymbol_kind_t)k);
+        if (name[0] == '"') name++;          /* bison may keep the alias's quotes */
+        if (strncmp(name, s, n) == 0 && (name[n] == '\0' || (name[n] == '"' && name[n + 1] == '\0')))
+            return true;
+    }
+    return false;
+}
+
 static bool expects(const yysymbol_kind_t *v, int n, yysymbol_kind_t k)
 {
     for (int i = 0; i < n; i++)

@@ -67,16 +67,23 @@ static void keywords_and_names(void **state)
 static void every_keyword_is_a_keyword(void **state)
 {
     (void)state;
+    /* Every KW_ token of parser.y, each with its flex rule. */
     static const struct { const char *w; int k; } kw[] = {
         {"allow", KW_ALLOW}, {"any", KW_ANY}, {"because", KW_BECAUSE}, {"count", KW_COUNT},
-        {"ephemeral", KW_EPHEMERAL}, {"from", KW_FROM}, {"group", KW_GROUP},
+        {"dynamic", KW_DYNAMIC}, {"ephemeral", KW_EPHEMERAL}, {"even", KW_EVEN},
+        {"from", KW_FROM}, {"group", KW_GROUP},
         {"host", KW_HOST}, {"import", KW_IMPORT}, {"in", KW_IN}, {"instance", KW_INSTANCE},
-        {"local", KW_LOCAL}, {"network", KW_NETWORK}, {"of", KW_OF}, {"on", KW_ON},
+        {"is", KW_IS}, {"local", KW_LOCAL}, {"network", KW_NETWORK}, {"odd", KW_ODD},
+        {"of", KW_OF}, {"on", KW_ON},
         {"optional", KW_OPTIONAL}, {"os", KW_OS}, {"param", KW_PARAM}, {"pool", KW_POOL},
+        {"proto", KW_PROTO},
         {"role", KW_ROLE}, {"runs", KW_RUNS}, {"service", KW_SERVICE}, {"set", KW_SET},
-        {"site", KW_SITE}, {"system", KW_SYSTEM}, {"tcp", KW_TCP}, {"udp", KW_UDP},
-        {"zone", KW_ZONE},
+        {"shared", KW_SHARED},
+        {"site", KW_SITE}, {"system", KW_SYSTEM}, {"tcp", KW_TCP}, {"type", KW_TYPE},
+        {"udp", KW_UDP}, {"up", KW_UP}, {"zone", KW_ZONE},
     };
+    /* The KW_ tokens are declared in a row: the list above has them all. */
+    assert_int_equal(sizeof kw / sizeof kw[0], KW_PROTO - KW_ALLOW + 1);
     for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++) {
         lexed l;
         lex(&l, kw[i].w);
@@ -84,8 +91,13 @@ static void every_keyword_is_a_keyword(void **state)
         assert_int_equal(l.n, 1);
         assert_int_equal(l.t[0].kind, kw[i].k);
         assert_int_equal(loc_end_col(l.t[0].where), (int)strlen(kw[i].w));
+        assert_true(parse_is_keyword(kw[i].w));
         arena_free(&l.mem);
     }
+    /* Names beside keywords are not reserved. */
+    static const char *const names[] = {"tcpx", "tc", "tcp-udp", "TCP", "zones", "i", "", "allow_"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        assert_false(parse_is_keyword(names[i]));
 }
 
 static void keywords_are_case_sensitive(void **state)
