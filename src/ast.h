@@ -23,18 +23,34 @@ enum { EXPR_MAX_DEPTH = 256 };
 
 typedef enum { EX_NUM, EX_ADDR, EX_PARAM, EX_ADD, EX_SUB, EX_MUL } expr_kind;
 
+/* A tagged union: the kind says which arm holds (C11 anonymous members keep
+ * `e->num`, `e->l` as they were). Walkers recurse only into expr_is_binary
+ * nodes: in a leaf, l and r overlay its value. */
 typedef struct expr {
-    expr_kind kind;
-    loc where;
-    int64_t num;                 /* EX_NUM */
-    addr a;                      /* EX_ADDR */
-    int prefix;                  /* EX_ADDR: prefix length, the full width (32 or 128) when none written */
+    uint8_t kind;                /* expr_kind */
     bool spaced_minus;           /* EX_SUB of two literals: a range written `a - b`? */
     int depth;                   /* height of the tree below, bounded by EXPR_MAX_DEPTH */
-    ref param;                   /* EX_PARAM */
-    decl *target;                /* resolved: the param or pool */
-    struct expr *l, *r;
+    loc where;
+    union {
+        int64_t num;             /* EX_NUM */
+        struct {                 /* EX_ADDR */
+            addr a;
+            int prefix;          /* the prefix length, the full width (32 or 128) when none written */
+        };
+        struct {                 /* EX_PARAM */
+            ref param;
+            decl *target;        /* resolved: the param or pool */
+        };
+        struct {                 /* EX_ADD, EX_SUB, EX_MUL */
+            struct expr *l, *r;
+        };
+    };
 } expr;
+
+static inline bool expr_is_binary(const expr *e)
+{
+    return e->kind == EX_ADD || e->kind == EX_SUB || e->kind == EX_MUL;
+}
 
 /* How a port item picks its ports: all of them, or every other one. */
 typedef enum { STRIDE_ALL, STRIDE_EVEN, STRIDE_ODD } port_stride;
@@ -86,18 +102,19 @@ typedef struct icmp_type_item {
     struct icmp_type_item *next;
 } icmp_type_item;
 
+/* One per flow statement, so packed: the small fields share 8 bytes. */
 typedef struct flow_decl {
     loc where;
-    unsigned protos;             /* PROTO_TCP | PROTO_UDP, or PROTO_IP alone */
-    int ipproto;                 /* PROTO_IP: the IP protocol number; -1 after an error */
+    uint8_t protos;              /* PROTO_TCP | PROTO_UDP, or PROTO_IP alone */
+    bool bidir, local;
+    bool dynamic;                /* `dynamic`: every port of it is picked at run time */
+    bool shared;                 /* `shared`: listeners that co-bind by design */
+    int16_t ipproto;             /* PROTO_IP: the IP protocol number (0-255); -1 after an error */
     loc proto_loc;               /* PROTO_IP: the protocol as written */
     icmp_type_item *types;       /* PROTO_IP icmp/icmpv6: the types; NULL: every type */
     port_item *ports;            /* destination ports; NULL: any (only with sports) */
     port_item *sports;           /* fixed source ports (`from`), or NULL */
     endpoint *src, *dst;
-    bool bidir, local;
-    bool dynamic;                /* `dynamic`: every port of it is picked at run time */
-    bool shared;                 /* `shared`: listeners that co-bind by design */
     scope *scopes;
     decl *service;               /* resolved: the enclosing service */
     struct flow_decl *next;

@@ -476,6 +476,7 @@ static const decl *unset_param(const instance *in, const expr *e, int depth)
         }
         return unset_param(in, set ? set->value : p->value, depth + 1);
     }
+    if (!expr_is_binary(e)) return NULL;
     const decl *q = unset_param(in, e->l, depth + 1);
     return q ? q : unset_param(in, e->r, depth + 1);
 }

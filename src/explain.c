@@ -271,6 +271,7 @@ static void add_expr_params(line *l, const instance *in, const expr *e, int dept
         if (e->target) add_param(l, in, e->target, depth);
         return;
     }
+    if (!expr_is_binary(e)) return;
     add_expr_params(l, in, e->l, depth);
     add_expr_params(l, in, e->r, depth);
 }

@@ -141,6 +141,7 @@ static void resolve_expr(model *m, system_decl *s, expr *e)
 {
     if (!e) return;
     if (e->kind != EX_PARAM) {
+        if (!expr_is_binary(e)) return;
         resolve_expr(m, s, e->l);
         resolve_expr(m, s, e->r);
         return;
