@@ -1,6 +1,9 @@
 /* source.c: line-start table for in-memory policy texts, so diagnostics
- * print lines from memory and never re-open a file (it may be a pipe). */
+ * print lines from memory and never re-open a file (it may be a pipe), and
+ * the lines and columns of byte-offset locations, found in that table. */
 #include "source.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 source *source_new(arena *a, const char *name, const char *real, const char *dir,
@@ -13,6 +16,12 @@ source *source_new(arena *a, const char *name, const char *real, const char *dir
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
         text += 3;               /* a UTF-8 byte order mark: not part of the policy */
         len -= 3;
+    }
+    if (len >= UINT32_MAX) {
+        /* Locations are 32-bit offsets; every reader caps a file far below
+         * this (LOAD_MAX_FILE), so only a text made in memory could get here. */
+        fprintf(stderr, "berth: '%s' is too large (4 GiB or more)\n", name);
+        exit(2);
     }
     s->text = text;
     s->len = len;
