@@ -553,7 +553,7 @@ static size_t mc_brute_force(const model *m, uint64_t *want)
             addr ghi = addr_cmp(a->dst.hi, b->dst.hi) < 0 ? a->dst.hi : b->dst.hi;
             int plo = a->lo > b->lo ? a->lo : b->lo, phi = a->hi < b->hi ? a->hi : b->hi;
             if (addr_cmp(glo, ghi) > 0 || plo > phi) continue;
-            int la = a->decl->where.line, lb = b->decl->where.line;
+            int la = loc_line(a->decl->where), lb = loc_line(b->decl->where);
             want[n++] = la > lb ? mc_pair(la, lb) : mc_pair(lb, la);
         }
     return n;
@@ -589,7 +589,7 @@ static void multicast_collision_sweep_matches_brute_force(void **state)
         uint64_t *have = xmalloc_array(nhave + 1, sizeof *have);
         for (size_t k = 0; k < nhave; k++) {
             const diag *d = nth(&p, CK_MULTICAST_COLLISION, k);
-            have[k] = mc_pair(d->where.line, d->notes->where.line);
+            have[k] = mc_pair(loc_line(d->where), loc_line(d->notes->where));
         }
         qsort(want, nwant, sizeof *want, u64_cmp);
         qsort(have, nhave, sizeof *have, u64_cmp);
