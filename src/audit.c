@@ -439,7 +439,7 @@ bool audit_host(model *m, const site_decl *site, const host *h, socket_table *t,
     host_view *views;
     size_t n;
     /* Peers do not matter here: ports do. */
-    hv_options ho = {true, SEV_NOTE};
+    hv_options ho = {true, SEV_NOTE, m->diags};
     if (!hostview_build(m, site, &ho, &views, &n)) return false;
     audit_ctx c = {0};
     c.m = m;

@@ -48,6 +48,13 @@ typedef struct {
     size_t n;
 } overlap_list;
 
+/* What the bind checks work from, made once by check_program and kept in
+ * the model (model.binds) so the port maps read it instead of redoing it. */
+struct bind_facts {
+    binding_table t;
+    overlap_list ov[2];          /* check_bind_overlaps: bind-conflict, cross-protocol */
+};
+
 /* check_bind.c */
 binding_table check_bindings(model *m);
 /* The overlaps behind bind-conflict (cross false: one protocol) or
@@ -84,7 +91,7 @@ void check_waive_other(model *m, diag_sink *s, const check_options *o);
 /* Shared by the checks: "system.service", or "instance.service" for a
  * named instance. */
 const char *check_service_name(const model *m, const flow_row *r);
-const char *check_binding_name(model *m, const binding *b);
+const char *check_binding_name(const model *m, const binding *b);
 /* "tcp" or "udp". */
 const char *check_proto_name(int proto);
 /* "80" or "9000-9020" into buf, which it returns. */

@@ -113,7 +113,7 @@ const char *check_service_name(const model *m, const flow_row *r)
 
 /* The listener a binding belongs to: its service, or for an alias joined
  * to its target on the host (a software owner), the target's. */
-const char *check_binding_name(model *m, const binding *b)
+const char *check_binding_name(const model *m, const binding *b)
 {
     const decl *svc = b->row->decl->service;
     if (!svc->alias_of || (b->owner & ANY_ROLE) != ANY_ROLE) return check_service_name(m, b->row);

@@ -75,11 +75,11 @@ int cli_import(int argc, char **argv);
 int cli_diff(int argc, char **argv);
 int cli_flows(const model *m, diag_sink *diags, FILE *out);
 /* flows --site S --host H: the host view as text, or JSON with --format=json. */
-int cli_host_flows(const cli_options *o, model *m, diag_sink *diags, FILE *out);
+int cli_host_flows(const cli_options *o, const model *m, diag_sink *diags, FILE *out);
 /* explain.c: `berth explain`: the flows that admit o->explain_* (on the
  * host views of --site, or in the flow table) and the findings about
  * them, as text or JSON; 0 when something admits it, 1 when nothing does. */
-int cli_explain(const cli_options *o, model *m, diag_sink *diags, FILE *out);
+int cli_explain(const cli_options *o, const model *m, diag_sink *diags, FILE *out);
 /* report.c: machine formats of the findings. */
 void report_gcc(const diag_sink *s, FILE *out);
 void report_json(const diag_sink *s, FILE *out);

@@ -159,7 +159,7 @@ static void add_view(cmp *c, int side, model *m, const host_view *v)
 static host_view *site_views(model *m, const site_decl *s, size_t *n)
 {
     host_view *v = NULL;
-    hv_options o = {false, SEV_WARNING};     /* a peer without address gives no rule */
+    hv_options o = {false, SEV_WARNING, m->diags};     /* a peer without address gives no rule */
     (void)hostview_build(m, s, &o, &v, n);
     return v;
 }

@@ -59,7 +59,7 @@ typedef struct {
 } touch;
 
 typedef struct {
-    model *m;
+    const model *m;
     query q;
     entry *e;
     size_t ne, ecap;
@@ -193,14 +193,12 @@ static void view_entries(explain_ctx *c, const host_view *v)
  * check has already reported what they would. */
 static void site_entries(explain_ctx *c)
 {
-    diag_sink *keep = c->m->diags, scratch;
+    diag_sink scratch;
     diag_init(&scratch, c->m->mem);
-    c->m->diags = &scratch;
-    hv_options ho = {false, SEV_WARNING};
+    hv_options ho = {false, SEV_WARNING, &scratch};
     host_view *views;
     size_t n;
     (void)hostview_build(c->m, c->q.site, &ho, &views, &n);
-    c->m->diags = keep;
     for (size_t i = 0; i < n; i++)
         if (!c->q.host || strcmp(views[i].h->decl->name, c->q.host) == 0) view_entries(c, &views[i]);
 }
@@ -805,7 +803,7 @@ static size_t blocking_errors(const diag_sink *s)
     return n;
 }
 
-int cli_explain(const cli_options *o, model *m, diag_sink *diags, FILE *out)
+int cli_explain(const cli_options *o, const model *m, diag_sink *diags, FILE *out)
 {
     size_t bad = blocking_errors(diags);
     if (bad) {

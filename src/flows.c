@@ -179,12 +179,12 @@ static void print_rule(const model *m, FILE *out, const hv_rule *r)
     fputc('\n', out);
 }
 
-int cli_host_flows(const cli_options *o, model *m, diag_sink *diags, FILE *out)
+int cli_host_flows(const cli_options *o, const model *m, diag_sink *diags, FILE *out)
 {
     const site_decl *site = names_get(&m->sites, o->site);
     host_view *views;
     size_t n;
-    hv_options ho = {o->unknown_peer_any, SEV_ERROR};
+    hv_options ho = {o->unknown_peer_any, SEV_ERROR, diags};
     bool ok = !diag_count(diags, SEV_ERROR) && hostview_build(m, site, &ho, &views, &n);
     diag_finish(diags);
     diags->hide_waived = true;

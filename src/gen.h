@@ -17,7 +17,7 @@ typedef struct {
 } gen_file;
 
 typedef struct {
-    model *m;
+    const model *m;              /* checked and frozen: generators only read it */
     const loader *ld;
     const char *outdir;
     const char *name;            /* --name: base name of the outputs */

@@ -181,7 +181,7 @@ static int crow_cmp(const void *pa, const void *pb)
 
 static void select_rows(cgen *cg)
 {
-    model *m = cg->g->m;
+    const model *m = cg->g->m;
     cg->rows = arena_alloc(m->mem, (m->nrows + 1) * sizeof *cg->rows);
     cg->svcs = arena_alloc(m->mem, (m->nrows + 1) * sizeof *cg->svcs);
     for (size_t i = 0; i < m->nrows; i++) {

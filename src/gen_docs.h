@@ -11,9 +11,9 @@ typedef struct portmap_data portmap_data;
 
 typedef struct {
     gen_ctx *g;
-    model *m;
+    const model *m;
     strbuf t;                    /* scratch: one cell's or label's raw text */
-    portmap_data *pm;            /* gen_portmap.c: the bindings, made on first use */
+    portmap_data *pm;            /* gen_portmap.c: bindings by host, made on first use */
 } docs;
 
 /* XML text or attribute value: the one XML escaper (SVG port maps). */

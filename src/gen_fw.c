@@ -386,7 +386,7 @@ static bool place_outputs(gen_ctx *g, const fw_options *o, const host *h, fw_out
 
 bool gen_fw_views(gen_ctx *g, const fw_options *o)
 {
-    hv_options ho = {o->unknown_peer_any, SEV_ERROR};
+    hv_options ho = {o->unknown_peer_any, SEV_ERROR, g->m->diags};
     return hostview_build(g->m, names_get(&g->m->sites, g->site), &ho, &g->views, &g->nviews);
 }
 

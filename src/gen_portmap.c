@@ -11,6 +11,7 @@
 
 /* ---- what is drawn: bindings, overlaps and their findings, once per run ---- */
 
+/* The bindings and overlaps are check_program's (model.binds), read here. */
 struct portmap_data {
     binding_table t;
     size_t *by_host;             /* binding indices sorted by host... */
@@ -35,7 +36,7 @@ static const char *finding_key(arena *mem, int check, const void *host, const ch
     return k;
 }
 
-static void index_findings(model *m, names *t)
+static void index_findings(const model *m, names *t)
 {
     names_init(t);
     for (size_t i = 0; i < m->diags->count; i++) {
@@ -53,7 +54,7 @@ static void index_findings(model *m, names *t)
 
 /* The finding of that check about two rows' services on a host (either
  * order), or NULL: an overlap no finding reports is not drawn. */
-static const finding_state *finding(model *m, const portmap_data *p, int check, const host *h,
+static const finding_state *finding(const model *m, const portmap_data *p, int check, const host *h,
                                     const flow_row *a, const flow_row *b)
 {
     const void *sb = b ? (const void *)b->decl->service : NULL;
@@ -77,10 +78,14 @@ static int host_item_cmp(const void *pa, const void *pb)
     return (a->item > b->item) - (a->item < b->item);
 }
 
-static portmap_data *portmap_prepare(model *m)
+static portmap_data *portmap_prepare(const model *m)
 {
+    if (!m->binds) {
+        fprintf(stderr, "berth: internal error: port maps of an unchecked model\n");
+        abort();
+    }
     portmap_data *p = arena_alloc(m->mem, sizeof *p);
-    p->t = check_bindings(m);
+    p->t = m->binds->t;
     p->by_host = arena_alloc(m->mem, (p->t.n + 1) * sizeof *p->by_host);
     p->host_first = arena_alloc(m->mem, (m->nhosts + 1) * sizeof *p->host_first);
     host_item *v = xmalloc_array(p->t.n + 1, sizeof *v);
@@ -92,8 +97,8 @@ static portmap_data *portmap_prepare(model *m)
         while (k < p->t.n && (size_t)p->t.v[p->by_host[k]].h->index < h) k++;
         p->host_first[h] = k;
     }
-    p->ov[0] = check_bind_overlaps(m, &p->t, false);
-    p->ov[1] = check_bind_overlaps(m, &p->t, true);
+    p->ov[0] = m->binds->ov[0];
+    p->ov[1] = m->binds->ov[1];
     index_findings(m, &p->findings);
     return p;
 }
@@ -212,7 +217,7 @@ static const char *lane_key(pmap *p, int proto, const char *name)
  * service name, listening bars before fixed source ones. */
 static void build_lanes(pmap *p, const portmap_data *pd)
 {
-    model *m = p->d->m;
+    const model *m = p->d->m;
     size_t from = pd->host_first[p->h->index], to = pd->host_first[p->h->index + 1];
     p->marks = arena_alloc(m->mem, (to - from + 1) * sizeof *p->marks);
     for (size_t i = from; i < to; i++) {
@@ -284,7 +289,7 @@ static band *new_band(pmap *p, int check, bool waived)
 /* "a and b: udp 8700-8708, 8751, 8800" */
 static const char *pair_text(pmap *p, const bind_overlap *v, size_t n)
 {
-    model *m = p->d->m;
+    const model *m = p->d->m;
     strbuf t;
     char r[32];
     sb_init(&t);
@@ -306,7 +311,7 @@ static const char *pair_text(pmap *p, const bind_overlap *v, size_t n)
 /* The overlaps of one bind check on this host, a band per finding. */
 static void overlap_bands(pmap *p, const portmap_data *pd, const overlap_list *ol, int check)
 {
-    model *m = p->d->m;
+    const model *m = p->d->m;
     size_t lo = 0, hi = ol->n;
     while (lo < hi) {                        /* the host's first overlap */
         size_t mid = (lo + hi) / 2;

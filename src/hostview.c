@@ -328,12 +328,12 @@ static void report_unknown(hv_ctx *c, const flow_row *r, const flow_end *e, seve
                  z->name);
     else
         snprintf(why, sizeof why, "no host runs it, and the flow names no zone");
-    diag *d = diag_report(c->m->diags, sev, CK_UNKNOWN_PEER, e->ast->where,
+    diag *d = diag_report(c->o->diags, sev, CK_UNKNOWN_PEER, e->ast->where,
                           "%s '%s' of %s has no address in site '%s': %s",
                           e->target->kind == D_ROLE ? "role" : "zone", end_name(e, r, b),
                           check_service_name(c->m, r), c->site->name, why);
     if (z || e->target->kind == D_ZONE)
-        diag_add_note(c->m->diags, d, (loc){0},
+        diag_add_note(c->o->diags, d, (loc){0},
                       "bind it in the site ('network %s.%s CIDR;'), or give gen fw "
                       "-D unknown_peer=any to accept any address on purpose",
                       r->inst->name, (z ? z : e->target)->name);
@@ -768,7 +768,7 @@ static bool site_binds_networks(const model *m, const site_decl *s)
 
 void hostview_check_peers(model *m)
 {
-    hv_options o = {false, SEV_WARNING};
+    hv_options o = {false, SEV_WARNING, m->diags};
     run_index runs = runs_index(m);
     for (site_decl *s = m->prog->sites; s; s = s->next) {
         if (!site_binds_networks(m, s)) continue;

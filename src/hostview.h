@@ -67,6 +67,7 @@ typedef struct {
 typedef struct {
     bool unknown_peer_any;       /* -D unknown_peer=any */
     severity unknown_sev;        /* how an unresolved peer is reported */
+    diag_sink *diags;            /* where: the run's sink, or a scratch one (explain) */
 } hv_options;
 
 /* The views of every host of the site, in declaration order. Returns false

@@ -182,6 +182,8 @@ typedef struct {
     int nroles;
     bool rows_capped;
     int eval_depth;
+    const struct bind_facts *binds;   /* check_program's bindings and overlaps (check.h),
+                                       * read by the port maps; NULL before checking */
 } model;
 
 /* The ephemeral range an OS gives outgoing connections; false for OS_NONE. */
