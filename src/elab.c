@@ -494,13 +494,17 @@ static const decl *flow_unset_param(const instance *in, const flow_decl *f)
     return p;
 }
 
-/* Does any site deploy this system? Then its system-level instance is
- * only the table of defaults, and the site's instances say what is unset. */
-static bool deployed(const model *m, const system_decl *sys)
+/* The systems some site deploys, by name: their system-level instance is
+ * only the table of defaults, and the site's instances say what is unset.
+ * Made once (a walk over the instances per instance was quadratic). */
+static names deployed_systems(model *m)
 {
+    names t;
+    names_init(&t);
     for (size_t i = 0; i < m->ninstances; i++)
-        if (m->instances[i]->site && m->instances[i]->sys == sys) return true;
-    return false;
+        if (m->instances[i]->site)
+            names_put(m->mem, &t, m->instances[i]->sys->name, m->instances[i]->sys);
+    return t;
 }
 
 /* A flow that waits for a value is checked only in part, or not at all:
@@ -680,9 +684,10 @@ void elab_program(model *m)
     m->rows = arena_grow(m->mem, m->rows, sizeof *m->rows, &m->rows_cap, want ? want : 1);
     flow_view **views = xmalloc_array(m->ninstances + 1, sizeof *views);   /* being frozen */
     span_buf spans[2] = {{NULL, 0}, {NULL, 0}};
+    names deployed = deployed_systems(m);
     for (size_t i = 0; i < m->ninstances; i++) {
         instance *in = m->instances[i];
-        bool is_deployed = !in->site && deployed(m, in->sys);
+        bool is_deployed = !in->site && names_get(&deployed, in->sys->name) == in->sys;
         size_t nflows = count_flows(in->sys);
         flow_view *fv = views[i] = arena_alloc(m->mem, (nflows + 1) * sizeof *fv);
         for (decl *d = in->sys->decls; d; d = d->next) {

@@ -266,11 +266,11 @@ static void md_head(docs *d, strbuf *b, const char *desc, const char *kind, cons
     if (kind) sb_printf(b, "%s `%s`.\n\n", kind, name);
 }
 
-static instance *system_instance(const model *m, const system_decl *s)
+/* The system-level instance of s (its defaults), or NULL. */
+static const instance *system_instance(const docs *d, const system_decl *s)
 {
-    for (size_t i = 0; i < m->ninstances; i++)
-        if (m->instances[i]->sys == s && !m->instances[i]->site) return m->instances[i];
-    return NULL;
+    size_t first, n = runs_site_instances(&d->by_sys, NULL, s, &first);
+    return n ? d->by_sys.v[first] : NULL;
 }
 
 static void decl_list(strbuf *b, const system_decl *s, decl_kind kind, const char *head)
@@ -367,7 +367,7 @@ static void same_software(docs *d, strbuf *b, const system_decl *s)
 
 static int system_page(docs *d, const system_decl *s)
 {
-    instance *in = system_instance(d->m, s);
+    const instance *in = system_instance(d, s);
     /* "findings" would collide with the findings page. */
     strbuf *b = gen_page(d->g, strcmp(s->name, "findings") ? "" : "system-", s->name, ".md");
     if (!b || !in) return b ? 0 : 2;
@@ -445,14 +445,89 @@ static void set_table(docs *d, strbuf *b, const site_decl *site)
 }
 
 /* Does host h run, for instance in, a role that the endpoint list names? */
-static bool host_runs(const host *h, const instance *in, const endpoint *list)
+/* ---- who listens on what: (host, instance, flow) once per run ---- */
+
+/* A host runs an endpoint of flow `flow` of instances[inst]: the role of
+ * the flow's own system in that instance, or another system's role in
+ * any instance of it at the site. dst: through the destination side. */
+typedef struct {
+    uint32_t host, inst, flow;
+    bool dst;
+} listen_ref;
+
+struct listen_index {
+    listen_ref *v;
+    size_t n, cap;
+    size_t *first;               /* host i's refs: v[first[i] .. first[i + 1]) */
+};
+
+static int listen_cmp(const void *pa, const void *pb)
 {
-    for (const endpoint *e = list; e; e = e->next)
-        for (int k = 0; k < h->nruns && e->kind == EP_NAME; k++)
-            if (h->runs[k].role == e->target &&
-                (h->runs[k].inst == in || e->target->system != in->sys))
-                return true;
-    return false;
+    const listen_ref *a = pa, *b = pb;
+    if (a->host != b->host) return a->host < b->host ? -1 : 1;
+    if (a->inst != b->inst) return a->inst < b->inst ? -1 : 1;
+    if (a->flow != b->flow) return a->flow < b->flow ? -1 : 1;
+    return (int)b->dst - (int)a->dst;   /* a destination first: it wins the merge */
+}
+
+static void listen_hosts(const model *m, listen_index *x, const run_index *runs,
+                         const instance *role_in, const decl *role, listen_ref ref)
+{
+    size_t first, n = runs_hosts(runs, role_in->index, role, &first);
+    for (size_t k = 0; k < n; k++) {
+        x->v = arena_grow(m->mem, x->v, sizeof *x->v, &x->cap, x->n + 1);
+        ref.host = (uint32_t)runs->v[first + k].h->index;
+        x->v[x->n++] = ref;
+    }
+}
+
+static void listen_side(docs *d, listen_index *x, const run_index *runs, const endpoint *list,
+                        listen_ref ref)
+{
+    const instance *in = d->m->instances[ref.inst];
+    for (const endpoint *e = list; e; e = e->next) {
+        if (e->kind != EP_NAME || e->target->kind != D_ROLE) continue;
+        if (e->target->system == in->sys) {
+            listen_hosts(d->m, x, runs, in, e->target, ref);
+            continue;
+        }
+        size_t first, n = runs_site_instances(&d->by_sys, in->site, e->target->system, &first);
+        for (size_t k = 0; k < n; k++)
+            listen_hosts(d->m, x, runs, d->by_sys.v[first + k], e->target, ref);
+    }
+}
+
+/* Every (host, flow) a listen table shows, sorted by host, then instance
+ * and flow in model order, each once: O(n log n) in those pairs, where
+ * each host's table used to walk every flow of every instance. */
+static listen_index *listen_index_make(docs *d)
+{
+    const model *m = d->m;
+    listen_index *x = arena_alloc(m->mem, sizeof *x);
+    *x = (listen_index){NULL, 0, 0, arena_alloc(m->mem, (m->nhosts + 1) * sizeof *x->first)};
+    run_index runs = runs_index(m);
+    for (size_t i = 0; i < m->ninstances; i++) {
+        const instance *in = m->instances[i];
+        for (size_t k = 0; k < in->nflows && in->site; k++) {
+            const flow_decl *f = in->flows[k].decl;
+            if (!f->ports && f->protos != PROTO_IP) continue;
+            listen_side(d, x, &runs, f->dst, (listen_ref){0, (uint32_t)i, (uint32_t)k, true});
+            if (f->bidir)
+                listen_side(d, x, &runs, f->src, (listen_ref){0, (uint32_t)i, (uint32_t)k, false});
+        }
+    }
+    if (x->n > 1) qsort(x->v, x->n, sizeof *x->v, listen_cmp);
+    size_t n = 0;
+    for (size_t j = 0; j < x->n; j++)
+        if (!n || x->v[j].host != x->v[n - 1].host || x->v[j].inst != x->v[n - 1].inst ||
+            x->v[j].flow != x->v[n - 1].flow)
+            x->v[n++] = x->v[j];
+    x->n = n;
+    for (size_t h = 0, j = 0; h <= m->nhosts; h++) {
+        while (j < x->n && x->v[j].host < h) j++;
+        x->first[h] = j;
+    }
+    return x;
 }
 
 /* The host's port map next to the site page (site-S/H-ports.svg), shown
@@ -480,32 +555,30 @@ static void listen_table(docs *d, strbuf *b, const host *h)
     put_host_addrs(b, h);
     sb_puts(b, ")\n\n");
     port_map(d, b, h);
-    for (size_t i = 0; i < d->m->ninstances; i++) {
-        const instance *in = d->m->instances[i];
-        for (size_t k = 0; k < in->nflows && in->site == h->site; k++) {
-                const flow_view *fv = &in->flows[k];
-                const flow_decl *f = fv->decl;
-                const decl *sv = f->service;
-                bool dst = host_runs(h, in, f->dst);
-                bool admits = f->ports || f->protos == PROTO_IP;
-                if (!admits || (!dst && !(f->bidir && host_runs(h, in, f->src)))) continue;
-                table_head(b, &any, "| Protocol | Ports | Service | Description | Source |\n"
-                                    "|---|---|---|---|---|\n");
-                char pt[PROTO_TEXT];
-                sb_printf(b, "| %s |", proto_text_of(f, false, pt));
-                if (f->protos == PROTO_IP) put_icmp_types(&d->t, f);
-                else put_ports(&d->t, f->ports, fv->ports, f->dynamic);
-                cell(d, b);
-                sb_printf(b, " `%s.%s`%s", in->name, sv->name, f->local ? " (local)" : "");
-                /* one listener with its target where the host runs both */
-                const instance *same = sv->alias_of ? runs_instance_of(h, sv->alias_of->system) : NULL;
-                if (same) sb_printf(b, " (same software as `%s.%s`)", same->name, sv->alias_of->name);
-                sb_puts(b, " |");
-                text_cell(d, b, sv->desc);
-                put_ends(&d->t, in, dst ? f->src : f->dst, dst ? fv->src : fv->dst);
-                cell(d, b);
-                sb_putc(b, '\n');
-            }
+    if (!d->listens) d->listens = listen_index_make(d);
+    const listen_index *x = d->listens;
+    for (size_t j = x->first[h->index]; j < x->first[h->index + 1]; j++) {
+        const instance *in = d->m->instances[x->v[j].inst];
+        const flow_view *fv = &in->flows[x->v[j].flow];
+        const flow_decl *f = fv->decl;
+        const decl *sv = f->service;
+        bool dst = x->v[j].dst;
+        table_head(b, &any, "| Protocol | Ports | Service | Description | Source |\n"
+                            "|---|---|---|---|---|\n");
+        char pt[PROTO_TEXT];
+        sb_printf(b, "| %s |", proto_text_of(f, false, pt));
+        if (f->protos == PROTO_IP) put_icmp_types(&d->t, f);
+        else put_ports(&d->t, f->ports, fv->ports, f->dynamic);
+        cell(d, b);
+        sb_printf(b, " `%s.%s`%s", in->name, sv->name, f->local ? " (local)" : "");
+        /* one listener with its target where the host runs both */
+        const instance *same = sv->alias_of ? runs_instance_of(h, sv->alias_of->system) : NULL;
+        if (same) sb_printf(b, " (same software as `%s.%s`)", same->name, sv->alias_of->name);
+        sb_puts(b, " |");
+        text_cell(d, b, sv->desc);
+        put_ends(&d->t, in, dst ? f->src : f->dst, dst ? fv->src : fv->dst);
+        cell(d, b);
+        sb_putc(b, '\n');
     }
     sb_puts(b, any ? "\n" : "Listens on no port of the policy.\n\n");
 }
@@ -561,7 +634,7 @@ static int findings_page(docs *d)
 
 int gen_docs(gen_ctx *g)
 {
-    docs d = {g, g->m, {0}, NULL};
+    docs d = {g, g->m, {0}, NULL, runs_site_index(g->m), NULL};
     const model *m = g->m;
     sb_init(&d.t);
     int rc = 0;

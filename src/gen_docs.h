@@ -6,14 +6,18 @@
 #include "check.h"
 #include "gen.h"
 #include "proto.h"
+#include "runs.h"
 
 typedef struct portmap_data portmap_data;
+typedef struct listen_index listen_index;
 
 typedef struct {
     gen_ctx *g;
     const model *m;
     strbuf t;                    /* scratch: one cell's or label's raw text */
     portmap_data *pm;            /* gen_portmap.c: bindings by host, made on first use */
+    site_index by_sys;           /* gen_docs.c: instances by (site, system) */
+    listen_index *listens;       /* gen_docs.c: per host, the flows it listens on */
 } docs;
 
 /* XML text or attribute value: the one XML escaper (SVG port maps). */

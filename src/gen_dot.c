@@ -89,7 +89,7 @@ typedef struct {
     size_t nends, ends_cap;
     int *srcs;                   /* scratch: the source end's nodes, kept for the pairs */
     size_t srcs_cap;
-    const instance **by_sys;     /* instances sorted by (site, system, index) */
+    site_index by_sys;           /* instances by (site, system, index) */
     names index;                 /* keys of nodes, edges, edge names, rows seen */
     char kbuf[128];              /* the last key() */
     run_index runs;
@@ -312,22 +312,6 @@ static void inst_hosts(graph *gr, const instance *in, const decl *role)
         add_end(gr, (int)lookup(gr, key(gr, "h%p", (const void *)gr->runs.v[first + k].h)) - 1);
 }
 
-/* Site, then system (as numbers: any order groups them), then index. */
-static int site_sys_cmp(const site_decl *site, const system_decl *sys, const instance *b)
-{
-    uintptr_t x = (uintptr_t)site, y = (uintptr_t)b->site;
-    if (x != y) return x < y ? -1 : 1;
-    x = (uintptr_t)sys, y = (uintptr_t)b->sys;
-    return (x > y) - (x < y);
-}
-
-static int by_sys_cmp(const void *pa, const void *pb)
-{
-    const instance *a = *(const instance *const *)pa, *b = *(const instance *const *)pb;
-    int c = site_sys_cmp(a->site, a->sys, b);
-    return c ? c : (a->index > b->index) - (a->index < b->index);
-}
-
 /* The hosts of the site that run a row's role: the role of the row's own
  * system in this instance, another system's role in any instance of it at
  * the site (as the bind checks read it), in the order of the instances:
@@ -338,14 +322,8 @@ static void role_hosts(graph *gr, const flow_row *r, const decl *role)
         inst_hosts(gr, r->inst, role);
         return;
     }
-    size_t lo = 0, hi = gr->m->ninstances;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (site_sys_cmp(r->inst->site, role->system, gr->by_sys[mid]) > 0) lo = mid + 1;
-        else hi = mid;
-    }
-    for (; lo < gr->m->ninstances && !site_sys_cmp(r->inst->site, role->system, gr->by_sys[lo]); lo++)
-        inst_hosts(gr, gr->by_sys[lo], role);
+    size_t first, n = runs_site_instances(&gr->by_sys, r->inst->site, role->system, &first);
+    for (size_t k = 0; k < n; k++) inst_hosts(gr, gr->by_sys.v[first + k], role);
 }
 
 /* The nodes of one end of a row into gr->ends. */
@@ -811,10 +789,7 @@ int dot_flows_graph(gen_ctx *g)
     names_init(&gr.index);
     if (g->site) {
         gr.runs = runs_index(gr.m);
-        gr.by_sys = arena_alloc(gr.m->mem, (gr.m->ninstances + 1) * sizeof *gr.by_sys);
-        memcpy(gr.by_sys, gr.m->instances, gr.m->ninstances * sizeof *gr.by_sys);
-        if (gr.m->ninstances > 1)
-            qsort(gr.by_sys, gr.m->ninstances, sizeof *gr.by_sys, by_sys_cmp);
+        gr.by_sys = runs_site_index(gr.m);
         subnet_clusters(&gr);
         host_nodes(&gr);
     } else {

@@ -45,6 +45,45 @@ size_t runs_hosts(const run_index *ix, int inst, const decl *role, size_t *first
     return end - lo;
 }
 
+/* Site, then system (as numbers: any order groups them), then index. */
+static int site_sys_cmp(const site_decl *site, const system_decl *sys, const instance *b)
+{
+    uintptr_t x = (uintptr_t)site, y = (uintptr_t)b->site;
+    if (x != y) return x < y ? -1 : 1;
+    x = (uintptr_t)sys, y = (uintptr_t)b->sys;
+    return (x > y) - (x < y);
+}
+
+static int by_sys_cmp(const void *pa, const void *pb)
+{
+    const instance *a = *(const instance *const *)pa, *b = *(const instance *const *)pb;
+    int c = site_sys_cmp(a->site, a->sys, b);
+    return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+site_index runs_site_index(const model *m)
+{
+    site_index x = {arena_alloc(m->mem, (m->ninstances + 1) * sizeof *x.v), m->ninstances};
+    for (size_t i = 0; i < m->ninstances; i++) x.v[i] = m->instances[i];
+    if (x.n > 1) qsort(x.v, x.n, sizeof *x.v, by_sys_cmp);
+    return x;
+}
+
+size_t runs_site_instances(const site_index *x, const site_decl *site, const system_decl *sys,
+                           size_t *first)
+{
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (site_sys_cmp(site, sys, x->v[mid]) > 0) lo = mid + 1;
+        else hi = mid;
+    }
+    size_t end = lo;
+    while (end < x->n && !site_sys_cmp(site, sys, x->v[end])) end++;
+    *first = lo;
+    return end - lo;
+}
+
 const instance *runs_instance_of(const host *h, const system_decl *sys)
 {
     for (int i = 0; i < h->nruns; i++)

@@ -195,5 +195,26 @@ bomb max-findings 10 200 1 "${cpu1[@]}" "$BERTH" check --format=gcc "$tmp/pairs.
 check test "$(grep -c 'error: bind conflict' "$tmp/out")" = 1000
 check grep -qx "berth: note: 4000 more bind-conflict findings not shown (--max-findings)" "$tmp/out"
 # ---- end of the bounded-findings block ----
+# ---- issue 9, design change 3: gen docs' listen tables and system pages indexed ----
+# 500 hosts of one site, each running its own role, and 20,000 flows to
+# those roles: each host's listen table walked every flow of every
+# instance (hosts x flows); now (host, flow) pairs are indexed once.
+# 10,000 systems each deployed by its own host: elaboration asked, per
+# instance, whether a site deploys its system by walking every instance,
+# and each system page looked up its defaults the same way. 1 s of CPU,
+# 200 MiB each.
+awk 'BEGIN { print "system s { role a;"; for (i = 0; i < 500; i++) print "role r" i ";"
+  print "service v {"; for (i = 0; i < 20000; i++) printf "tcp %d a -> r%d;\n", 1000 + i, i % 500
+  print "} }"; print "site x {"
+  for (i = 0; i < 500; i++) printf "host h%d 10.1.%d.%d { runs s.r%d; }\n", i, int(i / 250), i % 250 + 1, i
+  print "}" }' >"$tmp/listen.ports"
+bomb listen-gen-docs 1 200 0 "$BERTH" gen docs -o "$tmp/listen-docs" "$tmp/listen.ports"
+check grep -qF '| TCP | 20999 | `s.v` |' "$tmp/listen-docs/site-x.md"
+awk 'BEGIN { for (i = 0; i < 10000; i++) printf "system s%d { role a; service v { tcp 80 a -> a; } }\n", i
+  print "site x {"
+  for (i = 0; i < 10000; i++) printf "host h%d 10.1.%d.%d { runs s%d.a; }\n", i, int(i / 250), i % 250 + 1, i
+  print "}" }' >"$tmp/systems.ports"
+bomb systems-check 1 200 0 "$BERTH" check "$tmp/systems.ports"
+# ---- end of the listen-index block ----
 
 summary
