@@ -1,8 +1,11 @@
 /* gen_c.c: `berth gen c`. Takes the checked model; gives NAME.h and NAME.c:
  * constants for port parameters and groups, const tables of services and
- * flows sorted for lookup, and O(log n) lookups (services owning a port,
- * flows a role listens on, services admitting an IP protocol). C99, usable from C++, no mutable state; every
- * string passes through c_string(), the one C escaper. */
+ * flows sorted for lookup, and lookups: the services owning a port through
+ * a direct index per protocol (O(1)), the flows a role listens on and the
+ * services admitting an IP protocol (O(log n)). The index and other tables
+ * of numbers are written as string literals, which compilers read far
+ * faster than initializer lists (emit_table). C99, usable from C++, no
+ * mutable state; every string passes through c_string(), the one C escaper. */
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
@@ -204,19 +207,87 @@ static void select_rows(cgen *cg)
     if (cg->nrows > 1) qsort(cg->rows, cg->nrows, sizeof *cg->rows, crow_cmp);
 }
 
-/* ---- port ownership: disjoint segments with their owning services ---- */
+/* ---- port ownership: a direct index per protocol ---- */
+
+static uint64_t fnv1a(const char *s, size_t n, uint64_t h)
+{
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
+}
+
+/* Runs of numbers, each kept once: adding a run gives the id of an equal
+ * run added before, or the next id. Owner sets (runs of service indexes)
+ * and index blocks (runs of set ids) are shared this way. Ids follow the
+ * order of first addition, so the tables do not depend on the hash. */
+typedef struct {
+    size_t *v, nv, vcap;         /* the runs, back to back */
+    size_t *first, n, firstcap;  /* run k is v[first[k]] .. v[first[k + 1] - 1] */
+    size_t *slot, nslot;         /* open addressing: a run's id + 1, or 0 */
+} runs;
+
+static size_t run_slot(const runs *r, const size_t *x, size_t n)
+{
+    size_t mask = r->nslot - 1;
+    size_t h = (size_t)fnv1a((const char *)x, n * sizeof *x, 1469598103934665603u) & mask;
+    for (;; h = (h + 1) & mask) {
+        size_t id = r->slot[h];
+        if (!id--) return h;
+        if (r->first[id + 1] - r->first[id] == n &&
+            (!n || !memcmp(r->v + r->first[id], x, n * sizeof *x)))
+            return h;
+    }
+}
+
+static void runs_init(runs *r)
+{
+    *r = (runs){.vcap = 1024, .firstcap = 1024, .nslot = 2048};
+    r->v = xmalloc_array(r->vcap, sizeof *r->v);
+    r->first = xmalloc_array(r->firstcap, sizeof *r->first);
+    r->slot = xcalloc(r->nslot, sizeof *r->slot);
+    r->first[0] = 0;
+}
+
+static void runs_free(runs *r)
+{
+    free(r->v);
+    free(r->first);
+    free(r->slot);
+}
+
+static size_t runs_add(runs *r, const size_t *x, size_t n)
+{
+    size_t h = run_slot(r, x, n);
+    if (r->slot[h]) return r->slot[h] - 1;
+    if (r->nv + n > r->vcap) {
+        while (r->nv + n > r->vcap) r->vcap *= 2;
+        r->v = xrealloc_array(r->v, r->vcap, sizeof *r->v);
+    }
+    if (r->n + 2 > r->firstcap) r->first = xrealloc_array(r->first, r->firstcap *= 2, sizeof *r->first);
+    if (n) memcpy(r->v + r->nv, x, n * sizeof *x);
+    r->nv += n;
+    r->first[++r->n] = r->nv;
+    r->slot[h] = r->n;
+    if (2 * r->n > r->nslot) {   /* keep the table at most half full */
+        free(r->slot);
+        r->slot = xcalloc(r->nslot *= 2, sizeof *r->slot);
+        for (size_t k = 0; k < r->n; k++)
+            r->slot[run_slot(r, r->v + r->first[k], r->first[k + 1] - r->first[k])] = k + 1;
+    }
+    return r->n - 1;
+}
+
+/* The index: port N of the protocol with index T (0 tcp, 1 udp) has its
+ * owner set at sets.v[blocks.v[top[T * 256 + N / 256] * 256 + N % 256]]:
+ * there its count, then its services, ascending. Three lookups, whatever
+ * the policy, and the set is one run of memory. The set at 0 is empty;
+ * equal blocks of 256 ports and equal sets are stored once (a sparse
+ * policy needs few blocks). */
+enum { PORT_PROTOS = 2, PORT_BLOCK = 256, PORT_BLOCKS = 65536 / PORT_BLOCK };
 
 typedef struct {
-    int proto;
-    long lo, hi;
-    size_t first, count;         /* into the owners array */
-} segment;
-
-typedef struct {
-    segment *seg;
-    size_t nseg;
-    size_t *owners;
-    size_t nowners, owners_cap;
+    size_t top[PORT_PROTOS * PORT_BLOCKS];   /* block id per protocol and high byte */
+    runs blocks;                 /* per block, the set id of each of its 256 ports */
+    runs sets;                   /* per set, its count and its services */
 } ownership;
 
 typedef struct {
@@ -241,17 +312,17 @@ static int size_cmp(const void *pa, const void *pb)
 }
 
 /* Sweep the range starts and ends per protocol; between two boundaries
- * the owner set is constant and becomes one segment. The active services
- * are kept in a list (swap-remove), so the work is in proportion to the
- * table written, not to segments times services. */
-static ownership build_ownership(cgen *cg)
+ * the owner set is constant: its ports get the set's id. The active
+ * services are kept in a list (swap-remove), so the work is in proportion
+ * to the tables written, not to ports times services. */
+static void build_ownership(cgen *cg, ownership *o)
 {
-    arena *a = cg->g->m->mem;
-    ownership o = {0};
     event *ev = xmalloc_array(2 * cg->nrows + 1, sizeof *ev);
     size_t *count = xcalloc(cg->nsvcs + 1, sizeof *count);
     size_t *act = xmalloc_array(cg->nsvcs + 1, sizeof *act);
     size_t *pos = xmalloc_array(cg->nsvcs + 1, sizeof *pos);
+    size_t *sorted = xmalloc_array(cg->nsvcs + 2, sizeof *sorted);
+    size_t *port_set = xcalloc((size_t)PORT_PROTOS * 65536, sizeof *port_set);
     size_t n = 0, nact = 0;
     size_t cap = 2 * cg->nrows + 1;
     for (size_t i = 0; i < cg->nrows; i++) {
@@ -268,7 +339,9 @@ static ownership build_ownership(cgen *cg)
         }
     }
     if (n > 1) qsort(ev, n, sizeof *ev, event_cmp);
-    o.seg = arena_alloc(a, (n + 1) * sizeof *o.seg);
+    runs_init(&o->sets);
+    runs_init(&o->blocks);
+    runs_add(&o->sets, (size_t[]){0}, 1);        /* the set at 0: no owner */
     for (size_t i = 0; i < n;) {
         int proto = ev[i].proto;
         long at = ev[i].at;
@@ -281,17 +354,22 @@ static ownership build_ownership(cgen *cg)
             }
         }
         if (!nact || i == n || ev[i].proto != proto) continue;
-        o.owners = arena_grow(a, o.owners, sizeof *o.owners, &o.owners_cap, o.nowners + nact);
-        memcpy(o.owners + o.nowners, act, nact * sizeof *act);
-        qsort(o.owners + o.nowners, nact, sizeof *act, size_cmp);
-        o.seg[o.nseg++] = (segment){proto, at, ev[i].at - 1, o.nowners, nact};
-        o.nowners += nact;
+        sorted[0] = nact;
+        memcpy(sorted + 1, act, nact * sizeof *act);
+        qsort(sorted + 1, nact, sizeof *sorted, size_cmp);
+        size_t id = runs_add(&o->sets, sorted, nact + 1);   /* may move sets.first */
+        size_t set = o->sets.first[id];
+        size_t *ps = port_set + (proto == PROTO_TCP ? 0 : 65536);
+        for (long p = at; p < ev[i].at; p++) ps[p] = set;
     }
+    for (size_t b = 0; b < PORT_PROTOS * PORT_BLOCKS; b++)
+        o->top[b] = runs_add(&o->blocks, port_set + b * PORT_BLOCK, PORT_BLOCK);
     free(ev);
     free(count);
     free(act);
     free(pos);
-    return o;
+    free(sorted);
+    free(port_set);
 }
 
 /* ---- role listening index ---- */
@@ -490,9 +568,10 @@ static void emit_constants(cgen *cg)
     }
 }
 
-/* The type of a service index (berth_flow.service, the owners table): the
- * smallest of unsigned short and uint32_t that holds every index. Policies
- * within 65,535 services keep the unsigned short they always had. */
+/* The type of berth_flow.service: the smaller of unsigned short and
+ * uint32_t that holds every service index. Policies within 65,535 services
+ * keep the unsigned short they always had. (The lookup tables in the .c
+ * pick their own widths: emit_table.) */
 static const char *service_index_type(const cgen *cg)
 {
     return cg->nsvcs <= 65535 ? "unsigned short" : "uint32_t";
@@ -560,13 +639,15 @@ static void emit_header(cgen *cg, uint64_t hash)
               "extern const %s_service %s_services[];\nextern const size_t %s_service_count;\n"
               "extern const %s_flow %s_flows[];\nextern const size_t %s_flow_count;\n\n"
               "/* The services that listen on PORT of PROTO (%s_TCP or %s_UDP): returns\n"
-              " * how many there are and stores up to MAX of them in OUT. O(log n). */\n"
+              " * how many there are and stores up to MAX of them in OUT, in the order of\n"
+              " * %s_services. O(1): a direct index per protocol, then one copy per\n"
+              " * service stored; with MAX 0 (OUT may be NULL) it only counts. */\n"
               "size_t %s_port_owners(int proto, unsigned port, const %s_service **out, "
               "size_t max);\n\n"
               "/* The flows ROLE (\"system.role\") listens on: returns how many and stores\n"
               " * up to MAX of them in OUT. O(log n). */\n"
               "size_t %s_role_listens(const char *role, const %s_flow **out, size_t max);\n\n",
-              P, P, P, P, P, P, U, U, P, P, P, P);
+              P, P, P, P, P, P, U, U, P, P, P, P, P);
     if (cg->nip) emit_ip_header(cg);
     sb_printf(cg->h, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
 }
@@ -625,66 +706,153 @@ static void emit_flows(cgen *cg)
     sb_printf(cg->c, "};\nconst size_t %s_flow_count = %zu;\n\n", cg->P, cg->nrows);
 }
 
+/* ---- number tables ---- */
+
+/* The generated lookups read their tables of numbers from string literals
+ * rather than from initializer lists: a compiler takes a literal as one
+ * token, a list as one tree node per number (2.5M numbers took gcc 5 s at
+ * 100k flows, the same bytes as literals a tenth of that). Each table is
+ * rows of TABLE_ROW bytes, one literal each (C99 compilers must accept
+ * literals of 4095 characters), of numbers of W bytes, least significant
+ * first; W is the narrowest of 1, 2, 4 and 8 that holds the table's largest
+ * number, and a number never straddles two rows. Each byte is stored XOR
+ * TABLE_MASK: the small numbers that fill the tables of most policies
+ * become one plain character each instead of an escape (a third less C),
+ * and the reader still loads a number at once (XOR does not carry). */
+enum { TABLE_ROW = 2048, TABLE_LINE = 64, TABLE_MASK = 0x40 };   /* 0 is '@' */
+
+static unsigned table_width(const size_t *v, size_t n)
+{
+    size_t max = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] > max) max = v[i];
+    return max <= 0xff ? 1 : max <= 0xffff ? 2 : max <= 0xffffffffu ? 4 : 8;
+}
+
+/* Byte AT of the table V of W-byte numbers, as stored. */
+static unsigned char table_stored(const size_t *v, unsigned w, size_t at)
+{
+    return (unsigned char)((v[at / w] >> (8 * (at % w))) ^ TABLE_MASK);
+}
+
+/* One byte inside a literal, as short as it can be: printable characters
+ * as themselves ('?' escaped against trigraphs), others as octal escapes
+ * of three digits when an octal digit follows, else of as few as needed. */
+static void table_byte(strbuf *b, unsigned char x, int next)
+{
+    bool plain = x >= 0x20 && x < 0x7f;
+    if (plain && x != '"' && x != '\\' && x != '?') sb_putc(b, (char)x);
+    else if (plain) sb_printf(b, "\\%c", x);
+    else if (x >= 0100 || (next >= '0' && next <= '7')) sb_printf(b, "\\%03o", x);
+    else sb_printf(b, "\\%o", x);
+}
+
+/* static const unsigned char NAME[][TABLE_ROW + 1] = {...}; with the N
+ * numbers of V, W bytes each. */
+static void emit_table(cgen *cg, const char *name, const size_t *v, size_t n, unsigned w)
+{
+    sb_printf(cg->c, "static const unsigned char %s_%s_[][%d] = {", cg->P, name, TABLE_ROW + 1);
+    size_t bytes = n * w;
+    if (!bytes) sb_puts(cg->c, "\n    \"\"");
+    for (size_t at = 0; at < bytes; at++) {
+        if (at % TABLE_ROW == 0) sb_puts(cg->c, at ? ",\n    \"" : "\n    \"");
+        else if (at % TABLE_LINE == 0) sb_puts(cg->c, "\n    \"");
+        unsigned char x = table_stored(v, w, at);
+        bool end = (at + 1) % TABLE_LINE == 0 || at + 1 == bytes;
+        int next = end ? -1 : table_stored(v, w, at + 1);
+        /* the next byte matters only when written as itself */
+        if (next >= 0 && !(next >= 0x20 && next < 0x7f && next != '"' && next != '\\' && next != '?'))
+            next = -1;
+        table_byte(cg->c, x, next);
+        if (end) sb_putc(cg->c, '"');
+    }
+    sb_puts(cg->c, "\n};\n");
+}
+
+/* The reader of those tables, once per file. */
+static void emit_table_reader(cgen *cg)
+{
+    const char *P = cg->P;
+    unsigned m = TABLE_MASK;
+    sb_printf(cg->c,
+              "/* Number I of a table of W-byte numbers, least significant byte first,\n"
+              " * in rows of %d bytes (string literals: quick to compile). Each byte is\n"
+              " * stored XOR 0x%02x, so that small numbers are plain characters. */\n"
+              "static size_t %s_at_(const unsigned char (*t)[%d], size_t i, unsigned w)\n"
+              "{\n    size_t at = i * w, v = 0;\n"
+              "    const unsigned char *p = t[at / %d] + at %% %d;\n"
+              "    switch (w) {   /* a constant where it is called: one case is left */\n"
+              "    case 1: return p[0] ^ 0x%02xu;\n"
+              "    case 2: return (p[0] | (size_t)p[1] << 8) ^ 0x%02x%02xu;\n"
+              "    case 4: return (p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 | (size_t)p[3] << 24) ^\n"
+              "                   0x%02x%02x%02x%02xu;\n"
+              "    default: while (w--) v = v << 8 | (p[w] ^ 0x%02xu);   /* 8 */\n"
+              "        return v;\n    }\n}\n\n",
+              TABLE_ROW, m, P, TABLE_ROW + 1, TABLE_ROW, TABLE_ROW, m, m, m, m, m, m, m, m);
+}
+
 static void emit_ownership(cgen *cg, const ownership *o)
 {
     const char *P = cg->P;
-    sb_printf(cg->c, "/* Disjoint port segments per protocol with the services owning them. */\n"
-                     "typedef struct { unsigned char proto; unsigned short lo, hi; size_t first, "
-                     "count; } %s_segment_;\nstatic const %s_segment_ %s_segments_[] = {\n",
-              P, P, P);
-    for (size_t i = 0; i < o->nseg; i++)
-        sb_printf(cg->c, "    {%d, %ld, %ld, %zu, %zu},\n", o->seg[i].proto == PROTO_TCP ? 6 : 17,
-                  o->seg[i].lo, o->seg[i].hi, o->seg[i].first, o->seg[i].count);
-    if (!o->nseg) sb_puts(cg->c, "    {0, 0, 0, 0, 0},\n");
-    sb_printf(cg->c, "};\nstatic const size_t %s_segment_count_ = %zu;\n\n"
-                     "/* Owners of each segment, as indexes into the services. */\n"
-                     "static const %s %s_owners_[] = {", P, o->nseg, service_index_type(cg), P);
-    for (size_t i = 0; i < o->nowners; i++)
-        sb_printf(cg->c, "%s%zu", i == 0 ? "\n    " : i % 16 ? ", " : ",\n    ", o->owners[i]);
-    sb_puts(cg->c, o->nowners ? "\n};\n\n" : "\n    0\n};\n\n");
+    unsigned wt = table_width(o->top, PORT_PROTOS * PORT_BLOCKS);
+    unsigned wb = table_width(o->blocks.v, o->blocks.nv);
+    unsigned wo = table_width(o->sets.v, o->sets.nv);
     sb_printf(cg->c,
-              "size_t %s_port_owners(int proto, unsigned port, const %s_service **out, size_t max)\n"
-              "{\n    size_t lo = 0, hi = %s_segment_count_;\n    while (lo < hi) {\n"
-              "        size_t mid = lo + (hi - lo) / 2;\n        const %s_segment_ *s = &%s_segments_[mid];\n"
-              "        if (s->proto < proto || (s->proto == proto && s->hi < port)) lo = mid + 1;\n"
-              "        else hi = mid;\n    }\n"
-              "    if (lo == %s_segment_count_ || %s_segments_[lo].proto != proto ||\n"
-              "        %s_segments_[lo].lo > port)\n        return 0;\n"
-              "    for (size_t i = 0; i < %s_segments_[lo].count && i < max; i++)\n"
-              "        out[i] = &%s_services[%s_owners_[%s_segments_[lo].first + i]];\n"
-              "    return %s_segments_[lo].count;\n}\n\n",
-              P, P, P, P, P, P, P, P, P, P, P, P, P);
+              "/* Port ownership, a direct index: port N of TCP (T = 0) or UDP (T = 1)\n"
+              " * has its owners at S = port_sets[256 * B + N %% 256], where\n"
+              " * B = port_blocks[256 * T + N / 256]: owner_sets[S] is their count and\n"
+              " * the services follow it, ascending. Equal blocks of 256 ports and equal\n"
+              " * sets are stored once (%zu blocks, %zu sets). */\n",
+              o->blocks.n, o->sets.n);
+    emit_table(cg, "port_blocks", o->top, PORT_PROTOS * PORT_BLOCKS, wt);
+    emit_table(cg, "port_sets", o->blocks.v, o->blocks.nv, wb);
+    emit_table(cg, "owner_sets", o->sets.v, o->sets.nv, wo);
+    sb_printf(cg->c,
+              "\nsize_t %s_port_owners(int proto, unsigned port, const %s_service **out, size_t max)\n"
+              "{\n    size_t block, set, n, i;\n"
+              "    if ((proto != %s_TCP && proto != %s_UDP) || port > 65535) return 0;\n"
+              "    block = %s_at_(%s_port_blocks_, (proto == %s_UDP ? 256 : 0) + port / 256, %u);\n"
+              "    set = %s_at_(%s_port_sets_, 256 * block + port %% 256, %u);\n"
+              "    n = %s_at_(%s_owner_sets_, set, %u);\n"
+              "    for (i = 0; i < n && i < max; i++)\n"
+              "        out[i] = &%s_services[%s_at_(%s_owner_sets_, set + 1 + i, %u)];\n"
+              "    return n;\n}\n\n",
+              P, P, cg->U, cg->U, P, P, cg->U, wt, P, P, wb, P, P, wo, P, P, P, wo);
 }
 
 static void emit_listens(cgen *cg, const listen_entry *v, size_t n)
 {
     const char *P = cg->P;
-    sb_printf(cg->c, "/* Roles and the flows they listen on, sorted by role name. */\n"
-                     "typedef struct { const char *role; size_t flow; } %s_listen_;\n"
+    size_t *flows = xmalloc_array(n + 1, sizeof *flows);
+    for (size_t i = 0; i < n; i++) flows[i] = v[i].flow;
+    sb_printf(cg->c, "/* Roles, sorted by name, and the flows they listen on: flow indexes\n"
+                     " * listen_flows[first] up to listen_flows[first + count - 1]. */\n"
+                     "typedef struct { const char *role; size_t first, count; } %s_listen_;\n"
                      "static const %s_listen_ %s_listens_[] = {\n", P, P, P);
-    for (size_t i = 0; i < n; i++) {
+    size_t nroles = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && strcmp(v[j].role, v[i].role) == 0; j++) {}
         sb_puts(cg->c, "    {");
         c_string(cg->c, v[i].role);
-        sb_printf(cg->c, ", %zu},\n", v[i].flow);
+        sb_printf(cg->c, ", %zu, %zu},\n", i, j - i);
+        nroles++;
     }
-    if (!n) sb_puts(cg->c, "    {\"\", 0},\n");
+    if (!n) sb_puts(cg->c, "    {\"\", 0, 0},\n");
+    sb_printf(cg->c, "};\nstatic const size_t %s_listen_count_ = %zu;\n", P, nroles);
+    unsigned w = table_width(flows, n);
+    emit_table(cg, "listen_flows", flows, n, w);
+    free(flows);
     sb_printf(cg->c,
-              "};\nstatic const size_t %s_listen_count_ = %zu;\n\n"
-              "size_t %s_role_listens(const char *role, const %s_flow **out, size_t max)\n"
-              "{\n    size_t lo = 0, hi = %s_listen_count_, n = 0;\n    while (lo < hi) {\n"
+              "\nsize_t %s_role_listens(const char *role, const %s_flow **out, size_t max)\n"
+              "{\n    size_t lo = 0, hi = %s_listen_count_, i;\n    while (lo < hi) {\n"
               "        size_t mid = lo + (hi - lo) / 2;\n"
               "        if (strcmp(%s_listens_[mid].role, role) < 0) lo = mid + 1;\n"
               "        else hi = mid;\n    }\n"
-              "    for (; lo < %s_listen_count_ && strcmp(%s_listens_[lo].role, role) == 0; lo++, n++)\n"
-              "        if (n < max) out[n] = &%s_flows[%s_listens_[lo].flow];\n"
-              "    return n;\n}\n",
-              P, n, P, P, P, P, P, P, P, P);
-}
-
-static uint64_t fnv1a(const char *s, size_t n, uint64_t h)
-{
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h;
+              "    if (lo == %s_listen_count_ || strcmp(%s_listens_[lo].role, role) != 0) return 0;\n"
+              "    for (i = 0; i < %s_listens_[lo].count && i < max; i++)\n"
+              "        out[i] = &%s_flows[%s_at_(%s_listen_flows_, %s_listens_[lo].first + i, %u)];\n"
+              "    return %s_listens_[lo].count;\n}\n",
+              P, P, P, P, P, P, P, P, P, P, P, w, P);
 }
 
 int gen_c(gen_ctx *g)
@@ -699,7 +867,6 @@ int gen_c(gen_ctx *g)
     names_init(&cg.macros);
     names_init(&cg.next_suffix);
     select_rows(&cg);
-    ownership o = build_ownership(&cg);
     size_t nlisten;
     listen_entry *listens = build_listens(&cg, &nlisten);
 
@@ -714,7 +881,12 @@ int gen_c(gen_ctx *g)
     sb_printf(cg.c, " */\n#include \"%s\"\n#include <string.h>\n\n", hname);
     emit_services(&cg);
     emit_flows(&cg);
+    emit_table_reader(&cg);
+    ownership o;
+    build_ownership(&cg, &o);
     emit_ownership(&cg, &o);
+    runs_free(&o.blocks);
+    runs_free(&o.sets);
     emit_listens(&cg, listens, nlisten);
     build_ip_owners(&cg);
     if (cg.nip) emit_ip_source(&cg);

@@ -386,6 +386,15 @@ check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -c -o "$tmp/p.o" "$tmp/gen/c/
 check g++ -std=c++11 -Wall -Wextra -Werror -x c++ -c -o "$tmp/pp.o" "$tmp/gen/c/berth_policy.c"
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/gen/c" -o "$tmp/lookups" tests/gen/lookups.c "$tmp/gen/c/berth_policy.c"
 check "$tmp/lookups"
+# Every port of TCP and UDP: the direct port index of berth_port_owners
+# agrees with the flow table (tests/gen/index.c), here and for the forms
+# and IPv6 policies below.
+index_check() {  # index_check DIR NAME: DIR/berth_policy.c against tests/gen/index.c
+  check cc -std=c99 -O2 -Wall -Wextra -Wpedantic -Werror -I"$1" -o "$tmp/index-$2" tests/gen/index.c "$1/berth_policy.c"
+  check "$tmp/index-$2"
+}
+index_check "$tmp/gen/c" bundled
+index_check "$tmp/v6/c" ipv6
 ./berth gen c -o "$tmp/hostile" --name hostile --prefix hostile tests/gen/hostile.ports 2>/dev/null
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -trigraphs -I"$tmp/hostile" -o "$tmp/hostile/t" tests/gen/hostile.c "$tmp/hostile/hostile.c"
 check "$tmp/hostile/t"
@@ -398,6 +407,7 @@ check "$tmp/cross/t"
 ./berth gen c -o "$tmp/forms" tests/gen/forms.ports 2>/dev/null
 check cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I"$tmp/forms" -o "$tmp/forms/t" tests/gen/forms.c "$tmp/forms/berth_policy.c"
 check "$tmp/forms/t"
+index_check "$tmp/forms" forms
 # Parameters, pools and groups whose macro names collide still give a header
 # that compiles with every name defined once.
 ./berth gen c -o "$tmp/clash" tests/gen/clash.ports 2>/dev/null

@@ -10,7 +10,7 @@ extern "C" {
 
 /* Version of this generated interface, and a hash of the policy it describes. */
 #define BERTH_API_VERSION 2
-#define BERTH_POLICY_HASH "fnv1a64:21a7d82b1adc6200"
+#define BERTH_POLICY_HASH "fnv1a64:fe57e43d54130147"
 
 #define BERTH_TCP 6
 #define BERTH_UDP 17
@@ -91,7 +91,9 @@ extern const berth_flow berth_flows[];
 extern const size_t berth_flow_count;
 
 /* The services that listen on PORT of PROTO (BERTH_TCP or BERTH_UDP): returns
- * how many there are and stores up to MAX of them in OUT. O(log n). */
+ * how many there are and stores up to MAX of them in OUT, in the order of
+ * berth_services. O(1): a direct index per protocol, then one copy per
+ * service stored; with MAX 0 (OUT may be NULL) it only counts. */
 size_t berth_port_owners(int proto, unsigned port, const berth_service **out, size_t max);
 
 /* The flows ROLE ("system.role") listens on: returns how many and stores

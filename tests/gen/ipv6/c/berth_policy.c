@@ -29,59 +29,104 @@ const berth_flow berth_flows[] = {
 };
 const size_t berth_flow_count = 12;
 
-/* Disjoint port segments per protocol with the services owning them. */
-typedef struct { unsigned char proto; unsigned short lo, hi; size_t first, count; } berth_segment_;
-static const berth_segment_ berth_segments_[] = {
-    {6, 22, 22, 0, 1},
-    {6, 4440, 4440, 1, 1},
-    {17, 123, 123, 2, 1},
-    {17, 5004, 5004, 3, 1},
-    {17, 5353, 5353, 4, 1},
-};
-static const size_t berth_segment_count_ = 5;
+/* Number I of a table of W-byte numbers, least significant byte first,
+ * in rows of 2048 bytes (string literals: quick to compile). Each byte is
+ * stored XOR 0x40, so that small numbers are plain characters. */
+static size_t berth_at_(const unsigned char (*t)[2049], size_t i, unsigned w)
+{
+    size_t at = i * w, v = 0;
+    const unsigned char *p = t[at / 2048] + at % 2048;
+    switch (w) {   /* a constant where it is called: one case is left */
+    case 1: return p[0] ^ 0x40u;
+    case 2: return (p[0] | (size_t)p[1] << 8) ^ 0x4040u;
+    case 4: return (p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 | (size_t)p[3] << 24) ^
+                   0x40404040u;
+    default: while (w--) v = v << 8 | (p[w] ^ 0x40u);   /* 8 */
+        return v;
+    }
+}
 
-/* Owners of each segment, as indexes into the services. */
-static const unsigned short berth_owners_[] = {
-    0, 0, 4, 3, 2
+/* Port ownership, a direct index: port N of TCP (T = 0) or UDP (T = 1)
+ * has its owners at S = port_sets[256 * B + N % 256], where
+ * B = port_blocks[256 * T + N / 256]: owner_sets[S] is their count and
+ * the services follow it, ascending. Equal blocks of 256 ports and equal
+ * sets are stored once (6 blocks, 5 sets). */
+static const unsigned char berth_port_blocks_[][2049] = {
+    "@AAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "CAAAAAAAAAAAAAAAAAADEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+};
+static const unsigned char berth_port_sets_[][2049] = {
+    "@@@@@@@@@@@@@@@@@@@@@@A@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@A@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@C@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@E@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@G@@@@@@@@@@@@@@@@@@@@@@"
+};
+static const unsigned char berth_owner_sets_[][2049] = {
+    "@A@ADACAB"
 };
 
 size_t berth_port_owners(int proto, unsigned port, const berth_service **out, size_t max)
 {
-    size_t lo = 0, hi = berth_segment_count_;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const berth_segment_ *s = &berth_segments_[mid];
-        if (s->proto < proto || (s->proto == proto && s->hi < port)) lo = mid + 1;
-        else hi = mid;
-    }
-    if (lo == berth_segment_count_ || berth_segments_[lo].proto != proto ||
-        berth_segments_[lo].lo > port)
-        return 0;
-    for (size_t i = 0; i < berth_segments_[lo].count && i < max; i++)
-        out[i] = &berth_services[berth_owners_[berth_segments_[lo].first + i]];
-    return berth_segments_[lo].count;
+    size_t block, set, n, i;
+    if ((proto != BERTH_TCP && proto != BERTH_UDP) || port > 65535) return 0;
+    block = berth_at_(berth_port_blocks_, (proto == BERTH_UDP ? 256 : 0) + port / 256, 1);
+    set = berth_at_(berth_port_sets_, 256 * block + port % 256, 1);
+    n = berth_at_(berth_owner_sets_, set, 1);
+    for (i = 0; i < n && i < max; i++)
+        out[i] = &berth_services[berth_at_(berth_owner_sets_, set + 1 + i, 1)];
+    return n;
 }
 
-/* Roles and the flows they listen on, sorted by role name. */
-typedef struct { const char *role; size_t flow; } berth_listen_;
+/* Roles, sorted by name, and the flows they listen on: flow indexes
+ * listen_flows[first] up to listen_flows[first + count - 1]. */
+typedef struct { const char *role; size_t first, count; } berth_listen_;
 static const berth_listen_ berth_listens_[] = {
-    {"studio.console", 0},
-    {"studio.stagebox", 1},
-    {"studio.stagebox", 2},
+    {"studio.console", 0, 1},
+    {"studio.stagebox", 1, 2},
 };
-static const size_t berth_listen_count_ = 3;
+static const size_t berth_listen_count_ = 2;
+static const unsigned char berth_listen_flows_[][2049] = {
+    "@AB"
+};
 
 size_t berth_role_listens(const char *role, const berth_flow **out, size_t max)
 {
-    size_t lo = 0, hi = berth_listen_count_, n = 0;
+    size_t lo = 0, hi = berth_listen_count_, i;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (strcmp(berth_listens_[mid].role, role) < 0) lo = mid + 1;
         else hi = mid;
     }
-    for (; lo < berth_listen_count_ && strcmp(berth_listens_[lo].role, role) == 0; lo++, n++)
-        if (n < max) out[n] = &berth_flows[berth_listens_[lo].flow];
-    return n;
+    if (lo == berth_listen_count_ || strcmp(berth_listens_[lo].role, role) != 0) return 0;
+    for (i = 0; i < berth_listens_[lo].count && i < max; i++)
+        out[i] = &berth_flows[berth_at_(berth_listen_flows_, berth_listens_[lo].first + i, 1)];
+    return berth_listens_[lo].count;
 }
 
 /* ICMP types per flow, parallel to berth_flows (-1: any, or not ICMP). */
