@@ -645,19 +645,9 @@ static places places_build(const model *m)
     return p;
 }
 
-/* Where two instances meet: a shared host, or a network of their site that
- * holds a host of each. Gives a description, or NULL when they do not. */
-static const char *meeting_place(model *m, const places *p, const instance *a,
-                                 const instance *b)
+/* A place where instances meet, for messages: "host 'h'" or "network N". */
+static const char *place_text(model *m, size_t at)
 {
-    size_t i = p->start[a->index], ie = p->start[a->index + 1];
-    size_t j = p->start[b->index], je = p->start[b->index + 1];
-    while (i < ie && j < je && p->place[i] != p->place[j]) {
-        if (p->place[i] < p->place[j]) i++;
-        else j++;
-    }
-    if (i == ie || j == je) return NULL;
-    size_t at = p->place[i];
     if (at < m->nhosts) {
         const char *name = m->hosts[at]->decl->name;
         size_t n = strlen(name) + 8;
@@ -669,6 +659,20 @@ static const char *meeting_place(model *m, const places *p, const instance *a,
     char t[ADDR_TEXT], *s = arena_alloc(m->mem, ADDR_TEXT + 8);
     snprintf(s, ADDR_TEXT + 8, "network %s", addr_text(t, net->addr, net->addr, net->prefix));
     return s;
+}
+
+/* Where two instances meet: a shared host, or a network of their site that
+ * holds a host of each. Gives a description, or NULL when they do not. */
+static const char *meeting_place(model *m, const places *p, const instance *a,
+                                 const instance *b)
+{
+    size_t i = p->start[a->index], ie = p->start[a->index + 1];
+    size_t j = p->start[b->index], je = p->start[b->index + 1];
+    while (i < ie && j < je && p->place[i] != p->place[j]) {
+        if (p->place[i] < p->place[j]) i++;
+        else j++;
+    }
+    return i == ie || j == je ? NULL : place_text(m, p->place[i]);
 }
 
 static void report_default(model *m, instance *a, instance *b, const char *where,
@@ -707,21 +711,6 @@ static int kept_value_cmp(const void *pa, const void *pb)
 
 enum { CROWD_MIN = 3, CROWD_SHOWN = 8 };
 
-/* The place as meeting_place describes it: "host 'h'" or "network N". */
-static const char *place_text(model *m, size_t at)
-{
-    if (at < m->nhosts) {
-        const char *name = m->hosts[at]->decl->name;
-        size_t n = strlen(name) + 8;
-        char *s = arena_alloc(m->mem, n);
-        snprintf(s, n, "host '%s'", name);
-        return s;
-    }
-    const network *net = &m->networks[at - m->nhosts];
-    char t[ADDR_TEXT], *s = arena_alloc(m->mem, ADDR_TEXT + 8);
-    snprintf(s, ADDR_TEXT + 8, "network %s", addr_text(t, net->addr, net->addr, net->prefix));
-    return s;
-}
 
 /* One finding for the k >= 3 instances v (by index) meeting at where. */
 static void report_crowd(model *m, const decl *p, const value *val, instance **v, size_t k,

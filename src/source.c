@@ -2,6 +2,7 @@
  * print lines from memory and never re-open a file (it may be a pipe), and
  * the lines and columns of byte-offset locations, found in that table. */
 #include "source.h"
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,33 +91,18 @@ void source_pos(const source *s, size_t offset, int *line, int *col)
     *col = (int)(offset - s->line_start[lo]) + 1;
 }
 
-int loc_line(loc l)
+/* Line (want_col false) or column of an offset of l's source; 0 without one. */
+static int pos_part(loc l, size_t offset, bool want_col)
 {
     int line = 0, col = 0;
-    if (l.src) source_pos(l.src, l.start, &line, &col);
-    return line;
+    if (l.src) source_pos(l.src, offset, &line, &col);
+    return want_col ? col : line;
 }
 
-int loc_col(loc l)
-{
-    int line = 0, col = 0;
-    if (l.src) source_pos(l.src, l.start, &line, &col);
-    return col;
-}
-
-int loc_end_line(loc l)
-{
-    int line = 0, col = 0;
-    if (l.src) source_pos(l.src, l.end, &line, &col);
-    return line;
-}
-
-int loc_end_col(loc l)
-{
-    int line = 0, col = 0;
-    if (l.src) source_pos(l.src, l.end, &line, &col);
-    return col;
-}
+int loc_line(loc l) { return pos_part(l, l.start, false); }
+int loc_col(loc l) { return pos_part(l, l.start, true); }
+int loc_end_line(loc l) { return pos_part(l, l.end, false); }
+int loc_end_col(loc l) { return pos_part(l, l.end, true); }
 
 int loc_cmp(loc a, loc b)
 {
