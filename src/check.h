@@ -19,9 +19,14 @@ typedef struct {
     uint64_t owner;              /* one id per (instance, service, role) */
 } binding;
 
+/* Hosts that run the same (instance, role) list bind the same ports the
+ * same way: only the first host of each such class has its bindings in v
+ * (gathered and merged once for all of them, not once per host); rep[i]
+ * is the host whose bindings stand for host i (itself if first). */
 typedef struct {
     binding *v;
     size_t n;
+    const host **rep;            /* per host index; NULL when v is empty */
 } binding_table;
 
 typedef struct {
@@ -57,6 +62,8 @@ struct bind_facts {
 
 /* check_bind.c */
 binding_table check_bindings(model *m);
+/* The host whose bindings in t are h's (t->rep; h when t is empty). */
+const host *check_bindings_host(const binding_table *t, const host *h);
 /* The overlaps behind bind-conflict (cross false: one protocol) or
  * cross-protocol (cross true), sorted by (host, owners, protocols, lo):
  * each run of one group is one finding. The port maps draw them. Ranges

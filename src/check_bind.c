@@ -6,7 +6,10 @@
  * shared ranges, or, where more than eight parties bind one range of a
  * host (a crowd), one finding per range naming them: never k(k-1)/2 pairs.
  * Each runs a segment sweep for the crowds and one overlap sweep outside
- * them (interval.c), never a pairwise loop. */
+ * them (interval.c), never a pairwise loop. Hosts that run the same
+ * (instance, role) list bind alike: their bindings are gathered, merged
+ * and swept once, on the first such host, and the findings repeated on
+ * each of them (10k flows into a role of 400 hosts: 10k bindings, not 4M). */
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
@@ -78,9 +81,47 @@ static void bind_side(model *m, binding_table *t, size_t *cap, const run_index *
     }
 }
 
+/* Hosts in order of their runs lists, (instance, role) after (instance,
+ * role), then by index: equal lists end up side by side. */
+static int runs_list_cmp(const void *pa, const void *pb)
+{
+    const host *a = *(const host *const *)pa, *b = *(const host *const *)pb;
+    if (a->nruns != b->nruns) return a->nruns < b->nruns ? -1 : 1;
+    for (int i = 0; i < a->nruns; i++) {
+        const role_run *x = &a->runs[i], *y = &b->runs[i];
+        if (x->inst->index != y->inst->index) return x->inst->index < y->inst->index ? -1 : 1;
+        if (x->role->index != y->role->index) return x->role->index < y->role->index ? -1 : 1;
+    }
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Per host index, the first host (lowest index) with the same runs list.
+ * The list in its order, not as a set: runs_instance_of (where an alias
+ * joins its target) takes the first instance of a system in it. */
+static const host **host_classes(model *m)
+{
+    const host **rep = arena_alloc(m->mem, (m->nhosts + 1) * sizeof *rep);
+    const host **v = xmalloc_array(m->nhosts + 1, sizeof *v);
+    for (size_t i = 0; i < m->nhosts; i++) v[i] = m->hosts[i];
+    if (m->nhosts > 1) qsort(v, m->nhosts, sizeof *v, runs_list_cmp);
+    for (size_t i = 0, j; i < m->nhosts; i = j) {
+        rep[v[i]->index] = v[i];
+        for (j = i + 1; j < m->nhosts && v[j]->nruns == v[i]->nruns; j++) {
+            int k = 0;
+            while (k < v[i]->nruns && v[j]->runs[k].inst == v[i]->runs[k].inst &&
+                   v[j]->runs[k].role == v[i]->runs[k].role)
+                k++;
+            if (k < v[i]->nruns) break;
+            rep[v[j]->index] = v[i];
+        }
+    }
+    free(v);
+    return rep;
+}
+
 binding_table check_bindings(model *m)
 {
-    binding_table t = {NULL, 0};
+    binding_table t = {NULL, 0, NULL};
     size_t cap = 0;
     if (m->ninstances >= (1u << 22) || m->nservices >= (1 << 21) || m->nroles >= ANY_ROLE) {
         diag_report(m->diags, SEV_ERROR, CK_LIMIT, (loc){0},
@@ -88,7 +129,12 @@ binding_table check_bindings(model *m)
                     "(limits 4194303, 2097151, 2097150)");
         return t;
     }
+    t.rep = host_classes(m);
     run_index ix = runs_index(m);
+    size_t w = 0;                /* only the first host of each class binds */
+    for (size_t k = 0; k < ix.n; k++)
+        if (t.rep[ix.v[k].h->index] == ix.v[k].h) ix.v[w++] = ix.v[k];
+    ix.n = w;
     for (size_t i = 0; i < m->nrows; i++) {
         const flow_row *r = &m->rows[i];
         if (!r->inst->site) continue;
@@ -98,6 +144,11 @@ binding_table check_bindings(model *m)
             bind_side(m, &t, &cap, &ix, r, &r->src, r->slo, r->shi, true);
     }
     return t;
+}
+
+const host *check_bindings_host(const binding_table *t, const host *h)
+{
+    return t->rep ? t->rep[h->index] : h;
 }
 
 /* ---- shared helpers ---- */
@@ -173,7 +224,7 @@ static int owned_cmp(const void *pa, const void *pb)
 /* Merge each owner's ranges per (host, proto) so an owner never pairs with
  * itself and overlapping rows of one owner count once. Gives the merged
  * intervals keyed by (host, proto), or by host alone, with item = the
- * owner's first binding. */
+ * owner's first binding; the hosts are the first of each class (t->rep). */
 static size_t merged_by_owner(const binding_table *t, interval *out, bool listen_only,
                               bool key_proto)
 {
@@ -627,6 +678,83 @@ typedef struct {
     size_t ncrowds;
 } overlaps;
 
+/* first[h]..first[h + 1]: the items of host index h in an array of n
+ * sorted by host, which host_at gives. */
+static size_t *host_starts(const model *m, const void *v, size_t n,
+                           size_t (*host_at)(const void *, size_t))
+{
+    size_t *first = xmalloc_array(m->nhosts + 2, sizeof *first);
+    for (size_t h = 0, k = 0; h <= m->nhosts; h++) {
+        while (k < n && host_at(v, k) < h) k++;
+        first[h] = k;
+    }
+    return first;
+}
+
+static size_t pair_host(const void *v, size_t k)
+{
+    return (size_t)((const pair *)v)[k].a->h->index;
+}
+
+static size_t crowd_host(const void *v, size_t k)
+{
+    return (size_t)((const crowd *)v)[k].shown[0]->h->index;
+}
+
+static size_t interval_host(const void *v, size_t k) { return ((const interval *)v)[k].key >> 2; }
+
+/* A binding of the class's first host, as the same binding on h. */
+static const binding *on_host(model *m, const binding *b, const host *h)
+{
+    if (b->h == h) return b;
+    binding *c = arena_alloc(m->mem, sizeof *c);
+    *c = *b;
+    c->h = h;
+    return c;
+}
+
+static bool every_host_first(const model *m, const binding_table *t)
+{
+    for (size_t i = 0; i < m->nhosts; i++)
+        if (t->rep && t->rep[i] != m->hosts[i]) return false;
+    return true;
+}
+
+/* The pairs and crowds found on the first host of each class, repeated on
+ * every host of its class in host order: as if found host by host. */
+static overlaps on_every_host(model *m, const binding_table *t, overlaps o)
+{
+    if (every_host_first(m, t)) return o;
+    size_t *pf = host_starts(m, o.pairs.v, o.pairs.n, pair_host);
+    size_t *cf = host_starts(m, o.crowds, o.ncrowds, crowd_host);
+    size_t np = 0, nc = 0;
+    for (size_t i = 0; i < m->nhosts; i++) {
+        size_t r = (size_t)t->rep[i]->index;
+        np += pf[r + 1] - pf[r];
+        nc += cf[r + 1] - cf[r];
+    }
+    overlaps e = {{arena_alloc(m->mem, (np + 1) * sizeof(pair)), 0},
+                  arena_alloc(m->mem, (nc + 1) * sizeof(crowd)), 0};
+    for (size_t i = 0; i < m->nhosts; i++) {
+        const host *h = m->hosts[i];
+        size_t r = (size_t)t->rep[i]->index;
+        for (size_t k = pf[r]; k < pf[r + 1]; k++) {
+            pair *p = &e.pairs.v[e.pairs.n++];
+            *p = o.pairs.v[k];
+            p->a = on_host(m, p->a, h);
+            p->b = on_host(m, p->b, h);
+        }
+        for (size_t k = cf[r]; k < cf[r + 1]; k++) {
+            crowd *w = &e.crowds[e.ncrowds++];
+            *w = o.crowds[k];
+            for (size_t j = 0; j < w->nshown; j++) w->shown[j] = on_host(m, w->shown[j], h);
+        }
+    }
+    free(pf);
+    free(cf);
+    return e;
+}
+
 static overlaps find_overlaps(model *m, const binding_table *t, bool cross)
 {
     interval *iv = xmalloc_array(t->n + 1, sizeof *iv);
@@ -645,7 +773,7 @@ static overlaps find_overlaps(model *m, const binding_table *t, bool cross)
     interval_sweep(rest, nrest, collect, &c);
     free(rest);
     if (c.n > 1) qsort(c.v, c.n, sizeof *c.v, pair_cmp);
-    return (overlaps){{c.v, c.n}, cc.v, cc.n};
+    return on_every_host(m, t, (overlaps){{c.v, c.n}, cc.v, cc.n});
 }
 
 overlap_list check_bind_overlaps(model *m, const binding_table *t, bool cross)
@@ -682,13 +810,13 @@ void check_cross_protocol(model *m, const binding_table *t)
 
 /* ---- ephemeral range ---- */
 
-void check_ephemeral(model *m, const binding_table *t)
+/* The ephemeral-range findings of host h, whose class's merged listening
+ * intervals are iv[0..n). */
+static void report_ephemeral(model *m, const binding_table *t, const interval *iv, size_t n,
+                             const host *h)
 {
-    interval *iv = xmalloc_array(t->n + 1, sizeof *iv);
-    size_t n = merged_by_owner(t, iv, true, true);
     for (size_t i = 0; i < n; i++) {
         const binding *b = &t->v[iv[i].item];
-        const host *h = b->h;
         /* A dynamic range is picked at run time around the ports in use. */
         if (b->dynamic) continue;
         int64_t lo = iv[i].lo > h->eph_lo ? iv[i].lo : h->eph_lo;
@@ -706,5 +834,19 @@ void check_ephemeral(model *m, const binding_table *t)
         check_tag(d, b->row, NULL, h);
         diag_add_ports(m->diags, d, b->proto, lo, hi);
     }
+}
+
+void check_ephemeral(model *m, const binding_table *t)
+{
+    interval *iv = xmalloc_array(t->n + 1, sizeof *iv);
+    size_t n = merged_by_owner(t, iv, true, true);
+    size_t *first = host_starts(m, iv, n, interval_host);
+    /* Host by host, the merged intervals of its class's first host. */
+    for (size_t hi = 0; hi < m->nhosts; hi++) {
+        const host *h = m->hosts[hi];
+        size_t r = (size_t)check_bindings_host(t, h)->index;
+        if (h->eph_lo) report_ephemeral(m, t, iv + first[r], first[r + 1] - first[r], h);
+    }
+    free(first);
     free(iv);
 }

@@ -218,7 +218,8 @@ static const char *lane_key(pmap *p, int proto, const char *name)
 static void build_lanes(pmap *p, const portmap_data *pd)
 {
     const model *m = p->d->m;
-    size_t from = pd->host_first[p->h->index], to = pd->host_first[p->h->index + 1];
+    int b = check_bindings_host(&pd->t, p->h)->index;   /* hosts of one class bind alike */
+    size_t from = pd->host_first[b], to = pd->host_first[b + 1];
     p->marks = arena_alloc(m->mem, (to - from + 1) * sizeof *p->marks);
     for (size_t i = from; i < to; i++) {
         const binding *x = &pd->t.v[pd->by_host[i]];

@@ -330,6 +330,39 @@ static void bind_conflict_two_instances_of_one_system(void **state)
     unit_free(&p);
 }
 
+/* Hosts with one runs list share their bindings (check_bindings keeps
+ * them for the first host of the list only), yet every host gets its own
+ * findings: its own bind conflict, and ephemeral-range by its own OS. The
+ * same roles in another order are another list (an alias joins the first
+ * instance of its target's system in it). */
+static void bind_findings_on_every_host_of_one_runs_list(void **state)
+{
+    (void)state;
+    pipeline p;
+    run(&p, "system a { role g; role c; service s { tcp 50000 c -> g; } }\n"
+            "site x { instance a2 of a;\n"
+            "  host h1 10.0.0.1 { os linux; runs a.g, a2.g; }\n"
+            "  host h2 10.0.0.2 { os windows; runs a.g, a2.g; }\n"
+            "  host h3 10.0.0.3 { runs a.g, a2.g; }\n"
+            "  host h4 10.0.0.4 { runs a2.g, a.g; } }");
+    assert_int_equal(count(&p, CK_BIND_CONFLICT), 4);
+    says(nth(&p, CK_BIND_CONFLICT, 0), "host 'h1': a2.s and a.s both bind tcp 50000");
+    says(nth(&p, CK_BIND_CONFLICT, 2), "host 'h3': a2.s and a.s both bind tcp 50000");
+    says(nth(&p, CK_BIND_CONFLICT, 3), "host 'h4': a2.s and a.s both bind tcp 50000");
+    assert_true(nth(&p, CK_BIND_CONFLICT, 1)->host == p.m.hosts[1]->decl);
+    assert_int_equal(count(&p, CK_EPHEMERAL_RANGE), 4);
+    says(with_text(&p, CK_EPHEMERAL_RANGE, "a2.s listens on tcp 50000 on host 'h1'"),
+         "Linux ephemeral range 32768-60999");
+    says(with_text(&p, CK_EPHEMERAL_RANGE, "a.s listens on tcp 50000 on host 'h2'"),
+         "Windows ephemeral range 49152-65535");
+    binding_table t = check_bindings(&p.m);
+    assert_int_equal(t.n, 4);                /* h1's two and h4's two, not eight */
+    assert_true(check_bindings_host(&t, p.m.hosts[1]) == p.m.hosts[0]);
+    assert_true(check_bindings_host(&t, p.m.hosts[2]) == p.m.hosts[0]);
+    assert_true(check_bindings_host(&t, p.m.hosts[3]) == p.m.hosts[3]);
+    unit_free(&p);
+}
+
 #define GATEWAY_OSC_DANTE                                                               \
     "system om { role gw; role cl; service video { udp from 8000-9000 gw -> cl; } }\n"  \
     "system ig { role ms; role tab; service osc { udp 9000-9020 ms <-> tab; } }\n"      \
@@ -1492,6 +1525,7 @@ int main(void)
         cmocka_unit_test(stride_ranges_meet_only_on_their_parity),
         cmocka_unit_test(ephemeral_ports_never_bind),
         cmocka_unit_test(bind_conflict_through_another_systems_role),
+        cmocka_unit_test(bind_findings_on_every_host_of_one_runs_list),
         cmocka_unit_test(bind_conflict_two_instances_of_one_system),
         cmocka_unit_test(bind_conflict_fixed_source_range_vs_listener),
         cmocka_unit_test(bind_conflict_source_range_binds_only_the_sender),
