@@ -209,12 +209,6 @@ static void select_rows(cgen *cg)
 
 /* ---- port ownership: a direct index per protocol ---- */
 
-static uint64_t fnv1a(const char *s, size_t n, uint64_t h)
-{
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h;
-}
-
 /* Runs of numbers, each kept once: adding a run gives the id of an equal
  * run added before, or the next id. Owner sets (runs of service indexes)
  * and index blocks (runs of set ids) are shared this way. Ids follow the
@@ -228,7 +222,7 @@ typedef struct {
 static size_t run_slot(const runs *r, const size_t *x, size_t n)
 {
     size_t mask = r->nslot - 1;
-    size_t h = (size_t)fnv1a((const char *)x, n * sizeof *x, 1469598103934665603u) & mask;
+    size_t h = (size_t)bytes_hash(TEXT_HASH_SEED, x, n * sizeof *x) & mask;
     for (;; h = (h + 1) & mask) {
         size_t id = r->slot[h];
         if (!id--) return h;
@@ -891,7 +885,7 @@ int gen_c(gen_ctx *g)
     build_ip_owners(&cg);
     if (cg.nip) emit_ip_source(&cg);
     /* The hash covers the tables, so it changes exactly when they do. */
-    uint64_t hash = fnv1a(cg.c->data ? cg.c->data : "", cg.c->len, 1469598103934665603u);
+    uint64_t hash = bytes_hash(TEXT_HASH_SEED, cg.c->data ? cg.c->data : "", cg.c->len);
     emit_header(&cg, hash);
     return cg.c->failed || cg.h->failed ? 2 : 0;
 }

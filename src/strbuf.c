@@ -61,8 +61,14 @@ void sb_printf(strbuf *b, const char *fmt, ...)
     va_end(ap2);
 }
 
+uint64_t bytes_hash(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
 uint64_t text_hash(uint64_t h, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) h = (h ^ *p) * 0x100000001b3ULL;
-    return (h ^ 0xff) * 0x100000001b3ULL;
+    return (bytes_hash(h, s, strlen(s)) ^ 0xff) * 0x100000001b3ULL;
 }

@@ -29,6 +29,8 @@ void sb_clear(strbuf *b);
  * stable text hash (GitLab fingerprints, note sets). */
 #define TEXT_HASH_SEED 0xcbf29ce484222325ULL
 uint64_t text_hash(uint64_t h, const char *s);
+/* FNV-1a over n bytes from h, without an end mark (a stream's hash). */
+uint64_t bytes_hash(uint64_t h, const void *data, size_t n);
 
 
 #endif

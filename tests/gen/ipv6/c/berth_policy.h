@@ -10,7 +10,7 @@ extern "C" {
 
 /* Version of this generated interface, and a hash of the policy it describes. */
 #define BERTH_API_VERSION 2
-#define BERTH_POLICY_HASH "fnv1a64:16bf31d53c914393"
+#define BERTH_POLICY_HASH "fnv1a64:28d833ef15640c91"
 
 #define BERTH_TCP 6
 #define BERTH_UDP 17
