@@ -15,11 +15,9 @@ void check_program(model *m, const check_options *o)
     /* Once, kept for the port maps of gen docs even where a check is off. */
     struct bind_facts *b = arena_alloc(m->mem, sizeof *b);
     b->t = check_bindings(m);
-    b->ov[0] = check_bind_overlaps(m, &b->t, false);
-    b->ov[1] = check_bind_overlaps(m, &b->t, true);
+    b->ov[0] = check_bind_overlaps(m, &b->t, false, o->enabled[CK_BIND_CONFLICT]);
+    b->ov[1] = check_bind_overlaps(m, &b->t, true, o->enabled[CK_CROSS_PROTOCOL]);
     m->binds = b;
-    if (o->enabled[CK_BIND_CONFLICT]) check_bind_conflicts(m, &b->t);
-    if (o->enabled[CK_CROSS_PROTOCOL]) check_cross_protocol(m, &b->t);
     if (o->enabled[CK_EPHEMERAL_RANGE]) check_ephemeral(m, &b->t);
     check_multicast(m, o);
     check_registry(m, o);

@@ -68,11 +68,10 @@ const host *check_bindings_host(const binding_table *t, const host *h);
  * cross-protocol (cross true), sorted by (host, owners, protocols, lo):
  * each run of one group is one finding. The port maps draw them. Ranges
  * where more than eight parties meet are left out: the checks report each
- * as one finding naming the parties (check_bind.c, crowds). */
-overlap_list check_bind_overlaps(model *m, const binding_table *t, bool cross);
+ * as one finding naming the parties (check_bind.c, crowds). Found once:
+ * with report set, each group and crowd is also reported as a finding. */
+overlap_list check_bind_overlaps(model *m, const binding_table *t, bool cross, bool report);
 bool check_same_overlap_group(const bind_overlap *a, const bind_overlap *b);
-void check_bind_conflicts(model *m, const binding_table *t);
-void check_cross_protocol(model *m, const binding_table *t);
 void check_ephemeral(model *m, const binding_table *t);
 /* check_mcast.c */
 void check_multicast(model *m, const check_options *o);

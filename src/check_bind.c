@@ -776,36 +776,24 @@ static overlaps find_overlaps(model *m, const binding_table *t, bool cross)
     return on_every_host(m, t, (overlaps){{c.v, c.n}, cc.v, cc.n});
 }
 
-overlap_list check_bind_overlaps(model *m, const binding_table *t, bool cross)
-{
-    return find_overlaps(m, t, cross).pairs;
-}
 
 bool check_same_overlap_group(const bind_overlap *a, const bind_overlap *b)
 {
     return same_group(a, b);
 }
 
-static void sweep_and_report(model *m, const binding_table *t, bool cross,
-                             void (*report)(model *, const pair *, size_t))
+overlap_list check_bind_overlaps(model *m, const binding_table *t, bool cross, bool report)
 {
     overlaps o = find_overlaps(m, t, cross);
     overlap_list c = o.pairs;
-    for (size_t i = 0, j; i < c.n; i = j) {
+    void (*report_group)(model *, const pair *, size_t) =
+        cross ? report_cross_group : report_bind_group;
+    for (size_t i = 0, j; report && i < c.n; i = j) {
         for (j = i + 1; j < c.n && same_group(&c.v[i], &c.v[j]); j++) {}
-        report(m, c.v + i, j - i);
+        report_group(m, c.v + i, j - i);
     }
-    for (size_t i = 0; i < o.ncrowds; i++) report_crowd(m, &o.crowds[i], cross);
-}
-
-void check_bind_conflicts(model *m, const binding_table *t)
-{
-    sweep_and_report(m, t, false, report_bind_group);
-}
-
-void check_cross_protocol(model *m, const binding_table *t)
-{
-    sweep_and_report(m, t, true, report_cross_group);
+    for (size_t i = 0; report && i < o.ncrowds; i++) report_crowd(m, &o.crowds[i], cross);
+    return c;
 }
 
 /* ---- ephemeral range ---- */
